@@ -1,0 +1,66 @@
+# danhgia: `make run` and `make test` work on a fresh machine; everything else is a helper.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app app
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+TRANSLATIONS := evaluation/translations
+
+.PHONY: run serve test test-sqlite test-postgres lint fmt seed migrate install translations chromium bench
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@rm -f $(VENV)/.installed-* && touch $@
+
+install: $(STAMP) translations
+
+translations: $(STAMP)
+	@$(BIN)/pybabel compile -q -d $(TRANSLATIONS) 2>/dev/null || $(BIN)/pybabel compile -d $(TRANSLATIONS)
+
+migrate: install
+	$(FLASK) db upgrade
+
+seed: migrate
+	$(FLASK) demo load
+
+run: seed
+	@$(FLASK) demo logins
+	@echo "danhgia: http://127.0.0.1:5000"
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+# Debian's Chromium for the browser tests; nothing downloads a browser of its own.
+chromium:
+	@command -v chromium >/dev/null || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+test: install chromium test-sqlite test-postgres
+
+test-sqlite: install
+	@echo "== test suite on SQLite =="
+	$(BIN)/pytest -q
+
+# The same suite on PostgreSQL. Under CI a missing server fails the run; elsewhere it is skipped.
+test-postgres: install
+	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(subst +psycopg,,$(PG_URL))', connect_timeout=3).close()" 2>/dev/null; then \
+	  echo "== test suite on PostgreSQL =="; \
+	  TEST_DATABASE_URL='$(PG_URL)' $(BIN)/pytest -q; \
+	elif [ "$$CI" = "true" ]; then \
+	  echo "PostgreSQL is not reachable at $(PG_URL): CI requires it." >&2; exit 1; \
+	else \
+	  echo "********************************************************************"; \
+	  echo "SKIPPED: PostgreSQL is not reachable at $(PG_URL); only SQLite ran."; \
+	  echo "********************************************************************"; \
+	fi
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+fmt: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .

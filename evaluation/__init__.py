@@ -1,0 +1,54 @@
+"""danhgia: plan, score and classify the work of cadres, civil servants and public employees."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFProtect
+
+from evaluation.config import load_config
+from evaluation.core import i18n
+from evaluation.core.db import db
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+csrf = CSRFProtect()
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str(PROJECT_ROOT / "instance"),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.update(load_config(Path(app.instance_path)))
+    app.config.update(overrides or {})
+
+    db.init_app(app)
+    csrf.init_app(app)
+    i18n.init_app(app)
+
+    from evaluation.accounts.login import init_login
+    from evaluation.accounts.routes import blueprint as accounts
+    from evaluation.core.cli import register_commands
+    from evaluation.core.templating import init_templating
+    from evaluation.organisation.routes import blueprint as organisation
+    from evaluation.plans.routes import blueprint as plans
+
+    init_login(app)
+    init_templating(app)
+    for blueprint in (accounts, plans, organisation):
+        app.register_blueprint(blueprint)
+    register_commands(app)
+    _register_error_pages(app)
+    return app
+
+
+def _register_error_pages(app: Flask) -> None:
+    for status in (400, 403, 404, 405, 413, 500):
+        app.register_error_handler(
+            status,
+            lambda error, status=status: (render_template("error.html", status=status), status),
+        )

@@ -1,0 +1,1 @@
+"""Logins, roles and the current user's view of the unit tree."""

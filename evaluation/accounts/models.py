@@ -1,0 +1,76 @@
+"""Login accounts. A person has at most one; an administrator may have no person."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from evaluation.core.db import Base, UTCDateTime, enum_type, utcnow
+from evaluation.organisation.models import Person, Unit
+
+# scrypt with werkzeug's parameters (n=2**15, r=8, p=1): memory-hard, no extra dependency.
+HASH_METHOD = "scrypt"
+
+
+class AccountRole(enum.Enum):
+    """What an account may do beyond its person's own records.
+
+    Managers are not a role here: being head or deputy of a unit (the person's leadership
+    role) is what gives a login its unit's subtree.
+    """
+
+    STAFF = "staff"
+    PERSONNEL = "personnel"
+    ADMIN = "admin"
+
+
+class User(UserMixin, Base):
+    __tablename__ = "user_account"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "role <> 'personnel' OR served_unit_id IS NOT NULL", name="personnel_serves_unit"
+        ),
+        sa.CheckConstraint("role = 'admin' OR person_id IS NOT NULL", name="staff_has_person"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    role: Mapped[AccountRole] = mapped_column(
+        enum_type(AccountRole, "account_role"), default=AccountRole.STAFF
+    )
+    person_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("person.id", ondelete="CASCADE"), unique=True
+    )
+    # The unit whose subtree a personnel office serves.
+    served_unit_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("unit.id", ondelete="RESTRICT")
+    )
+    active: Mapped[bool] = mapped_column(default=True)
+    must_change_password: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    person: Mapped[Person | None] = relationship(lazy="joined")
+    served_unit: Mapped[Unit | None] = relationship()
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
+        return self.active
+
+    @property
+    def display_name(self) -> str:
+        return self.person.full_name if self.person else self.username
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password, method=HASH_METHOD)
+        self.password_changed_at = utcnow()
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)

@@ -1,0 +1,84 @@
+"""Sign in, sign out, change password, choose language."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from evaluation.accounts import services
+from evaluation.accounts.forms import ChangePasswordForm, LanguageForm, LoginForm
+from evaluation.core.db import db
+from evaluation.core.errors import DomainError
+
+blueprint = Blueprint("accounts", __name__)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site relative paths: an open redirect after login is a phishing tool."""
+    if target and target.startswith("/") and not target.startswith("//"):
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc:
+            return target
+    return url_for("plans.my_plans")
+
+
+@blueprint.route("/login", methods=["GET", "POST"])
+def login() -> ResponseReturnValue:
+    if current_user.is_authenticated:
+        return redirect(url_for("plans.my_plans"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(db.session, form.username.data, form.password.data)
+        if user is None:
+            db.session.rollback()
+            form.password.errors.append(_("Tên đăng nhập hoặc mật khẩu không đúng."))
+        else:
+            db.session.commit()
+            lang = session.get("lang")
+            session.clear()  # a fresh session on login: no fixation
+            if lang:
+                session["lang"] = lang
+            session.permanent = True
+            login_user(user)
+            return redirect(_safe_next(request.args.get("next")))
+    return render_template("accounts/login.html", form=form)
+
+
+@blueprint.route("/logout", methods=["POST"])
+@login_required
+def logout() -> ResponseReturnValue:
+    logout_user()
+    session.clear()
+    flash(_("Bạn đã đăng xuất."), "info")
+    return redirect(url_for("accounts.login"))
+
+
+@blueprint.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password() -> ResponseReturnValue:
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(
+                db.session, current_user, form.current_password.data, form.new_password.data
+            )
+        except DomainError as error:
+            db.session.rollback()
+            getattr(form, error.field or "new_password").errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("Đã đổi mật khẩu."), "success")
+            return redirect(url_for("plans.my_plans"))
+    return render_template("accounts/password.html", form=form)
+
+
+@blueprint.route("/language", methods=["POST"])
+def set_language() -> ResponseReturnValue:
+    form = LanguageForm()
+    if form.validate_on_submit() and form.lang.data in ("vi", "en"):
+        session["lang"] = form.lang.data
+    return redirect(_safe_next(request.referrer and urlsplit(request.referrer).path))

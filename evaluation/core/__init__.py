@@ -1,0 +1,1 @@
+"""Cross-cutting pieces: database, permissions, audit, i18n, command line."""

@@ -1,0 +1,63 @@
+"""Command line: `flask db …` runs the Alembic migrations, `flask demo …` the demo organisation."""
+
+from __future__ import annotations
+
+import click
+from alembic import command
+from alembic.config import Config
+from flask import Flask, current_app
+
+from evaluation import PROJECT_ROOT
+from evaluation.core.db import db
+
+
+def alembic_config(database_url: str) -> Config:
+    """Alembic's configuration, built in code so there is one source of the database URL."""
+    config = Config()
+    config.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
+    config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
+    config.set_main_option("file_template", "%%(year)d_%%(month).2d_%%(day).2d_%%(rev)s_%%(slug)s")
+    return config
+
+
+def register_commands(app: Flask) -> None:
+    @app.cli.group("db")
+    def db_group() -> None:
+        """Database schema (Alembic migrations)."""
+
+    @db_group.command("upgrade")
+    @click.argument("revision", default="head")
+    def upgrade(revision: str) -> None:
+        command.upgrade(alembic_config(current_app.config["DATABASE_URL"]), revision)
+
+    @db_group.command("downgrade")
+    @click.argument("revision")
+    def downgrade(revision: str) -> None:
+        command.downgrade(alembic_config(current_app.config["DATABASE_URL"]), revision)
+
+    @db_group.command("revision")
+    @click.option("-m", "--message", required=True)
+    def revision(message: str) -> None:
+        """Autogenerate a migration from the models (read it before committing)."""
+        command.revision(
+            alembic_config(current_app.config["DATABASE_URL"]), message=message, autogenerate=True
+        )
+
+    @app.cli.group("demo")
+    def demo_group() -> None:
+        """The demo organisation from seed_data/."""
+
+    @demo_group.command("load")
+    def load() -> None:
+        """Load the demo organisation once; loading again changes nothing."""
+        from evaluation.demo.loader import load_demo
+
+        with db.transaction() as session:
+            click.echo(load_demo(session))
+
+    @demo_group.command("logins")
+    def logins() -> None:
+        from evaluation.demo.loader import demo_logins
+
+        with db.transaction() as session:
+            click.echo(demo_logins(session))

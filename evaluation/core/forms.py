@@ -1,0 +1,34 @@
+"""Validators and forms shared by every area."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import Field, IntegerField
+from wtforms.validators import Optional, ValidationError
+from wtforms.widgets import HiddenInput
+
+
+def finite_number(_form: FlaskForm, field: Field) -> None:
+    """NaN and Infinity parse as decimals but are no quantity; refuse them before range checks."""
+    value = field.data
+    if isinstance(value, Decimal) and not value.is_finite():
+        raise ValidationError(_l("Giá trị số không hợp lệ."))
+
+
+def no_control_characters(_form: FlaskForm, field: Field) -> None:
+    """Control characters (other than line breaks and tabs) have no place in stored text."""
+    value = field.data or ""
+    if any(ord(c) < 32 and c not in "\n\r\t" for c in value) or "\x7f" in value:
+        raise ValidationError(_l("Văn bản chứa ký tự không hợp lệ."))
+
+
+class ActionForm(FlaskForm):
+    """A button-only POST (submit, approve, close): a form all the same, for CSRF.
+
+    `version` carries the plan version the page showed, for optimistic locking.
+    """
+
+    version = IntegerField(widget=HiddenInput(), validators=[Optional()])

@@ -1,0 +1,40 @@
+"""Filters and globals every template may use."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from flask import Flask
+from flask_babel import get_locale
+from flask_login import current_user
+
+from evaluation.core.labels import LABELS
+from evaluation.core.permissions import current_viewer
+
+
+def format_date(value: date | datetime | None) -> str:
+    """Vietnamese dates: 24/11/2026."""
+    return "" if value is None else value.strftime("%d/%m/%Y")
+
+
+def format_number(value: Decimal | float | int | None) -> str:
+    """12.50 → "12,5": decimal comma, no trailing zeros, as Vietnamese documents write numbers."""
+    if value is None:
+        return ""
+    text = f"{Decimal(value).normalize():f}"
+    return text.replace(".", ",")
+
+
+def _globals() -> dict[str, Any]:
+    viewer = current_viewer() if current_user.is_authenticated else None
+    return {"viewer": viewer}
+
+
+def init_templating(app: Flask) -> None:
+    app.jinja_env.filters["vndate"] = format_date
+    app.jinja_env.filters["num"] = format_number
+    app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.globals["labels"] = LABELS
+    app.context_processor(_globals)

@@ -1,0 +1,22 @@
+"""Every model, imported in one place so the metadata is complete (Alembic, tests)."""
+
+from evaluation.accounts.models import AccountRole, User
+from evaluation.core.audit import AuditRecord
+from evaluation.organisation.models import LeadershipRole, Person, Placement, Unit, UnitKind
+from evaluation.plans.models import Plan, PlanStatus, Task, TaskOutcome, TaskSource
+
+__all__ = [
+    "AccountRole",
+    "AuditRecord",
+    "LeadershipRole",
+    "Person",
+    "Placement",
+    "Plan",
+    "PlanStatus",
+    "Task",
+    "TaskOutcome",
+    "TaskSource",
+    "Unit",
+    "UnitKind",
+    "User",
+]

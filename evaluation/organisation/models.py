@@ -1,0 +1,140 @@
+"""The unit tree and the people in it, with the history of who was where and when."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from criteria.levels import StaffCategory
+from evaluation.core.db import Base, enum_type
+
+
+class UnitKind(enum.Enum):
+    AGENCY = "co_quan_hanh_chinh"
+    PUBLIC_SERVICE = "don_vi_su_nghiep"
+    COMMUNE = "xa"
+    DIVISION = "phong"
+
+
+class ScoringFrequency(enum.Enum):
+    """How often managers score their staff (the seeds: monthly; heads quarterly)."""
+
+    MONTHLY = "month"
+    QUARTERLY = "quarter"
+
+
+class LeadershipRole(enum.Enum):
+    HEAD = "head"
+    DEPUTY = "deputy"
+    NONE = "none"
+
+    @property
+    def is_leader(self) -> bool:
+        return self is not LeadershipRole.NONE
+
+
+class Unit(Base):
+    """A unit of the organisation tree.
+
+    `path` is the materialized path of ids ("/1/4/9/"), so a whole subtree is one indexed
+    `LIKE '/1/4/%'` in SQL: authorization filters and roll-ups never walk the tree in Python.
+    """
+
+    __tablename__ = "unit"
+    __table_args__ = (sa.CheckConstraint("parent_id <> id", name="not_own_parent"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    kind: Mapped[UnitKind] = mapped_column(enum_type(UnitKind, "unit_kind"))
+    parent_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("unit.id", ondelete="RESTRICT"), index=True
+    )
+    path: Mapped[str] = mapped_column(sa.String(400), index=True, default="")
+    depth: Mapped[int] = mapped_column(default=0)
+    scoring_frequency: Mapped[ScoringFrequency] = mapped_column(
+        enum_type(ScoringFrequency, "scoring_frequency"), default=ScoringFrequency.MONTHLY
+    )
+    # A unit may pin a rule set other than the one chosen by year and category (rules.md §1).
+    rulebook_pin: Mapped[str | None] = mapped_column(sa.String(20))
+
+    parent: Mapped[Unit | None] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list[Unit]] = relationship(back_populates="parent", order_by="Unit.name")
+
+    def contains(self, other: Unit) -> bool:
+        """True when `other` is this unit or lies below it."""
+        return other.path.startswith(self.path)
+
+    def __repr__(self) -> str:
+        return f"<Unit {self.code}>"
+
+
+class Person(Base):
+    """A cadre, civil servant, public employee or worker.
+
+    `unit_id` and `leadership_role` are the current placement, kept for the many queries
+    that need it; `Placement` rows hold the history that evaluations read by period.
+    """
+
+    __tablename__ = "person"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    full_name: Mapped[str] = mapped_column(sa.String(120))
+    date_of_birth: Mapped[date | None]
+    email: Mapped[str | None] = mapped_column(sa.String(254))
+    category: Mapped[StaffCategory] = mapped_column(enum_type(StaffCategory, "staff_category"))
+    job_position: Mapped[str] = mapped_column(sa.String(200))
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("unit.id", ondelete="RESTRICT"), index=True)
+    leadership_role: Mapped[LeadershipRole] = mapped_column(
+        enum_type(LeadershipRole, "leadership_role"), default=LeadershipRole.NONE
+    )
+    # Front-desk staff (Trung tâm Phục vụ hành chính công) are also scored on satisfaction.
+    front_desk: Mapped[bool] = mapped_column(default=False)
+
+    unit: Mapped[Unit] = relationship()
+    placements: Mapped[list[Placement]] = relationship(
+        back_populates="person", order_by="Placement.starts_on"
+    )
+
+    @property
+    def is_leader(self) -> bool:
+        return self.leadership_role.is_leader
+
+    def __repr__(self) -> str:
+        return f"<Person {self.code}>"
+
+
+class Placement(Base):
+    """Who was in which unit, in which role, from when to when (ends_on is inclusive)."""
+
+    __tablename__ = "placement"
+    __table_args__ = (
+        sa.CheckConstraint("ends_on IS NULL OR ends_on >= starts_on", name="ends_after_start"),
+        # At most one open placement per person.
+        sa.Index(
+            "uq_placement_open_per_person",
+            "person_id",
+            unique=True,
+            sqlite_where=sa.text("ends_on IS NULL"),
+            postgresql_where=sa.text("ends_on IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("person.id", ondelete="CASCADE"), index=True
+    )
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("unit.id", ondelete="RESTRICT"), index=True)
+    leadership_role: Mapped[LeadershipRole] = mapped_column(
+        enum_type(LeadershipRole, "leadership_role")
+    )
+    job_position: Mapped[str] = mapped_column(sa.String(200))
+    starts_on: Mapped[date]
+    ends_on: Mapped[date | None]
+
+    person: Mapped[Person] = relationship(back_populates="placements")
+    unit: Mapped[Unit] = relationship()

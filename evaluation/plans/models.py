@@ -1,0 +1,238 @@
+"""Work plans and their tasks. A task's reported result lives on the task (one result each)."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, ClassVar, NamedTuple
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from evaluation.accounts.models import User
+from evaluation.core.db import Base, UTCDateTime, enum_type, utcnow
+from evaluation.organisation.models import Person, Unit
+from evaluation.plans.periods import Period, PeriodKind
+
+TITLE_MAX = 300
+TEXT_MAX = 4000
+UNIT_OF_MEASURE_MAX = 50
+EVIDENCE_MAX = 1000
+QUANTITY_MAX = Decimal("1000000")
+
+
+class PlanStatus(enum.Enum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    RETURNED = "returned"
+    REPORTED = "reported"
+    CLOSED = "closed"
+
+    @property
+    def editable(self) -> bool:
+        """Tasks can be added and changed only before approval, or after a return."""
+        return self in (PlanStatus.DRAFT, PlanStatus.RETURNED)
+
+
+class TaskSource(enum.Enum):
+    ASSIGNED = "assigned"  # giao bởi lãnh đạo
+    UNIT_PLAN = "unit_plan"  # từ kế hoạch của đơn vị
+    SELF_PROPOSED = "self_proposed"  # tự đề xuất
+
+
+class TaskOutcome(enum.Enum):
+    DONE_ON_TIME = "done_on_time"
+    DONE_LATE = "done_late"
+    NOT_DONE = "not_done"
+    CANCELLED = "cancelled"
+
+    @property
+    def completed(self) -> bool:
+        return self in (TaskOutcome.DONE_ON_TIME, TaskOutcome.DONE_LATE)
+
+
+class SelfQuality(enum.Enum):
+    """The person's own view of a product's quality; the manager's view comes with scoring."""
+
+    GOOD = "good"
+    MEETS = "meets"
+    POOR = "poor"
+
+
+# A task is overdue while it is still open (no result, or reported as not done) past its deadline.
+OPEN_OUTCOMES = (None, TaskOutcome.NOT_DONE)
+
+
+class Plan(Base):
+    """One person's plan for one period, or, with no person, a unit's own plan (its targets)."""
+
+    __tablename__ = "plan"
+    __table_args__ = (
+        sa.Index(
+            "uq_plan_person_period",
+            "person_id",
+            "period_kind",
+            "period_year",
+            "period_number",
+            unique=True,
+            sqlite_where=sa.text("person_id IS NOT NULL"),
+            postgresql_where=sa.text("person_id IS NOT NULL"),
+        ),
+        sa.Index(
+            "uq_plan_unit_period",
+            "unit_id",
+            "period_kind",
+            "period_year",
+            "period_number",
+            unique=True,
+            sqlite_where=sa.text("person_id IS NULL"),
+            postgresql_where=sa.text("person_id IS NULL"),
+        ),
+        sa.Index("ix_plan_unit_period", "unit_id", "period_year", "period_kind"),
+        sa.CheckConstraint("period_number BETWEEN 1 AND 53", name="period_number_range"),
+        sa.CheckConstraint("ends_on >= starts_on", name="ends_after_start"),
+        sa.CheckConstraint("length(return_comment) <= 4000", name="return_comment_length"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("person.id", ondelete="CASCADE"), index=True
+    )
+    # The unit the plan was made in: a person who moves keeps old plans in the old unit.
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("unit.id", ondelete="RESTRICT"))
+    period_kind: Mapped[PeriodKind] = mapped_column(enum_type(PeriodKind, "period_kind"))
+    period_year: Mapped[int]
+    period_number: Mapped[int]
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    status: Mapped[PlanStatus] = mapped_column(
+        enum_type(PlanStatus, "plan_status"), default=PlanStatus.DRAFT
+    )
+    return_comment: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decided_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    reported_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Optimistic locking: a save based on a stale version is refused, never silently applied.
+    version: Mapped[int] = mapped_column(default=1)
+
+    person: Mapped[Person | None] = relationship()
+    unit: Mapped[Unit] = relationship()
+    decided_by: Mapped[User | None] = relationship()
+    tasks: Mapped[list[Task]] = relationship(
+        back_populates="plan",
+        order_by="(Task.deadline, Task.id)",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+
+    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
+
+    @property
+    def period(self) -> Period:
+        return Period(self.period_kind, self.period_year, self.period_number)
+
+    @period.setter
+    def period(self, period: Period) -> None:
+        self.period_kind = period.kind
+        self.period_year = period.year
+        self.period_number = period.number
+        self.starts_on = period.starts_on
+        self.ends_on = period.ends_on
+
+    @property
+    def total_weight(self) -> Decimal:
+        return sum((task.weight for task in self.tasks), Decimal(0))
+
+    def task_counts(self, today: date) -> TaskCounts:
+        return TaskCounts(
+            total=len(self.tasks),
+            completed=sum(1 for t in self.tasks if t.outcome is not None and t.outcome.completed),
+            overdue=sum(1 for t in self.tasks if t.is_overdue(today)),
+        )
+
+
+class TaskCounts(NamedTuple):
+    total: int
+    completed: int
+    overdue: int
+
+
+class Task(Base):
+    """A concrete task with a quantified product, a deadline and a weight, and its result."""
+
+    __tablename__ = "task"
+    __table_args__ = (
+        sa.CheckConstraint("length(title) >= 1", name="title_not_empty"),
+        sa.CheckConstraint("length(description) <= 4000", name="description_length"),
+        sa.CheckConstraint(
+            "target_quantity > 0 AND target_quantity <= 1000000", name="target_quantity_range"
+        ),
+        sa.CheckConstraint("weight > 0 AND weight <= 100", name="weight_range"),
+        sa.CheckConstraint(
+            "achieved_quantity IS NULL OR (achieved_quantity >= 0 "
+            "AND achieved_quantity <= 1000000)",
+            name="achieved_quantity_range",
+        ),
+        sa.CheckConstraint(
+            "outcome IS NULL OR outcome NOT IN ('done_on_time', 'done_late') "
+            "OR completed_on IS NOT NULL",
+            name="completed_has_date",
+        ),
+        sa.CheckConstraint(
+            "outcome IS NULL OR outcome <> 'cancelled' OR length(cancel_reason) >= 1",
+            name="cancel_has_reason",
+        ),
+        sa.Index("ix_task_deadline_outcome", "deadline", "outcome"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("plan.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(sa.String(TITLE_MAX))
+    description: Mapped[str | None] = mapped_column(sa.Text)
+    target_quantity: Mapped[Decimal] = mapped_column(sa.Numeric(12, 2))
+    unit_of_measure: Mapped[str] = mapped_column(sa.String(UNIT_OF_MEASURE_MAX))
+    weight: Mapped[Decimal] = mapped_column(sa.Numeric(5, 2), default=Decimal(1))
+    deadline: Mapped[date]
+    source: Mapped[TaskSource] = mapped_column(
+        enum_type(TaskSource, "task_source"), default=TaskSource.SELF_PROPOSED
+    )
+    assigned_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    # The task of the longer plan that this one breaks down (year → quarter → month → week).
+    parent_task_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("task.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    # The reported result.
+    outcome: Mapped[TaskOutcome | None] = mapped_column(enum_type(TaskOutcome, "task_outcome"))
+    achieved_quantity: Mapped[Decimal | None] = mapped_column(sa.Numeric(12, 2))
+    completed_on: Mapped[date | None]
+    cancel_reason: Mapped[str | None] = mapped_column(sa.String(TITLE_MAX))
+    evidence: Mapped[str | None] = mapped_column(sa.String(EVIDENCE_MAX))
+    self_quality: Mapped[SelfQuality | None] = mapped_column(enum_type(SelfQuality, "self_quality"))
+    reported_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    plan: Mapped[Plan] = relationship(back_populates="tasks")
+    assigned_by: Mapped[User | None] = relationship()
+    parent_task: Mapped[Task | None] = relationship(remote_side=[id])
+
+    def is_overdue(self, today: date) -> bool:
+        return self.deadline < today and self.outcome in OPEN_OUTCOMES
+
+    @staticmethod
+    def overdue_clause(today: date) -> sa.ColumnElement[bool]:
+        """The SQL form of `is_overdue`, for lists and counts."""
+        return sa.and_(
+            Task.deadline < today,
+            sa.or_(Task.outcome.is_(None), Task.outcome == TaskOutcome.NOT_DONE),
+        )

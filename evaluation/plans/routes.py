@@ -1,0 +1,346 @@
+"""Pages for work plans: my plans, one plan, its tasks and results, and a manager's unit."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy.exc import IntegrityError
+from wtforms import Form
+from wtforms.fields.choices import SelectChoice
+
+from evaluation.core.clock import local_today
+from evaluation.core.db import commit_or_conflict, db
+from evaluation.core.errors import Conflict, DomainError
+from evaluation.core.forms import ActionForm
+from evaluation.core.permissions import PlanAction, current_viewer
+from evaluation.organisation.models import Person
+from evaluation.organisation.services import people_in_reach
+from evaluation.plans import services
+from evaluation.plans.forms import (
+    NO_CHOICE,
+    AssignTaskForm,
+    NewPlanForm,
+    ResultForm,
+    ReturnForm,
+    TaskForm,
+)
+from evaluation.plans.models import Plan, Task
+from evaluation.plans.periods import Period, PeriodKind
+
+blueprint = Blueprint("plans", __name__)
+
+VERB_PERMISSIONS = {
+    "submit": PlanAction.EDIT,
+    "approve": PlanAction.APPROVE,
+    "return": PlanAction.APPROVE,
+    "report": PlanAction.REPORT,
+    "close": PlanAction.CLOSE,
+}
+
+
+# --- loaders: 404 when missing, 403 when not allowed ---------------------------------------
+
+
+def get_plan_or_404(plan_id: int, action: PlanAction = PlanAction.VIEW) -> Plan:
+    plan = services.plan_with_tasks(db.session, plan_id)
+    if plan is None:
+        abort(404)
+    if not current_viewer().can_plan(action, plan):
+        abort(403)
+    return plan
+
+
+def get_task_or_404(task_id: int, action: PlanAction) -> Task:
+    task = db.session.get(Task, task_id)
+    if task is None:
+        abort(404)
+    get_plan_or_404(task.plan_id, action)
+    return task
+
+
+def _save(on_success: str) -> bool:
+    """Commit once; a refused rule or a stale version becomes a message and saves nothing."""
+    try:
+        commit_or_conflict(db.session)
+    except Conflict:
+        flash(_conflict_text(), "error")
+        return False
+    flash(on_success, "success")
+    return True
+
+
+def _conflict_text() -> str:
+    return _(
+        "Kế hoạch vừa được người khác thay đổi. Hãy tải lại trang để xem bản mới trước khi lưu."
+    )
+
+
+def _show_domain_error(form: Form | None, error: DomainError) -> None:
+    db.session.rollback()
+    field = getattr(form, error.field, None) if form is not None and error.field else None
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        flash(error.message, "error")
+
+
+# --- my plans -----------------------------------------------------------------------------
+
+
+@blueprint.route("/")
+@login_required
+def home() -> ResponseReturnValue:
+    viewer = current_viewer()
+    if viewer.person_id is None:
+        return redirect(url_for("organisation.tree"))
+    return redirect(url_for("plans.my_plans"))
+
+
+@blueprint.route("/plans")
+@login_required
+def my_plans() -> ResponseReturnValue:
+    person: Person | None = current_user.person
+    if person is None:
+        return redirect(url_for("organisation.tree"))
+    today = local_today()
+    year = request.args.get("year", default=today.year, type=int)
+    if not 2000 <= year <= 2100:
+        abort(404)
+    plans = services.plans_of(db.session, person, year)
+    form = NewPlanForm(kind=PeriodKind.WEEK.value, day=today)
+    return render_template(
+        "plans/my_plans.html", plans=plans, year=year, form=form, today=today, person=person
+    )
+
+
+@blueprint.route("/plans/new", methods=["POST"])
+@login_required
+def new_plan() -> ResponseReturnValue:
+    person: Person | None = current_user.person
+    if person is None:
+        abort(403)
+    form = NewPlanForm()
+    if form.validate_on_submit():
+        period = Period.containing(form.period_kind, form.day.data)
+        try:
+            plan = services.create_plan(db.session, person, period, actor_id=current_user.id)
+            db.session.commit()
+        except DomainError as error:
+            _show_domain_error(form, error)
+        except IntegrityError:  # the same plan created a moment ago in another tab
+            db.session.rollback()
+            form.day.errors = [_("Đã có kế hoạch cho kỳ này.")]
+        else:
+            flash(_("Đã tạo %(period)s.", period=period.label), "success")
+            return redirect(url_for("plans.plan_detail", plan_id=plan.id))
+    today = local_today()
+    plans = services.plans_of(db.session, person, today.year)
+    return (
+        render_template(
+            "plans/my_plans.html",
+            plans=plans,
+            year=today.year,
+            form=form,
+            today=today,
+            person=person,
+        ),
+        422,
+    )
+
+
+@blueprint.route("/plans/<int:plan_id>")
+@login_required
+def plan_detail(plan_id: int) -> ResponseReturnValue:
+    plan = get_plan_or_404(plan_id)
+    viewer = current_viewer()
+    return render_template(
+        "plans/plan.html",
+        plan=plan,
+        today=local_today(),
+        can={action.value: viewer.can_plan(action, plan) for action in PlanAction},
+        action_form=ActionForm(version=plan.version),
+        return_form=ReturnForm(version=plan.version),
+    )
+
+
+@blueprint.route("/plans/<int:plan_id>/<verb>", methods=["POST"])
+@login_required
+def plan_transition(plan_id: int, verb: str) -> ResponseReturnValue:
+    if verb not in VERB_PERMISSIONS:
+        abort(404)
+    plan = get_plan_or_404(plan_id, VERB_PERMISSIONS[verb])
+    form: ActionForm = ReturnForm() if verb == "return" else ActionForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for message in errors:
+                flash(str(message), "error")
+        return redirect(url_for("plans.plan_detail", plan_id=plan.id))
+    try:
+        services.transition(
+            db.session,
+            plan,
+            verb,
+            actor_id=current_user.id,
+            comment=getattr(form, "comment", None) and form.comment.data,
+            seen_version=form.version.data,
+        )
+    except DomainError as error:
+        _show_domain_error(None, error)
+    else:
+        _save(TRANSITION_MESSAGES[verb]())
+    return redirect(url_for("plans.plan_detail", plan_id=plan.id))
+
+
+TRANSITION_MESSAGES = {
+    "submit": lambda: _("Đã gửi kế hoạch để lãnh đạo duyệt."),
+    "approve": lambda: _("Đã duyệt kế hoạch."),
+    "return": lambda: _("Đã trả lại kế hoạch kèm ý kiến."),
+    "report": lambda: _("Đã gửi báo cáo kết quả."),
+    "close": lambda: _("Đã đóng kế hoạch."),
+}
+
+
+# --- tasks --------------------------------------------------------------------------------
+
+
+def _task_form(form_class: type[TaskForm], plan: Plan, **kwargs: object) -> TaskForm:
+    form = form_class(**kwargs)
+    parents = services.parent_task_choices(db.session, plan)
+    form.parent_task_id.choices = [NO_CHOICE] + [SelectChoice(str(t.id), t.title) for t in parents]
+    return form
+
+
+@blueprint.route("/plans/<int:plan_id>/tasks/new", methods=["GET", "POST"])
+@login_required
+def new_task(plan_id: int) -> ResponseReturnValue:
+    plan = get_plan_or_404(plan_id, PlanAction.EDIT)
+    form = _task_form(TaskForm, plan, version=plan.version, deadline=plan.ends_on)
+    if form.validate_on_submit():
+        try:
+            services.check_version(plan, form.version.data)
+            services.add_task(db.session, plan, form.to_input(), actor_id=current_user.id)
+        except DomainError as error:
+            _show_domain_error(form, error)
+        else:
+            if _save(_("Đã thêm nhiệm vụ.")):
+                return redirect(url_for("plans.plan_detail", plan_id=plan.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("plans/task_form.html", form=form, plan=plan, task=None), status
+
+
+@blueprint.route("/tasks/<int:task_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_task(task_id: int) -> ResponseReturnValue:
+    task = get_task_or_404(task_id, PlanAction.EDIT)
+    plan = task.plan
+    form = _task_form(TaskForm, plan, obj=task, version=plan.version)
+    if form.validate_on_submit():
+        try:
+            services.check_version(plan, form.version.data)
+            services.update_task(db.session, task, form.to_input(), actor_id=current_user.id)
+        except DomainError as error:
+            _show_domain_error(form, error)
+        else:
+            if _save(_("Đã lưu nhiệm vụ.")):
+                return redirect(url_for("plans.plan_detail", plan_id=plan.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("plans/task_form.html", form=form, plan=plan, task=task), status
+
+
+@blueprint.route("/tasks/<int:task_id>/delete", methods=["POST"])
+@login_required
+def delete_task(task_id: int) -> ResponseReturnValue:
+    task = get_task_or_404(task_id, PlanAction.EDIT)
+    plan_id = task.plan_id
+    form = ActionForm()
+    if form.validate_on_submit():
+        try:
+            services.check_version(task.plan, form.version.data)
+            services.delete_task(db.session, task)
+        except DomainError as error:
+            _show_domain_error(None, error)
+        else:
+            _save(_("Đã xoá nhiệm vụ."))
+    return redirect(url_for("plans.plan_detail", plan_id=plan_id))
+
+
+@blueprint.route("/tasks/<int:task_id>/result", methods=["GET", "POST"])
+@login_required
+def report_result(task_id: int) -> ResponseReturnValue:
+    task = get_task_or_404(task_id, PlanAction.REPORT)
+    plan = task.plan
+    form = ResultForm(
+        obj=task,
+        version=plan.version,
+        outcome=_current_outcome(task),
+        self_quality=task.self_quality.value if task.self_quality else "",
+    )
+    if form.validate_on_submit():
+        try:
+            services.check_version(plan, form.version.data)
+            services.report_result(db.session, task, form.to_input(), actor_id=current_user.id)
+        except DomainError as error:
+            _show_domain_error(form, error)
+        else:
+            if _save(_("Đã ghi kết quả.")):
+                return redirect(url_for("plans.plan_detail", plan_id=plan.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("plans/result_form.html", form=form, plan=plan, task=task), status
+
+
+def _current_outcome(task: Task) -> str:
+    if task.outcome is None or task.outcome.completed:
+        return "done"
+    return task.outcome.value
+
+
+# --- a manager's unit ---------------------------------------------------------------------
+
+
+@blueprint.route("/unit")
+@login_required
+def my_unit() -> ResponseReturnValue:
+    viewer = current_viewer()
+    if not (viewer.is_manager or viewer.is_personnel or viewer.is_admin):
+        abort(403)
+    today = local_today()
+    return render_template(
+        "plans/unit.html",
+        people=people_in_reach(db.session, viewer),
+        awaiting=services.plans_awaiting(db.session, viewer),
+        overdue=services.overdue_tasks(db.session, viewer, today),
+        today=today,
+    )
+
+
+@blueprint.route("/unit/assign", methods=["GET", "POST"])
+@login_required
+def assign_task() -> ResponseReturnValue:
+    viewer = current_viewer()
+    if not viewer.is_manager:
+        abort(403)
+    staff = [p for p in people_in_reach(db.session, viewer) if viewer.manages(p)]
+    today = local_today()
+    form = AssignTaskForm(kind=PeriodKind.WEEK.value, day=today, deadline=today)
+    form.person_id.choices = [
+        SelectChoice(str(p.id), f"{p.full_name} — {p.unit.name}") for p in staff
+    ]
+    form.parent_task_id.choices = [NO_CHOICE]
+    if form.validate_on_submit():
+        person = next((p for p in staff if p.id == form.person_id.data), None)
+        if person is None:
+            abort(403)
+        period = Period.containing(PeriodKind(form.kind.data), form.day.data)
+        try:
+            task = services.assign_task(
+                db.session, person, period, form.to_input(), actor_id=current_user.id
+            )
+        except DomainError as error:
+            _show_domain_error(form, error)
+        else:
+            if _save(_("Đã giao nhiệm vụ cho %(name)s.", name=person.full_name)):
+                return redirect(url_for("plans.plan_detail", plan_id=task.plan_id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("plans/assign.html", form=form), status

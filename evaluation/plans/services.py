@@ -1,0 +1,392 @@
+"""Verbs on work plans and the queries their pages need.
+
+Services flush but never commit: the route commits once, so a refused step saves nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from evaluation.core import audit
+from evaluation.core.clock import local_today
+from evaluation.core.db import utcnow
+from evaluation.core.errors import Conflict, DomainError
+from evaluation.core.permissions import Viewer
+from evaluation.organisation.models import Person, Unit
+from evaluation.plans.models import (
+    Plan,
+    PlanStatus,
+    SelfQuality,
+    Task,
+    TaskOutcome,
+    TaskSource,
+)
+from evaluation.plans.periods import Period
+
+# The plan workflow: (from, verb) → to. Anything else is refused.
+TRANSITIONS: dict[tuple[PlanStatus, str], PlanStatus] = {
+    (PlanStatus.DRAFT, "submit"): PlanStatus.SUBMITTED,
+    (PlanStatus.RETURNED, "submit"): PlanStatus.SUBMITTED,
+    (PlanStatus.SUBMITTED, "approve"): PlanStatus.APPROVED,
+    (PlanStatus.SUBMITTED, "return"): PlanStatus.RETURNED,
+    (PlanStatus.APPROVED, "report"): PlanStatus.REPORTED,
+    (PlanStatus.REPORTED, "close"): PlanStatus.CLOSED,
+}
+
+
+@dataclass(frozen=True)
+class TaskInput:
+    """What a person or a manager types for a task."""
+
+    title: str
+    description: str | None
+    target_quantity: Decimal
+    unit_of_measure: str
+    weight: Decimal
+    deadline: date
+    parent_task_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ResultInput:
+    """What a person reports for a task."""
+
+    outcome: str  # "done", "not_done" or "cancelled"; on time or late follows from the dates
+    achieved_quantity: Decimal | None
+    completed_on: date | None
+    cancel_reason: str | None
+    evidence: str | None
+    self_quality: SelfQuality | None
+
+
+# --- plans --------------------------------------------------------------------------------
+
+
+def find_plan(session: Session, person: Person, period: Period) -> Plan | None:
+    return session.scalars(
+        sa.select(Plan).where(
+            Plan.person_id == person.id,
+            Plan.period_kind == period.kind,
+            Plan.period_year == period.year,
+            Plan.period_number == period.number,
+        )
+    ).first()
+
+
+def create_plan(session: Session, person: Person, period: Period, *, actor_id: int) -> Plan:
+    """A new draft plan; one per person and period (also a database constraint)."""
+    if find_plan(session, person, period) is not None:
+        raise DomainError(
+            _("Đã có kế hoạch %(period)s; hãy mở kế hoạch đó để sửa.", period=period.label),
+            field="day",
+        )
+    plan = Plan(person=person, unit_id=person.unit_id, status=PlanStatus.DRAFT)
+    plan.period = period
+    session.add(plan)
+    session.flush()
+    _audit_plan(session, plan, actor_id, "create", None, plan.status)
+    return plan
+
+
+def check_version(plan: Plan, seen_version: int | None) -> None:
+    """Optimistic locking: refuse a form built on a version somebody has since changed."""
+    if seen_version is not None and seen_version != plan.version:
+        raise Conflict(
+            _(
+                "Kế hoạch vừa được người khác thay đổi. Hãy tải lại trang để xem bản mới "
+                "trước khi lưu."
+            )
+        )
+
+
+def transition(
+    session: Session,
+    plan: Plan,
+    verb: str,
+    *,
+    actor_id: int,
+    comment: str | None = None,
+    seen_version: int | None = None,
+) -> Plan:
+    check_version(plan, seen_version)
+    target = TRANSITIONS.get((plan.status, verb))
+    if target is None:
+        raise DomainError(_("Không thể thực hiện thao tác này ở trạng thái hiện tại."))
+    if verb == "submit" and not plan.tasks:
+        raise DomainError(_("Kế hoạch chưa có nhiệm vụ nào."))
+    if verb == "return" and not (comment and comment.strip()):
+        raise DomainError(_("Cần ghi rõ lý do trả lại."), field="comment")
+    if verb == "report":
+        unreported = [task.title for task in plan.tasks if task.outcome is None]
+        if unreported:
+            raise DomainError(
+                _("Còn %(count)d nhiệm vụ chưa báo cáo kết quả.", count=len(unreported))
+            )
+    old = plan.status
+    now = utcnow()
+    plan.status = target
+    plan.updated_at = now
+    if verb == "submit":
+        plan.submitted_at = now
+        plan.return_comment = None
+    elif verb in ("approve", "return"):
+        plan.decided_at = now
+        plan.decided_by_id = actor_id
+        plan.return_comment = comment.strip() if verb == "return" and comment else None
+    elif verb == "report":
+        plan.reported_at = now
+    elif verb == "close":
+        plan.closed_at = now
+    session.flush()
+    _audit_plan(session, plan, actor_id, verb, old, target, comment)
+    return plan
+
+
+def _audit_plan(
+    session: Session,
+    plan: Plan,
+    actor_id: int,
+    action: str,
+    old: PlanStatus | None,
+    new: PlanStatus,
+    reason: str | None = None,
+) -> None:
+    audit.record(
+        session,
+        actor_id=actor_id,
+        object_type="plan",
+        object_id=plan.id,
+        action=action,
+        old=old.value if old else None,
+        new=new.value,
+        reason=reason,
+    )
+
+
+# --- tasks --------------------------------------------------------------------------------
+
+
+def _check_task(session: Session, plan: Plan, data: TaskInput) -> None:
+    if not plan.period.contains(data.deadline):
+        raise DomainError(
+            _(
+                "Hạn hoàn thành phải nằm trong kỳ kế hoạch (%(start)s – %(end)s).",
+                start=f"{plan.starts_on:%d/%m/%Y}",
+                end=f"{plan.ends_on:%d/%m/%Y}",
+            ),
+            field="deadline",
+        )
+    if data.parent_task_id is not None:
+        allowed = {task.id for task in parent_task_choices(session, plan)}
+        if data.parent_task_id not in allowed:
+            raise DomainError(
+                _("Nhiệm vụ cha phải thuộc kế hoạch dài hơn của cùng người."),
+                field="parent_task_id",
+            )
+
+
+def add_task(
+    session: Session,
+    plan: Plan,
+    data: TaskInput,
+    *,
+    actor_id: int,
+    source: TaskSource = TaskSource.SELF_PROPOSED,
+) -> Task:
+    _check_task(session, plan, data)
+    task = Task(
+        plan=plan,
+        title=data.title.strip(),
+        description=(data.description or "").strip() or None,
+        target_quantity=data.target_quantity,
+        unit_of_measure=data.unit_of_measure.strip(),
+        weight=data.weight,
+        deadline=data.deadline,
+        source=source,
+        assigned_by_id=actor_id if source is TaskSource.ASSIGNED else None,
+        parent_task_id=data.parent_task_id,
+    )
+    session.add(task)
+    _touch(plan)
+    session.flush()
+    return task
+
+
+def update_task(session: Session, task: Task, data: TaskInput, *, actor_id: int) -> Task:
+    _check_task(session, task.plan, data)
+    task.title = data.title.strip()
+    task.description = (data.description or "").strip() or None
+    task.target_quantity = data.target_quantity
+    task.unit_of_measure = data.unit_of_measure.strip()
+    task.weight = data.weight
+    task.deadline = data.deadline
+    task.parent_task_id = data.parent_task_id
+    _touch(task.plan)
+    session.flush()
+    return task
+
+
+def delete_task(session: Session, task: Task) -> None:
+    plan = task.plan
+    plan.tasks.remove(task)
+    _touch(plan)
+    session.flush()
+
+
+def _touch(plan: Plan) -> None:
+    """A change to a plan's tasks is a change to the plan: its version moves on, so another
+    tab still showing the old version is refused (`version_id_col` checks it in the UPDATE)."""
+    plan.updated_at = utcnow()
+
+
+def report_result(session: Session, task: Task, data: ResultInput, *, actor_id: int) -> Task:
+    """Record a task's result; on time or late follows from the completion date and deadline."""
+    if data.outcome == "done":
+        if data.completed_on is None:
+            raise DomainError(_("Cần nhập ngày hoàn thành."), field="completed_on")
+        if data.achieved_quantity is None:
+            raise DomainError(_("Cần nhập số lượng đạt được."), field="achieved_quantity")
+        if data.completed_on > local_today():
+            raise DomainError(_("Ngày hoàn thành không thể ở tương lai."), field="completed_on")
+        outcome = (
+            TaskOutcome.DONE_ON_TIME
+            if data.completed_on <= task.deadline
+            else TaskOutcome.DONE_LATE
+        )
+    elif data.outcome == "not_done":
+        outcome = TaskOutcome.NOT_DONE
+    elif data.outcome == "cancelled":
+        if not (data.cancel_reason and data.cancel_reason.strip()):
+            raise DomainError(_("Cần ghi lý do huỷ nhiệm vụ."), field="cancel_reason")
+        outcome = TaskOutcome.CANCELLED
+    else:
+        raise DomainError(_("Kết quả không hợp lệ."), field="outcome")
+    old = task.outcome.value if task.outcome else None
+    task.outcome = outcome
+    task.achieved_quantity = data.achieved_quantity
+    task.completed_on = data.completed_on if outcome.completed else None
+    task.cancel_reason = data.cancel_reason.strip() if outcome is TaskOutcome.CANCELLED else None
+    task.evidence = (data.evidence or "").strip() or None
+    task.self_quality = data.self_quality
+    task.reported_at = utcnow()
+    _touch(task.plan)
+    session.flush()
+    audit.record(
+        session,
+        actor_id=actor_id,
+        object_type="task",
+        object_id=task.id,
+        action="report_result",
+        old=old,
+        new=outcome.value,
+    )
+    return task
+
+
+def assign_task(
+    session: Session, person: Person, period: Period, data: TaskInput, *, actor_id: int
+) -> Task:
+    """A manager gives a staff member a task, in that person's plan for the period."""
+    plan = find_plan(session, person, period) or create_plan(
+        session, person, period, actor_id=actor_id
+    )
+    if plan.status in (PlanStatus.REPORTED, PlanStatus.CLOSED):
+        raise DomainError(
+            _("Kế hoạch %(period)s đã báo cáo kết quả; không thể giao thêm.", period=period.label),
+            field="day",
+        )
+    return add_task(session, plan, data, actor_id=actor_id, source=TaskSource.ASSIGNED)
+
+
+def parent_task_choices(session: Session, plan: Plan) -> list[Task]:
+    """Tasks of the same owner's enclosing plan (year → quarter → month → week)."""
+    enclosing = plan.period.enclosing()
+    if enclosing is None or plan.person_id is None:
+        return []
+    return list(
+        session.scalars(
+            sa.select(Task)
+            .join(Plan)
+            .where(
+                Plan.person_id == plan.person_id,
+                Plan.period_kind == enclosing.kind,
+                Plan.period_year == enclosing.year,
+                Plan.period_number == enclosing.number,
+            )
+            .order_by(Task.deadline, Task.id)
+        )
+    )
+
+
+# --- queries for pages --------------------------------------------------------------------
+
+
+def plans_of(session: Session, person: Person, year: int) -> list[Plan]:
+    return list(
+        session.scalars(
+            sa.select(Plan)
+            .options(selectinload(Plan.tasks))
+            .where(Plan.person_id == person.id, Plan.period_year == year)
+            .order_by(Plan.starts_on.desc(), Plan.period_kind)
+        )
+    )
+
+
+def plan_with_tasks(session: Session, plan_id: int) -> Plan | None:
+    return session.scalars(
+        sa.select(Plan)
+        .options(
+            joinedload(Plan.person).joinedload(Person.unit),
+            joinedload(Plan.unit),
+            selectinload(Plan.tasks).joinedload(Task.parent_task),
+        )
+        .where(Plan.id == plan_id)
+    ).first()
+
+
+def plans_awaiting(session: Session, viewer: Viewer) -> list[Plan]:
+    """Submitted plans in the manager's subtree that this manager may decide."""
+    if viewer.managed_path is None:
+        return []
+    candidates = session.scalars(
+        sa.select(Plan)
+        .join(Unit, Plan.unit_id == Unit.id)
+        .options(joinedload(Plan.person).joinedload(Person.unit), joinedload(Plan.unit))
+        .where(Plan.status == PlanStatus.SUBMITTED, Unit.path.startswith(viewer.managed_path))
+        .order_by(Plan.submitted_at)
+    )
+    return [plan for plan in candidates if plan.person and viewer.manages(plan.person)]
+
+
+def overdue_tasks(session: Session, viewer: Viewer, today: date, limit: int = 500) -> list[Task]:
+    """The Monday report: open tasks past their deadline in everything this account reaches."""
+    return list(
+        session.scalars(
+            sa.select(Task)
+            .join(Plan)
+            .options(
+                joinedload(Task.plan).joinedload(Plan.person),
+                joinedload(Task.plan).joinedload(Plan.unit),
+            )
+            .where(Task.overdue_clause(today), viewer.plan_scope())
+            .order_by(Task.deadline, Task.id)
+            .limit(limit)
+        )
+    )
+
+
+def overdue_count(session: Session, viewer: Viewer, today: date) -> int:
+    return (
+        session.scalar(
+            sa.select(sa.func.count(Task.id))
+            .join(Plan)
+            .where(Task.overdue_clause(today), viewer.plan_scope())
+        )
+        or 0
+    )

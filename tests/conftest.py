@@ -1,0 +1,216 @@
+"""Fixtures: one migrated database per run; every test inside a transaction rolled back after.
+
+The database is SQLite unless TEST_DATABASE_URL names another (`make test` runs both).
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from alembic import command
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy.orm import Session
+from werkzeug.security import generate_password_hash
+
+from criteria.levels import StaffCategory
+from evaluation import create_app
+from evaluation.accounts.models import AccountRole, User
+from evaluation.core.cli import alembic_config
+from evaluation.core.db import db
+from evaluation.organisation import services as organisation
+from evaluation.organisation.models import LeadershipRole, Person, Unit, UnitKind
+
+PASSWORD = "Matkhau2026"
+# Tests hash with cheap parameters; production uses scrypt (see accounts.models).
+_TEST_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
+
+
+def _reset_postgres(url: str) -> None:
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("DROP SCHEMA IF EXISTS public CASCADE")
+        connection.exec_driver_sql("CREATE SCHEMA public")
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        if url.startswith("postgresql"):
+            _reset_postgres(url)
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str) -> Flask:
+    application = create_app(
+        {
+            "DATABASE_URL": database_url,
+            "TESTING": True,
+            "SECRET_KEY": "t",
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
+    command.upgrade(alembic_config(database_url), "head")
+    return application
+
+
+@pytest.fixture
+def session(app: Flask) -> Iterator[Session]:
+    """A session inside an outer transaction that is rolled back after the test.
+
+    Requests made by the test client get their own session on the same connection (each
+    commit releases a savepoint), as in production where every request has its own; no app
+    context is held open, so nothing cached in `g` leaks from one request to the next.
+    """
+    assert db.engine is not None
+    connection = db.engine.connect()
+    outer = connection.begin()
+    db.bind_to(connection)
+    test_session = db.new_session()
+    yield test_session
+    test_session.close()
+    outer.rollback()
+    connection.close()
+
+
+@pytest.fixture
+def client(app: Flask, session: Session) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def csrf_client(app: Flask, session: Session) -> Iterator[FlaskClient]:
+    """A client with CSRF checks on, for tests that post forms as a browser would."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    yield app.test_client()
+    app.config["WTF_CSRF_ENABLED"] = False
+
+
+_counter = itertools.count(1)
+
+
+@pytest.fixture
+def make_unit(session: Session) -> Callable[..., Unit]:
+    def make(
+        name: str | None = None,
+        kind: UnitKind = UnitKind.DIVISION,
+        parent: Unit | None = None,
+        code: str | None = None,
+    ) -> Unit:
+        number = next(_counter)
+        unit = organisation.create_unit(
+            session,
+            code=code or f"U{number}",
+            name=name or f"Đơn vị {number}",
+            kind=kind,
+            parent=parent,
+        )
+        return unit
+
+    return make
+
+
+@pytest.fixture
+def make_person(session: Session) -> Callable[..., Person]:
+    """A person with a login (username = code, password PASSWORD)."""
+
+    def make(
+        unit: Unit,
+        role: LeadershipRole = LeadershipRole.NONE,
+        category: StaffCategory = StaffCategory.CONG_CHUC,
+        name: str | None = None,
+        account_role: AccountRole = AccountRole.STAFF,
+        served_unit: Unit | None = None,
+        starts_on: date = date(2026, 1, 1),
+    ) -> Person:
+        number = next(_counter)
+        person = organisation.place_new_person(
+            session,
+            code=f"P{number}",
+            full_name=name or f"Nguyễn Văn {number}",
+            category=category,
+            job_position="Chuyên viên",
+            unit=unit,
+            role=role,
+            starts_on=starts_on,
+        )
+        session.add(
+            User(
+                username=person.code.lower(),
+                password_hash=_TEST_HASH,
+                role=account_role,
+                person=person,
+                served_unit=served_unit,
+            )
+        )
+        session.flush()
+        return person
+
+    return make
+
+
+@pytest.fixture
+def make_admin(session: Session) -> Callable[[], User]:
+    def make() -> User:
+        user = User(
+            username=f"admin{next(_counter)}", password_hash=_TEST_HASH, role=AccountRole.ADMIN
+        )
+        session.add(user)
+        session.flush()
+        return user
+
+    return make
+
+
+def username_of(who: Person | User) -> str:
+    if isinstance(who, User):
+        return who.username
+    return who.code.lower()
+
+
+@pytest.fixture
+def login_as(client: FlaskClient) -> Callable[[Person | User], FlaskClient]:
+    """Posts the real login form; returns the client signed in."""
+
+    def login(who: Person | User) -> FlaskClient:
+        client.post("/logout")
+        response = client.post("/login", data={"username": username_of(who), "password": PASSWORD})
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return client
+
+    return login
+
+
+def form_errors(html: str) -> list[str]:
+    """The error messages a page shows next to its fields."""
+    return [re.sub(r"\s+", " ", m).strip() for m in re.findall(r'class="error"[^>]*>(.*?)<', html)]
+
+
+@pytest.fixture
+def today() -> date:
+    return date(2026, 3, 10)
+
+
+def pytest_collection_modifyitems(config: Any, items: list[pytest.Item]) -> None:
+    """Browser tests run last: they start servers and are the slowest."""
+    items.sort(key=lambda item: 1 if item.get_closest_marker("browser") else 0)
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def account_id(session: Session, person: Person) -> int:
+    """The login account of a person made by `make_person`."""
+    return session.scalar(sa.select(User.id).where(User.person_id == person.id))
