@@ -1,0 +1,129 @@
+"""C1–C6: what a year's level sets in motion (L52; ND335 Art. 23). Flags, never decisions."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+
+from criteria.levels import Level, StaffCategory
+from criteria.rulebooks import select_rulebook
+
+KHT = Level.KHONG_HOAN_THANH
+SOURCES = {
+    "C1": "L52 (Law on Cadres and Civil Servants as amended): dismissal review",
+    "C2": "L52 (Law on Cadres and Civil Servants as amended): relief from duty",
+    "C3": "L52 (Law on Public Employees as amended): end of the work contract",
+    "C4": "L52 (Law on Cadres and Civil Servants as amended): leaders within one term",
+    "C5": "L52 (Law on Cadres and Civil Servants as amended): two years within three",
+    "C6": "ND335/2025/NĐ-CP Art. 23",
+}
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A consequence for the personnel office to consider; `deferred` when the law holds it back."""
+
+    rule: str
+    source: str
+    text: str
+    year: int
+    deferred: bool = False
+
+
+def consequences(
+    category: StaffCategory,
+    leader: bool,
+    levels_by_year: Mapping[int, Level],
+    *,
+    year: int | None = None,
+    term_years: Collection[int] = (),
+    under_review: bool = False,
+    protected_parent: bool = False,
+    rulebook: str | None = None,
+) -> list[Flag]:
+    """Flags for `year` (default: the latest year given).
+
+    `term_years`: the years of a leader's current term (C4). `under_review`: under disciplinary
+    review or prosecution; `protected_parent`: pregnant or raising a child under 36 months (C1).
+    `rulebook`: "nd335" adds C6; by default it applies to civil servants from 2026.
+    """
+    if not levels_by_year:
+        return []
+    year = max(levels_by_year) if year is None else year
+    failed = {y for y, level in levels_by_year.items() if level is KHT}
+    two_in_a_row = {year, year - 1} <= failed
+    flags: list[Flag] = []
+    if two_in_a_row:
+        flags.extend(_two_in_a_row(category, year, under_review, protected_parent))
+    # C1 (dismissal review) supersedes C4/C5 unless it is held back.
+    dismissal = any(flag.rule == "C1" and not flag.deferred for flag in flags)
+    if category is StaffCategory.CONG_CHUC and year in failed and not dismissal:
+        flags.extend(_civil_servant_flags(leader, year, failed, set(term_years)))
+    if (rulebook or select_rulebook(year, category).name) == "nd335":
+        flags.extend(c6_position(levels_by_year.get(year), year))
+    return flags
+
+
+def _two_in_a_row(
+    category: StaffCategory, year: int, under_review: bool, protected_parent: bool
+) -> list[Flag]:
+    """C1–C3 — L52: khong_hoan_thanh two years in a row."""
+    years = f"{year - 1} và {year}"
+    if category is StaffCategory.CONG_CHUC:
+        held = under_review or protected_parent
+        text = f"Công chức 2 năm liên tiếp ({years}) không hoàn thành nhiệm vụ: xem xét thôi việc."
+        if held:
+            text += (
+                " Chưa xem xét khi đang bị xem xét kỷ luật, truy cứu trách nhiệm hình sự, hoặc "
+                "đang mang thai, nuôi con dưới 36 tháng tuổi."
+            )
+        return [Flag("C1", SOURCES["C1"], text, year, deferred=held)]
+    if category is StaffCategory.CAN_BO:
+        text = (
+            f"Cán bộ 2 năm liên tiếp ({years}) không hoàn thành nhiệm vụ: xem xét cho thôi làm "
+            "nhiệm vụ."
+        )
+        return [Flag("C2", SOURCES["C2"], text, year)]
+    if category is StaffCategory.VIEN_CHUC:
+        text = (
+            f"Viên chức 2 năm liên tiếp ({years}) không hoàn thành nhiệm vụ: đơn vị có thể đơn "
+            "phương chấm dứt hợp đồng làm việc."
+        )
+        return [Flag("C3", SOURCES["C3"], text, year)]
+    return []
+
+
+def _civil_servant_flags(
+    leader: bool, year: int, failed: set[int], term_years: set[int]
+) -> list[Flag]:
+    """C4 (leaders, two years in one term) and C5 (no post, two years within three)."""
+    if leader:
+        in_term = sorted(failed & term_years)
+        if year in term_years and len(in_term) >= 2:
+            text = (
+                "Công chức lãnh đạo, quản lý có 2 năm không hoàn thành nhiệm vụ trong một nhiệm "
+                f"kỳ ({', '.join(map(str, in_term))}): bố trí công tác khác hoặc không bổ nhiệm "
+                "lại."
+            )
+            return [Flag("C4", SOURCES["C4"], text, year)]
+        return []
+    within_three = sorted(y for y in failed if year - 2 <= y <= year)
+    if len(within_three) >= 2:
+        text = (
+            "Công chức không giữ chức vụ có 2 năm không hoàn thành nhiệm vụ trong 3 năm "
+            f"({', '.join(map(str, within_three))}): bố trí vào vị trí việc làm có yêu cầu "
+            "thấp hơn."
+        )
+        return [Flag("C5", SOURCES["C5"], text, year)]
+    return []
+
+
+def c6_position(level: Level | None, year: int) -> list[Flag]:
+    """C6 — ND335 Art. 23: khong_hoan_thanh → a lower position; tot/xuat_sac → a higher one."""
+    if level is KHT:
+        text = "Không hoàn thành nhiệm vụ: xem xét bố trí vào vị trí việc làm thấp hơn."
+        return [Flag("C6", SOURCES["C6"], text, year)]
+    if level in (Level.TOT, Level.XUAT_SAC):
+        text = f"{level.label}: có thể xem xét bố trí vào vị trí cao hơn nếu phù hợp."
+        return [Flag("C6", SOURCES["C6"], text, year)]
+    return []

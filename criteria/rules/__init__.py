@@ -1,0 +1,1 @@
+"""The rules of rules.md as small pure functions, one per identifier, each naming its source."""

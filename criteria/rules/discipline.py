@@ -1,0 +1,83 @@
+"""D1–D3: which discipline decisions count for the evaluation year (ND48 Art. 1 cl. 1)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from criteria.facts import Discipline, Facts
+from criteria.levels import Level
+from criteria.reasons import Reason, Verdict
+from criteria.rules.sources import DISCIPLINE
+
+
+@dataclass(frozen=True)
+class DisciplineScreen:
+    """The decisions that count in the year, and the D2/D3 notes for those that do not."""
+
+    counted: tuple[Discipline, ...]
+    notes: tuple[Reason, ...]
+
+
+def screen_disciplines(f: Facts) -> DisciplineScreen:
+    """D2, D3 — ND48 Art. 1 cl. 1: a violation counts once, in the year of its first decision.
+
+    Decisions that take effect before or after the evaluation year do not count for it.
+    """
+    counted: list[Discipline] = []
+    notes: list[Reason] = []
+    for decision in f.disciplines:
+        if decision.year_effective != f.year:
+            continue
+        note = d2_already_counted(f, decision) or d3_counted_once(f, decision)
+        if note is None:
+            counted.append(decision)
+        elif note not in notes:
+            notes.append(note)
+    return DisciplineScreen(tuple(counted), tuple(notes))
+
+
+def d2_already_counted(f: Facts, decision: Discipline) -> Reason | None:
+    """D2 — ND48 Art. 1 cl. 1: a violation that already caused khong_hoan_thanh is not recounted."""
+    earlier = [
+        d.counted_in_year
+        for d in f.disciplines
+        if d.violation == decision.violation
+        and d.counted_in_year is not None
+        and d.counted_in_year < f.year
+    ]
+    if not earlier:
+        return None
+    text = (
+        f"Vi phạm {decision.violation} đã là căn cứ xếp loại {Level.KHONG_HOAN_THANH.label} "
+        f"năm {min(earlier)} khi chưa có quyết định kỷ luật: không tính lại vào năm {f.year}."
+    )
+    return Reason("D2", DISCIPLINE, text)
+
+
+def d3_counted_once(f: Facts, decision: Discipline) -> Reason | None:
+    """D3 — ND48 Art. 1 cl. 1: Party and State decisions on one violation count in one year only."""
+    first = min(d.year_effective for d in f.disciplines if d.violation == decision.violation)
+    if first >= f.year:
+        return None
+    text = (
+        f"Vi phạm {decision.violation} bị xử lý kỷ luật ở nhiều năm: chỉ tính một lần vào năm "
+        f"{first}, năm quyết định đầu tiên có hiệu lực; không tính lại vào năm {f.year}."
+    )
+    return Reason("D3", DISCIPLINE, text)
+
+
+def d1_discipline(f: Facts, counted: tuple[Discipline, ...]) -> Verdict | None:
+    """D1 — ND48 Art. 1 cl. 1: any Party or administrative discipline in effect in the year."""
+    if not counted:
+        return None
+    forms = "; ".join(_describe(d) for d in counted)
+    text = (
+        f"Bị kỷ luật có hiệu lực trong năm {f.year} ({forms}): "
+        f"xếp loại {Level.KHONG_HOAN_THANH.label}."
+    )
+    return Verdict(Level.KHONG_HOAN_THANH, Reason("D1", DISCIPLINE, text))
+
+
+def _describe(decision: Discipline) -> str:
+    kind = "kỷ luật Đảng" if decision.party else "kỷ luật hành chính"
+    return f"{decision.form.label}, {kind}, vi phạm {decision.violation}"

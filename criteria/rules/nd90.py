@@ -1,0 +1,283 @@
+"""K1–K2, X1–X2, T1–T2, H1–H2, G1 and B1: the levels of ND90 Art. 4–15 (with ND48).
+
+Art. 12–15 (public employees) were read in full; Art. 4–11 (cadres, civil servants) follow the
+same pattern and are coded the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from criteria.facts import Facts, UnitFacts
+from criteria.levels import GeneralAssessment, Level
+from criteria.policy import Policy
+from criteria.reasons import Reason, Verdict, number, percent
+from criteria.rules.sources import GAP, POINTS_CEILING, nd90_article
+
+GOOD = GeneralAssessment.GOOD
+MEET = GeneralAssessment.MEET
+
+
+@dataclass(frozen=True)
+class TaskStats:
+    """Counts over the task criteria of the year."""
+
+    total: int
+    missed: int
+    not_completed: int
+    exceeded: int
+
+    @classmethod
+    def of(cls, f: Facts) -> TaskStats:
+        return cls(
+            total=len(f.tasks),
+            missed=sum(t.missed for t in f.tasks),
+            not_completed=sum(not t.completed for t in f.tasks),
+            exceeded=sum(t.exceeded for t in f.tasks),
+        )
+
+    def share(self, count: int) -> float:
+        return 100 * count / self.total if self.total else 0.0
+
+    @property
+    def all_on_time_with_quality(self) -> bool:
+        return self.total > 0 and self.missed == 0
+
+
+@dataclass(frozen=True)
+class SubUnitStats:
+    """Directly managed units: share at hoan_thanh or better, and at tot or better."""
+
+    completed_pct: float
+    good_pct: float
+
+    @classmethod
+    def of(cls, unit: UnitFacts) -> SubUnitStats:
+        levels = unit.sub_unit_levels
+        if not levels:  # nobody to count: the condition does not restrict
+            return cls(100.0, 100.0)
+        completed = sum(level.at_least(Level.HOAN_THANH) for level in levels)
+        good = sum(level.at_least(Level.TOT) for level in levels)
+        return cls(100 * completed / len(levels), 100 * good / len(levels))
+
+
+def _reason(rule: str, f: Facts, level: Level, text: str) -> Reason:
+    return Reason(rule, nd90_article(f.category, f.leads, level), text)
+
+
+def k1_not_completed(f: Facts) -> Verdict | None:
+    """K1 — ND90 Art. 7/11/15 as amended: degradation, or over 50% of task criteria missed."""
+    stats = TaskStats.of(f)
+    causes = []
+    if f.degradation:
+        causes.append(
+            "bị cấp có thẩm quyền kết luận suy thoái về tư tưởng chính trị, đạo đức, lối sống, "
+            "“tự diễn biến”, “tự chuyển hóa”"
+        )
+    if stats.total and stats.share(stats.missed) > 50:
+        causes.append(
+            f"trên 50% tiêu chí nhiệm vụ không đạt về tiến độ, chất lượng, hiệu quả "
+            f"({stats.missed}/{stats.total}, {percent(stats.share(stats.missed))})"
+        )
+    if not causes:
+        return None
+    text = _capitalise("; ".join(causes)) + f": {Level.KHONG_HOAN_THANH.label}."
+    return Verdict(Level.KHONG_HOAN_THANH, _reason("K1", f, Level.KHONG_HOAN_THANH, text))
+
+
+def k2_leader_not_completed(f: Facts) -> Verdict | None:
+    """K2 — ND90 Art. 7/11/15 as amended: the led unit under 50% of targets, or corruption."""
+    if not f.leads or f.unit is None:
+        return None
+    causes = []
+    if f.unit.targets_completed_pct < 50:
+        causes.append(
+            "cơ quan, đơn vị được giao lãnh đạo, quản lý hoàn thành dưới 50% chỉ tiêu, nhiệm vụ "
+            f"({percent(f.unit.targets_completed_pct)})"
+        )
+    if f.unit.corruption_handled:
+        causes.append(
+            "đơn vị thuộc phạm vi phụ trách trực tiếp bị xử lý về tham ô, tham nhũng, lãng phí"
+        )
+    if not causes:
+        return None
+    text = _capitalise("; ".join(causes)) + f": {Level.KHONG_HOAN_THANH.label}."
+    return Verdict(Level.KHONG_HOAN_THANH, _reason("K2", f, Level.KHONG_HOAN_THANH, text))
+
+
+def x1_excellent(f: Facts) -> Verdict | None:
+    """X1 — ND90 Art. 8/12 cl. 1: general good; all tasks on time with quality; ≥50% exceeded."""
+    stats = TaskStats.of(f)
+    if f.general is not GOOD or not stats.all_on_time_with_quality:
+        return None
+    if stats.share(stats.exceeded) < 50:
+        return None
+    text = (
+        "Thực hiện tốt tiêu chí chung; 100% nhiệm vụ hoàn thành đúng tiến độ, bảo đảm chất "
+        f"lượng; {percent(stats.share(stats.exceeded))} vượt mức ({stats.exceeded}/{stats.total})."
+    )
+    return Verdict(Level.XUAT_SAC, _reason("X1", f, Level.XUAT_SAC, text))
+
+
+def t1_good(f: Facts) -> Verdict | None:
+    """T1 — ND90 Art. 9/13 cl. 1: general at least meet; all tasks on time with quality."""
+    stats = TaskStats.of(f)
+    if not f.general.at_least(MEET) or not stats.all_on_time_with_quality:
+        return None
+    text = "Đáp ứng tiêu chí chung; 100% nhiệm vụ hoàn thành đúng tiến độ, bảo đảm chất lượng."
+    return Verdict(Level.TOT, _reason("T1", f, Level.TOT, text))
+
+
+def h1_completed(f: Facts) -> Verdict | None:
+    """H1 — ND90 Art. 10/14 cl. 1: general at least meet; all completed; at most 20% short."""
+    stats = TaskStats.of(f)
+    if not _h1_holds(f, stats):
+        return None
+    text = (
+        f"Đáp ứng tiêu chí chung; hoàn thành 100% nhiệm vụ, trong đó "
+        f"{percent(stats.share(stats.missed))} ({stats.missed}/{stats.total}) chưa bảo đảm "
+        "chất lượng, tiến độ hoặc hiệu quả (không quá 20%)."
+    )
+    return Verdict(Level.HOAN_THANH, _reason("H1", f, Level.HOAN_THANH, text))
+
+
+def _h1_holds(f: Facts, stats: TaskStats) -> bool:
+    return (
+        f.general.at_least(MEET)
+        and stats.total > 0
+        and stats.not_completed == 0
+        and stats.share(stats.missed) <= 20
+    )
+
+
+def x2_leader_excellent(f: Facts) -> Verdict | None:
+    """X2 — ND90 Art. 4, 8/12 cl. 2: X1's general and own criteria, plus the unit's results."""
+    unit, stats = f.unit, TaskStats.of(f)
+    if unit is None or f.general is not GOOD or not stats.all_on_time_with_quality:
+        return None
+    subs = SubUnitStats.of(unit)
+    if unit.targets_completed_pct < 100 or unit.targets_exceeded_pct < 50:
+        return None
+    if subs.completed_pct < 100 or subs.good_pct < 70:
+        return None
+    text = (
+        "Thực hiện tốt tiêu chí chung (kể cả kết quả của đơn vị được giao lãnh đạo); nhiệm vụ "
+        "của bản thân đúng tiến độ, bảo đảm chất lượng; đơn vị hoàn thành 100% chỉ tiêu, "
+        f"{percent(unit.targets_exceeded_pct)} vượt mức; 100% đơn vị trực tiếp phụ trách "
+        f"hoàn thành nhiệm vụ trở lên, {percent(subs.good_pct)} hoàn thành tốt trở lên."
+    )
+    return Verdict(Level.XUAT_SAC, _reason("X2", f, Level.XUAT_SAC, text))
+
+
+def t2_leader_good(f: Facts) -> Verdict | None:
+    """T2 — ND90 Art. 5, 9/13 cl. 2: T1 for own work; the unit 100% of targets, ≥80% on time."""
+    unit, stats = f.unit, TaskStats.of(f)
+    if unit is None or not f.general.at_least(MEET) or not stats.all_on_time_with_quality:
+        return None
+    subs = SubUnitStats.of(unit)
+    if unit.targets_completed_pct < 100 or unit.targets_on_time_pct < 80:
+        return None
+    if subs.completed_pct < 100 or subs.good_pct < 70:
+        return None
+    text = (
+        "Đáp ứng tiêu chí chung; nhiệm vụ của bản thân đúng tiến độ, bảo đảm chất lượng; đơn vị "
+        f"hoàn thành 100% chỉ tiêu, {percent(unit.targets_on_time_pct)} đúng tiến độ, bảo đảm "
+        "chất lượng; 100% đơn vị trực tiếp phụ trách hoàn thành nhiệm vụ trở lên, "
+        f"{percent(subs.good_pct)} hoàn thành tốt trở lên."
+    )
+    return Verdict(Level.TOT, _reason("T2", f, Level.TOT, text))
+
+
+def h2_leader_completed(f: Facts) -> Verdict | None:
+    """H2 — ND90 Art. 6, 10/14 cl. 2: H1, the unit over 70% of targets, ≥70% sub-units done."""
+    unit, stats = f.unit, TaskStats.of(f)
+    if unit is None or not _h1_holds(f, stats):
+        return None
+    subs = SubUnitStats.of(unit)
+    if unit.targets_completed_pct <= 70 or subs.completed_pct < 70:
+        return None
+    text = (
+        f"Đáp ứng tiêu chí chung; hoàn thành 100% nhiệm vụ, {percent(stats.share(stats.missed))} "
+        "chưa bảo đảm chất lượng, tiến độ hoặc hiệu quả; đơn vị hoàn thành "
+        f"{percent(unit.targets_completed_pct)} chỉ tiêu; {percent(subs.completed_pct)} đơn vị "
+        "trực tiếp phụ trách hoàn thành nhiệm vụ trở lên."
+    )
+    return Verdict(Level.HOAN_THANH, _reason("H2", f, Level.HOAN_THANH, text))
+
+
+def g1_decide(f: Facts) -> Verdict:
+    """G1 — no rule of ND90 Art. 4–15 fits: the competent person decides and records why."""
+    gaps = "; ".join(_gaps(f)) or "các dữ kiện không khớp với mức nào"
+    text = (
+        f"Không có quy định nào phù hợp: {gaps}. Người có thẩm quyền quyết định mức xếp loại "
+        "và ghi rõ lý do."
+    )
+    return Verdict(Level.CAN_QUYET_DINH, Reason("G1", GAP, text))
+
+
+def _gaps(f: Facts) -> list[str]:
+    """The facts that put a person between the levels, for the decision-maker to read."""
+    stats = TaskStats.of(f)
+    gaps = []
+    if stats.total == 0:
+        gaps.append("chưa có tiêu chí nhiệm vụ nào được ghi nhận")
+    if f.general is GeneralAssessment.FAIL:
+        gaps.append("tiêu chí chung không đáp ứng")
+    if stats.not_completed:
+        gaps.append(f"{stats.not_completed}/{stats.total} nhiệm vụ chưa hoàn thành")
+    if stats.total and 20 < stats.share(stats.missed) <= 50:
+        gaps.append(
+            f"{percent(stats.share(stats.missed))} tiêu chí nhiệm vụ không đạt "
+            "(từ trên 20% đến 50%)"
+        )
+    if f.leads:
+        gaps.extend(_unit_gaps(f.unit))
+    return gaps
+
+
+def _unit_gaps(unit: UnitFacts | None) -> list[str]:
+    if unit is None:
+        return ["thiếu kết quả của đơn vị được giao lãnh đạo, quản lý"]
+    gaps = []
+    if 50 <= unit.targets_completed_pct <= 70:
+        gaps.append(
+            f"đơn vị hoàn thành {percent(unit.targets_completed_pct)} chỉ tiêu (từ 50% đến 70%)"
+        )
+    subs = SubUnitStats.of(unit)
+    if subs.completed_pct < 70:
+        gaps.append(
+            f"chỉ {percent(subs.completed_pct)} đơn vị trực tiếp phụ trách hoàn thành nhiệm vụ"
+        )
+    return gaps
+
+
+def b1_points_ceiling(f: Facts, level: Level, policy: Policy) -> Verdict | None:
+    """B1 (policy) — with ND90 the 100-point bands also cap the level (default 90/70/50)."""
+    enabled = policy.points_ceiling if f.points_ceiling is None else f.points_ceiling
+    points = f.points
+    if not enabled or points is None or not level.is_ranked:
+        return None
+    band = points_band(points, policy.points_bands)
+    if level.at_least(band) and level is not band:
+        text = (
+            f"Chính sách của đơn vị (thang 100 điểm): {number(points)} điểm thuộc khung "
+            f"{band.label}, nên mức xếp loại không cao hơn mức này."
+        )
+        return Verdict(band, Reason("B1", POINTS_CEILING, text))
+    return None
+
+
+def points_band(points: float, bands: tuple[float, float, float]) -> Level:
+    """The level of a score: ≥ bands[0] xuat_sac, ≥ bands[1] tot, ≥ bands[2] hoan_thanh."""
+    excellent, good, completed = bands
+    if points >= excellent:
+        return Level.XUAT_SAC
+    if points >= good:
+        return Level.TOT
+    if points >= completed:
+        return Level.HOAN_THANH
+    return Level.KHONG_HOAN_THANH
+
+
+def _capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:]

@@ -1,0 +1,113 @@
+"""Every worked example of shared/domain/cases.json, through classify() and through the CLI."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from criteria import classify, parse_facts, unit_result
+
+REPO = Path(__file__).resolve().parents[2]
+CASES = json.loads((REPO.parent / "shared" / "domain" / "cases.json").read_text(encoding="utf-8"))
+CLASSIFY_CASES = CASES["classify"]
+UNIT_CASES = CASES["unit"]
+
+
+def run_cli(command: str, payload: object) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "criteria", command, "-"],
+        input=json.dumps(payload, ensure_ascii=False),
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=REPO,
+        check=False,
+    )
+
+
+def check_classify(case: dict[str, Any], result: dict[str, Any]) -> None:
+    expect = case["expect"]
+    assert result["level"] == expect["level"]
+    for rule in expect["rules_include"]:
+        assert rule in result["rules"]
+    assert [reason["rule"] for reason in result["reasons"]] == result["rules"]
+    for reason in result["reasons"]:
+        assert reason["source"] and reason["text"]
+
+
+def check_unit(case: dict[str, Any], result: dict[str, Any]) -> None:
+    expect = case["expect"]
+    assert result["quota"]["xuat_sac_allowed"] == expect["xuat_sac_allowed"]
+    assert result["quota"]["moved_to_tot"] == expect["moved_to_tot"]
+    assert result["quota"]["exceeded"] == expect["exceeded"]
+    for person, titles in expect["titles"].items():
+        assert result["titles"][person] == titles
+
+
+@pytest.mark.parametrize("case", CLASSIFY_CASES, ids=[c["name"] for c in CLASSIFY_CASES])
+def test_classify_case(case: dict[str, Any]) -> None:
+    check_classify(case, classify(parse_facts(case["facts"])).to_dict())
+
+
+@pytest.mark.parametrize("case", CLASSIFY_CASES, ids=[c["name"] for c in CLASSIFY_CASES])
+def test_classify_case_through_cli(case: dict[str, Any]) -> None:
+    completed = run_cli("classify", case["facts"])
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stderr == ""
+    check_classify(case, json.loads(completed.stdout))
+
+
+def test_classify_cli_takes_a_list_and_keeps_its_order() -> None:
+    completed = run_cli("classify", [c["facts"] for c in CLASSIFY_CASES])
+    assert completed.returncode == 0, completed.stderr
+    results = json.loads(completed.stdout)
+    assert [r["level"] for r in results] == [c["expect"]["level"] for c in CLASSIFY_CASES]
+
+
+def test_classify_cli_reads_a_file(tmp_path: Path) -> None:
+    path = tmp_path / "facts.json"
+    path.write_text(json.dumps(CLASSIFY_CASES[0]["facts"]), encoding="utf-8")
+    completed = subprocess.run(
+        [sys.executable, "-m", "criteria", "classify", str(path)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=REPO,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert json.loads(completed.stdout)["level"] == CLASSIFY_CASES[0]["expect"]["level"]
+
+
+def test_cli_output_keeps_vietnamese_letters() -> None:
+    completed = run_cli("classify", CLASSIFY_CASES[0]["facts"])
+    assert "Thực hiện tốt" in completed.stdout
+
+
+@pytest.mark.parametrize("case", UNIT_CASES, ids=[c["name"] for c in UNIT_CASES])
+def test_unit_case(case: dict[str, Any]) -> None:
+    check_unit(case, unit_result(case["input"]))
+
+
+@pytest.mark.parametrize("case", UNIT_CASES, ids=[c["name"] for c in UNIT_CASES])
+def test_unit_case_through_cli(case: dict[str, Any]) -> None:
+    completed = run_cli("unit", case["input"])
+    assert completed.returncode == 0, completed.stderr
+    check_unit(case, json.loads(completed.stdout))
+
+
+def test_unit_result_has_the_contract_keys() -> None:
+    result = unit_result(UNIT_CASES[0]["input"])
+    assert set(result) == {"quota", "titles", "rules"}
+    assert set(result["quota"]) == {
+        "xuat_sac_allowed",
+        "xuat_sac_proposed",
+        "exceeded",
+        "moved_to_tot",
+    }
+    assert result["rules"] == ["Q2", "Q3", "A1", "A2", "A3"]
