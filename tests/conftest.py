@@ -53,7 +53,7 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 @pytest.fixture(scope="session")
-def app(database_url: str) -> Flask:
+def app(database_url: str) -> Iterator[Flask]:
     application = create_app(
         {
             "DATABASE_URL": database_url,
@@ -63,7 +63,8 @@ def app(database_url: str) -> Flask:
         }
     )
     command.upgrade(alembic_config(database_url), "head")
-    return application
+    yield application
+    db.engine_of(application).dispose()
 
 
 @pytest.fixture
@@ -74,11 +75,10 @@ def session(app: Flask) -> Iterator[Session]:
     commit releases a savepoint), as in production where every request has its own; no app
     context is held open, so nothing cached in `g` leaks from one request to the next.
     """
-    assert db.engine is not None
-    connection = db.engine.connect()
+    connection = db.engine_of(app).connect()
     outer = connection.begin()
-    db.bind_to(connection)
-    test_session = db.new_session()
+    db.bind_to(app, connection)
+    test_session = db.new_session(app)
     yield test_session
     test_session.close()
     outer.rollback()

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 from alembic import command
 
 from evaluation.core.cli import alembic_config
+from evaluation.core.db import db
 
 
 def test_models_and_migrations_agree(app, database_url):
@@ -29,12 +31,10 @@ def test_upgrade_downgrade_upgrade_on_an_empty_database(tmp_path):
 
 
 def test_sqlite_connections_enforce_foreign_keys_and_use_wal(app):
-    from evaluation.core.db import db
-
-    assert db.engine is not None
-    if db.engine.dialect.name != "sqlite":
-        return
-    with db.engine.connect() as connection:
+    engine = db.engine_of(app)
+    if engine.dialect.name != "sqlite":
+        pytest.skip("SQLite pragmas")
+    with engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000

@@ -5,11 +5,12 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, g
+from flask import Flask, current_app, g
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -93,28 +94,41 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
-class Database:
-    """The application's engine and request-scoped session."""
+@dataclass
+class _Binding:
+    """One application's engine and the factory of its sessions."""
 
-    def __init__(self) -> None:
-        self._sessionmaker: sessionmaker[Session] | None = None
-        self.engine: Engine | None = None
+    engine: Engine
+    sessionmaker: sessionmaker[Session]
+
+
+class Database:
+    """Each application's engine and its request-scoped session.
+
+    The engine lives on the application (`app.extensions`), so two applications in one
+    process (tests, a live server) never share or replace each other's connections.
+    """
 
     def init_app(self, app: Flask) -> None:
-        self.engine = make_engine(app.config["DATABASE_URL"])
-        self._sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
-        app.extensions["database"] = self
+        engine = make_engine(app.config["DATABASE_URL"])
+        app.extensions["database"] = _Binding(engine, sessionmaker(engine, expire_on_commit=False))
         app.teardown_appcontext(self._remove_session)
 
-    def bind_to(self, connection: Connection) -> None:
+    @staticmethod
+    def _binding(app: Flask | None = None) -> _Binding:
+        return (app or current_app).extensions["database"]
+
+    def engine_of(self, app: Flask | None = None) -> Engine:
+        return self._binding(app).engine
+
+    def bind_to(self, app: Flask, connection: Connection) -> None:
         """Tests: run every session inside an outer transaction that is rolled back later."""
-        self._sessionmaker = sessionmaker(
+        self._binding(app).sessionmaker = sessionmaker(
             bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
         )
 
-    def new_session(self) -> Session:
-        assert self._sessionmaker is not None, "Database.init_app was not called"
-        return self._sessionmaker()
+    def new_session(self, app: Flask | None = None) -> Session:
+        return self._binding(app).sessionmaker()
 
     @property
     def session(self) -> Session:
