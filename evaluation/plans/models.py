@@ -61,7 +61,8 @@ class SelfQuality(enum.Enum):
     POOR = "poor"
 
 
-# A task is overdue while it is still open (no result, or reported as not done) past its deadline.
+# A task is overdue while it is still open (no result, or reported as not done) past its deadline
+# and its plan is not closed.
 OPEN_OUTCOMES = (None, TaskOutcome.NOT_DONE)
 
 
@@ -190,6 +191,11 @@ class Task(Base):
             "outcome IS NULL OR outcome <> 'cancelled' OR length(cancel_reason) >= 1",
             name="cancel_has_reason",
         ),
+        sa.CheckConstraint(
+            "major_error_returns BETWEEN 0 AND 20", name="major_error_returns_range"
+        ),
+        sa.CheckConstraint("delays IS NULL OR delays BETWEEN 0 AND 20", name="delays_range"),
+        sa.CheckConstraint("coefficient > 0 AND coefficient <= 100", name="coefficient_range"),
         sa.Index("ix_task_deadline_outcome", "deadline", "outcome"),
     )
 
@@ -222,17 +228,47 @@ class Task(Base):
     self_quality: Mapped[SelfQuality | None] = mapped_column(enum_type(SelfQuality, "self_quality"))
     reported_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
+    # The manager's assessment when scoring (ND335 S2): quality, returns for major errors,
+    # delays, an objective cause that waives the deductions, and the quy đổi coefficient.
+    quality_ok: Mapped[bool | None]
+    major_error_returns: Mapped[int] = mapped_column(default=0, server_default="0")
+    delays: Mapped[int | None]
+    objective_cause: Mapped[str | None] = mapped_column(sa.String(TITLE_MAX))
+    coefficient: Mapped[Decimal] = mapped_column(
+        sa.Numeric(6, 3), default=Decimal(1), server_default="1"
+    )
+
     plan: Mapped[Plan] = relationship(back_populates="tasks")
     assigned_by: Mapped[User | None] = relationship()
     parent_task: Mapped[Task | None] = relationship(remote_side=[id])
 
+    @property
+    def effective_delays(self) -> int:
+        """Delays the manager recorded, else one for a late or unfinished product."""
+        if self.delays is not None:
+            return self.delays
+        return int(self.outcome in (TaskOutcome.DONE_LATE, TaskOutcome.NOT_DONE))
+
+    @property
+    def with_quality(self) -> bool:
+        """The manager's judgment of quality, else the person's own unless they said poor."""
+        if self.quality_ok is not None:
+            return self.quality_ok
+        return self.self_quality is not SelfQuality.POOR
+
     def is_overdue(self, today: date) -> bool:
-        return self.deadline < today and self.outcome in OPEN_OUTCOMES
+        """Open past its deadline, in a plan not yet closed (a closed plan is settled)."""
+        return (
+            self.deadline < today
+            and self.outcome in OPEN_OUTCOMES
+            and self.plan.status is not PlanStatus.CLOSED
+        )
 
     @staticmethod
     def overdue_clause(today: date) -> sa.ColumnElement[bool]:
-        """The SQL form of `is_overdue`, for lists and counts."""
+        """The SQL form of `is_overdue`, for lists and counts; the query joins Plan."""
         return sa.and_(
             Task.deadline < today,
             sa.or_(Task.outcome.is_(None), Task.outcome == TaskOutcome.NOT_DONE),
+            Plan.status != PlanStatus.CLOSED,
         )

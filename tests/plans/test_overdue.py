@@ -67,6 +67,18 @@ def _user(session, person) -> User:
     return session.get(User, account_id(session, person))
 
 
+def test_tasks_of_a_closed_plan_are_no_longer_overdue(session, make_unit, make_person):
+    staff = make_person(make_unit())
+    plan = services.create_plan(session, staff, MONTH, actor_id=None)
+    task = add(session, plan, "Báo cáo tháng", date(2026, 3, 5), TaskOutcome.NOT_DONE)
+    assert task.is_overdue(TODAY)
+    plan.status = services.PlanStatus.CLOSED
+    session.flush()
+    assert not task.is_overdue(TODAY)
+    viewer = Viewer.of(_user(session, staff))
+    assert services.overdue_count(session, viewer, TODAY) == 0
+
+
 def test_monday_report_covers_the_subtree_and_nothing_else(session, make_unit, make_person):
     parent = make_unit("Sở")
     division = make_unit("Phòng", parent=parent)
