@@ -4,11 +4,15 @@ from evaluation.accounts.models import AccountRole, User
 from evaluation.core.audit import AuditRecord
 from evaluation.organisation.models import LeadershipRole, Person, Placement, Unit, UnitKind
 from evaluation.plans.models import Plan, PlanStatus, Task, TaskOutcome, TaskSource
+from evaluation.records.models import DisciplineRecord, LeaveKind, LeaveRecord
 
 __all__ = [
     "AccountRole",
     "AuditRecord",
+    "DisciplineRecord",
     "LeadershipRole",
+    "LeaveKind",
+    "LeaveRecord",
     "Person",
     "Placement",
     "Plan",
