@@ -8,7 +8,8 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 TRANSLATIONS := evaluation/translations
 
-.PHONY: run serve test test-sqlite test-postgres lint fmt seed migrate install translations chromium bench
+.PHONY: run serve test test-sqlite test-postgres lint fmt seed migrate install translations \
+	translations-update chromium bench
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,7 +20,13 @@ $(STAMP): pyproject.toml
 install: $(STAMP) translations
 
 translations: $(STAMP)
-	@$(BIN)/pybabel compile -q -d $(TRANSLATIONS) 2>/dev/null || $(BIN)/pybabel compile -d $(TRANSLATIONS)
+	@$(BIN)/pybabel compile -d $(TRANSLATIONS) --statistics
+
+# After changing texts: extract them and merge into the English catalog (then translate).
+translations-update: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	  --project danhgia --version 0.1.0 -o $(TRANSLATIONS)/messages.pot .
+	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --ignore-obsolete
 
 migrate: install
 	$(FLASK) db upgrade
