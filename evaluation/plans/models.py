@@ -188,7 +188,7 @@ class Task(Base):
             name="completed_has_date",
         ),
         sa.CheckConstraint(
-            "outcome IS NULL OR outcome <> 'cancelled' OR length(cancel_reason) >= 1",
+            "outcome IS NULL OR outcome <> 'cancelled' OR length(coalesce(cancel_reason, '')) >= 1",
             name="cancel_has_reason",
         ),
         sa.CheckConstraint(

@@ -163,7 +163,7 @@ def upgrade() -> None:
     sa.Column('evidence', sa.String(length=1000), nullable=True),
     sa.Column('self_quality', sa.Enum('good', 'meets', 'poor', name='self_quality', native_enum=False, create_constraint=True), nullable=True),
     sa.Column('reported_at', sa.DateTime(), nullable=True),
-    sa.CheckConstraint("outcome IS NULL OR outcome <> 'cancelled' OR length(cancel_reason) >= 1", name=op.f('ck_task_cancel_has_reason')),
+    sa.CheckConstraint("outcome IS NULL OR outcome <> 'cancelled' OR length(coalesce(cancel_reason, '')) >= 1", name=op.f('ck_task_cancel_has_reason')),
     sa.CheckConstraint("outcome IS NULL OR outcome NOT IN ('done_on_time', 'done_late') OR completed_on IS NOT NULL", name=op.f('ck_task_completed_has_date')),
     sa.CheckConstraint('achieved_quantity IS NULL OR (achieved_quantity >= 0 AND achieved_quantity <= 1000000)', name=op.f('ck_task_achieved_quantity_range')),
     sa.CheckConstraint('length(description) <= 4000', name=op.f('ck_task_description_length')),

@@ -244,3 +244,12 @@ def test_week_tasks_break_down_a_task_of_the_enclosing_month(session, team, staf
     )
     with pytest.raises(DomainError):
         services.add_task(session, week, task_input(parent_task_id=foreign.id), actor_id=staff_id)
+
+
+def test_the_database_refuses_a_cancelled_task_without_a_reason(session, team, staff_id):
+    plan = services.create_plan(session, team[2], WEEK_11, actor_id=staff_id)
+    task = services.add_task(session, plan, task_input(), actor_id=staff_id)
+    task.outcome = TaskOutcome.CANCELLED
+    task.cancel_reason = None
+    with pytest.raises(sa.exc.IntegrityError):
+        session.flush()
