@@ -36,10 +36,12 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from evaluation.core.templating import init_templating
     from evaluation.organisation.routes import blueprint as organisation
     from evaluation.plans.routes import blueprint as plans
+    from evaluation.records.routes import blueprint as records
+    from evaluation.scoring.routes import blueprint as scoring
 
     init_login(app)
     init_templating(app)
-    for blueprint in (accounts, plans, organisation):
+    for blueprint in (accounts, plans, organisation, scoring, records):
         app.register_blueprint(blueprint)
     register_commands(app)
     _register_error_pages(app)

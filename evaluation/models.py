@@ -5,14 +5,17 @@ from evaluation.core.audit import AuditRecord
 from evaluation.organisation.models import LeadershipRole, Person, Placement, Unit, UnitKind
 from evaluation.plans.models import Plan, PlanStatus, Task, TaskOutcome, TaskSource
 from evaluation.records.models import DisciplineRecord, LeaveKind, LeaveRecord
+from evaluation.scoring.models import AnnualEvaluation, PeriodScore
 
 __all__ = [
     "AccountRole",
+    "AnnualEvaluation",
     "AuditRecord",
     "DisciplineRecord",
     "LeadershipRole",
     "LeaveKind",
     "LeaveRecord",
+    "PeriodScore",
     "Person",
     "Placement",
     "Plan",

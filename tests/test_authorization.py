@@ -37,50 +37,64 @@ ACTIONS = {
     "return": ("POST", "/plans/{plan}/return", PlanStatus.SUBMITTED),
     "close": ("POST", "/plans/{plan}/close", PlanStatus.REPORTED),
     "person": ("GET", "/organisation/people/{person}", PlanStatus.DRAFT),
+    "score": ("GET", "/scoring/2026-03/people/{person}", PlanStatus.DRAFT),
+    "records": ("GET", "/people/{person}/records", PlanStatus.DRAFT),
+    "evaluation": ("GET", "/evaluations/2026/people/{person}", PlanStatus.DRAFT),
+    # authorized deciders are redirected back with the step's outcome; others get 403
+    "decide": ("POST", "/evaluations/2026/people/{person}/decision", PlanStatus.DRAFT),
 }
 
 # actor → {object owner → {action → expected status}}; every cell is written out.
+# fmt: off
 MATRIX: dict[str, dict[str, dict[str, int]]] = {
     "staff_a": {  # an employee: own records only
-        "staff_a": dict(view=OK, edit=OK, approve=DENIED, close=DENIED, person=OK),
-        "colleague_a": dict(view=DENIED, edit=DENIED, approve=DENIED, person=DENIED),
+        "staff_a": dict(view=OK, edit=OK, approve=DENIED, close=DENIED, person=OK,
+                        score=DENIED, records=DENIED, evaluation=OK, decide=DENIED),
+        "colleague_a": dict(view=DENIED, edit=DENIED, approve=DENIED, person=DENIED,
+                            score=DENIED, evaluation=DENIED),
         "staff_b": dict(view=DENIED, edit=DENIED, approve=DENIED, person=DENIED),
         "head_dept": dict(view=DENIED, edit=DENIED, approve=DENIED, person=DENIED),
         "staff_c": dict(view=DENIED, edit=DENIED, approve=DENIED, person=DENIED),
     },
     "deputy_a": {  # a deputy: the unit's staff, not the head, not the siblings
         "deputy_a": dict(view=OK, edit=OK, approve=DENIED),
-        "staff_a": dict(view=OK, edit=DENIED, approve=DONE, close=DONE, person=OK),
-        "head_a": dict(view=OK, edit=DENIED, approve=DENIED, person=OK),
+        "staff_a": dict(view=OK, edit=DENIED, approve=DONE, close=DONE, person=OK,
+                        score=OK, records=DENIED, evaluation=OK, decide=DENIED),
+        "head_a": dict(view=OK, edit=DENIED, approve=DENIED, person=OK, score=DENIED),
         "staff_b": dict(view=DENIED, approve=DENIED, person=DENIED),
         "head_dept": dict(view=DENIED, approve=DENIED, person=DENIED),
         "staff_c": dict(view=DENIED, approve=DENIED, person=DENIED),
     },
     "head_a": {  # a division head: staff and deputies of the division
         "head_a": dict(view=OK, edit=OK, approve=DENIED),
-        "staff_a": dict(view=OK, edit=DENIED, approve=DONE, **{"return": DONE}),
-        "deputy_a": dict(view=OK, approve=DONE),
+        "staff_a": dict(view=OK, edit=DENIED, approve=DONE, **{"return": DONE}, score=OK),
+        "deputy_a": dict(view=OK, approve=DONE, score=OK, decide=DENIED),
         "staff_b": dict(view=DENIED, approve=DENIED, person=DENIED),
         "head_dept": dict(view=DENIED, approve=DENIED, person=DENIED),
         "staff_c": dict(view=DENIED, approve=DENIED, person=DENIED),
     },
     "head_dept": {  # the department's head: the whole department, division heads included
-        "head_a": dict(view=OK, edit=DENIED, approve=DONE, person=OK),
-        "staff_b": dict(view=OK, approve=DONE, close=DONE, person=OK),
+        "head_a": dict(view=OK, edit=DENIED, approve=DONE, person=OK, score=OK, decide=DONE),
+        "staff_b": dict(view=OK, approve=DONE, close=DONE, person=OK, decide=DONE),
         "personnel": dict(view=OK, approve=DONE),
         "head_dept": dict(view=OK, approve=DENIED),
-        "staff_c": dict(view=DENIED, approve=DENIED, person=DENIED),
+        "staff_c": dict(view=DENIED, approve=DENIED, person=DENIED, score=DENIED, decide=DENIED),
     },
-    "personnel": {  # the personnel office: reads its subtree, decides nothing
-        "staff_a": dict(view=OK, edit=DENIED, approve=DENIED, close=DENIED, person=OK),
-        "head_dept": dict(view=OK, approve=DENIED, person=OK),
-        "staff_c": dict(view=DENIED, approve=DENIED, person=DENIED),
+    "personnel": {  # the personnel office: reads its subtree, keeps records, decides nothing
+        "staff_a": dict(view=OK, edit=DENIED, approve=DENIED, close=DENIED, person=OK,
+                        score=DENIED, records=OK, evaluation=OK, decide=DENIED),
+        "head_dept": dict(view=OK, approve=DENIED, person=OK, records=OK),
+        "staff_c": dict(view=DENIED, approve=DENIED, person=DENIED, records=DENIED,
+                        evaluation=DENIED),
     },
     "admin": {  # the administrator: reads everything, decides nothing
-        "staff_a": dict(view=OK, edit=DENIED, approve=DENIED, person=OK),
-        "staff_c": dict(view=OK, edit=DENIED, approve=DENIED, person=OK),
+        "staff_a": dict(view=OK, edit=DENIED, approve=DENIED, person=OK, score=DENIED,
+                        records=DENIED, evaluation=OK, decide=DENIED),
+        "staff_c": dict(view=OK, edit=DENIED, approve=DENIED, person=OK, evaluation=OK),
     },
 }
+
+# fmt: on
 
 CELLS = [
     (actor, owner, action, expected)
@@ -200,5 +214,8 @@ def test_every_route_is_covered_by_an_access_test(app):
         "plans.plan_detail", "plans.plan_transition", "plans.new_task", "plans.edit_task",
         "plans.delete_task", "plans.report_result", "plans.my_unit", "plans.assign_task",
         "organisation.tree", "organisation.unit_detail", "organisation.person_detail",
+        "scoring.scoring_home", "scoring.scoring_period", "scoring.score_person",
+        "scoring.evaluations_home", "scoring.evaluations_year", "scoring.evaluation_page",
+        "scoring.evaluation_step", "records.person_records",
     }  # fmt: skip
     assert {rule.endpoint for rule in app.url_map.iter_rules()} == covered

@@ -35,6 +35,20 @@ class PlanAction(enum.Enum):
     CLOSE = "close"
 
 
+class EvaluationAction(enum.Enum):
+    """The steps of P1 (and viewing), each taken by its own actor."""
+
+    VIEW = "view"
+    SELF_ASSESS = "self_assessment"
+    COLLECTIVE = "collective_comments"
+    PARTY = "party_committee_comments"
+    PROPOSE = "personnel_proposal"
+    DECIDE = "decision"
+    NOTIFY = "notification"
+    PETITION = "petition"
+    RESOLVE = "petition_resolved"
+
+
 @dataclass(frozen=True)
 class Viewer:
     """What one account reaches in the unit tree, resolved once per request."""
@@ -134,6 +148,40 @@ class Viewer:
         if action is PlanAction.CLOSE:
             return above and plan.status is PlanStatus.REPORTED
         raise ValueError(action)
+
+    # --- scoring and evaluations ---------------------------------------------------------
+
+    def can_score(self, person: Person) -> bool:
+        """The manager above a person scores them; heads are scored from the unit above."""
+        return self.manages(person)
+
+    def can_keep_records(self, person: Person) -> bool:
+        """Leave and discipline records: the personnel office alone enters them."""
+        return self.served_path is not None and person.unit.path.startswith(self.served_path)
+
+    def can_evaluate(
+        self, action: EvaluationAction, person: Person, unit: Unit, decider_id: int | None
+    ) -> bool:
+        """Who takes each step of one person's annual evaluation (P1, P2).
+
+        `unit` is the unit holding the evaluation; `decider_id` the competent person's id.
+        """
+        own = person.id == self.person_id
+        decider = decider_id is not None and decider_id == self.person_id
+        personnel = self.served_path is not None and unit.path.startswith(self.served_path)
+        above = self.manages(person)
+        allowed = {
+            EvaluationAction.VIEW: own or decider or above or self.reaches_unit(unit),
+            EvaluationAction.SELF_ASSESS: own,
+            EvaluationAction.COLLECTIVE: above or decider,
+            EvaluationAction.PARTY: above or decider or personnel,
+            EvaluationAction.PROPOSE: personnel,
+            EvaluationAction.DECIDE: decider,
+            EvaluationAction.NOTIFY: decider or personnel,
+            EvaluationAction.PETITION: own,
+            EvaluationAction.RESOLVE: decider,
+        }
+        return allowed[action]
 
     # --- SQL filters for lists ---------------------------------------------------------
 

@@ -10,6 +10,7 @@ from flask import Flask
 from flask_babel import get_locale
 from flask_login import current_user
 
+from criteria.procedure import Step
 from evaluation.core.labels import LABELS
 from evaluation.core.permissions import current_viewer
 
@@ -37,4 +38,5 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters["num"] = format_number
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["labels"] = LABELS
+    app.jinja_env.globals["step_labels"] = {step.value: step.label for step in Step}
     app.context_processor(_globals)

@@ -1,0 +1,205 @@
+"""Assemble the rulebook's facts for one person and year from what the system records.
+
+Nothing here decides: it gathers placements, leave, discipline, the year's plans and the
+period scores into `criteria.Facts`, and `criteria.classify` does the rest.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from statistics import fmean
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from criteria import (
+    Discipline,
+    Facts,
+    GeneralAssessment,
+    Level,
+    TaskFacts,
+    UnitFacts,
+    general_level_from_points,
+    select_rulebook,
+)
+from evaluation.organisation.models import LeadershipRole, Person, Placement, ScoringFrequency, Unit
+from evaluation.plans.models import Plan, Task, TaskOutcome
+from evaluation.plans.periods import PeriodKind
+from evaluation.records.models import DisciplineRecord, LeaveKind, LeaveRecord
+from evaluation.scoring.models import AnnualEvaluation, PeriodScore
+
+
+def months_between(first: date, last: date) -> float:
+    """Calendar months from `first` to `last` inclusive: whole months count 1, parts pro rata.
+
+    1 Feb – 31 May is 4 months, whatever the month lengths.
+    """
+    if last < first:
+        return 0.0
+    months = 0.0
+    cursor = first
+    while cursor <= last:
+        days_in_month = calendar.monthrange(cursor.year, cursor.month)[1]
+        month_end = date(cursor.year, cursor.month, days_in_month)
+        span_end = min(month_end, last)
+        months += ((span_end - cursor).days + 1) / days_in_month
+        cursor = _next_month(cursor)
+    return round(months, 2)
+
+
+def _next_month(day: date) -> date:
+    return date(day.year + 1, 1, 1) if day.month == 12 else date(day.year, day.month + 1, 1)
+
+
+def _within_year(spans: Iterable[tuple[date, date | None]], year: int) -> float:
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    total = 0.0
+    for first, last in spans:
+        total += months_between(max(first, start), min(last or end, end))
+    return min(round(total, 2), 12.0)
+
+
+def task_facts(tasks: Iterable[Task]) -> tuple[TaskFacts, ...]:
+    """ND90: per task criterion, completed? on time? with quality? exceeded its target?
+
+    Cancelled tasks are no longer criteria; a task with no result counts as not completed.
+    """
+    return tuple(
+        TaskFacts(
+            completed=task.outcome is not None and task.outcome.completed,
+            on_time=task.outcome is TaskOutcome.DONE_ON_TIME,
+            quality=task.with_quality,
+            exceeded=(task.achieved_quantity or 0) > task.target_quantity,
+        )
+        for task in tasks
+        if task.outcome is not TaskOutcome.CANCELLED
+    )
+
+
+@dataclass(frozen=True)
+class UnitFigures:
+    """A unit's own targets for the year: shares completed, on time and exceeded (percent)."""
+
+    targets: int
+    completed_pct: float
+    on_time_pct: float
+    exceeded_pct: float
+
+
+def unit_figures(tasks: Sequence[Task]) -> UnitFigures:
+    """On time is counted among the completed targets; exceeded among all targets."""
+    counted = [t for t in tasks if t.outcome is not TaskOutcome.CANCELLED]
+    if not counted:
+        return UnitFigures(0, 100.0, 100.0, 0.0)
+    completed = [t for t in counted if t.outcome is not None and t.outcome.completed]
+    on_time = [t for t in completed if t.outcome is TaskOutcome.DONE_ON_TIME]
+    exceeded = [t for t in counted if (t.achieved_quantity or 0) > t.target_quantity]
+    return UnitFigures(
+        targets=len(counted),
+        completed_pct=round(100 * len(completed) / len(counted), 2),
+        on_time_pct=round(100 * len(on_time) / len(completed), 2) if completed else 0.0,
+        exceeded_pct=round(100 * len(exceeded) / len(counted), 2),
+    )
+
+
+def scoring_kind(unit: Unit) -> PeriodKind:
+    return (
+        PeriodKind.QUARTER
+        if unit.scoring_frequency is ScoringFrequency.QUARTERLY
+        else PeriodKind.MONTH
+    )
+
+
+def _year_tasks(session: Session, year: int, kind: PeriodKind, **owner: object) -> list[Task]:
+    conditions = [Plan.period_year == year, Plan.period_kind == kind]
+    conditions += [getattr(Plan, column) == value for column, value in owner.items()]
+    return list(session.scalars(sa.select(Task).join(Plan).where(*conditions).order_by(Task.id)))
+
+
+def sub_unit_levels(session: Session, unit: Unit, year: int) -> tuple[Level, ...]:
+    """Levels of the units directly managed, read (until unit results exist) as the level in
+    force for each child unit's head."""
+    rows = session.execute(
+        sa.select(AnnualEvaluation)
+        .join(Person, AnnualEvaluation.person_id == Person.id)
+        .join(Unit, Person.unit_id == Unit.id)
+        .where(
+            Unit.parent_id == unit.id,
+            Person.leadership_role == LeadershipRole.HEAD,
+            AnnualEvaluation.year == year,
+        )
+        .order_by(Unit.id)
+    ).scalars()
+    return tuple(evaluation.level for evaluation in rows if evaluation.level.is_ranked)
+
+
+def assemble_facts(
+    session: Session,
+    person: Person,
+    year: int,
+    *,
+    general: GeneralAssessment | None = None,
+) -> Facts:
+    """The facts of `person` for `year`; `general` is the unit's assessment where given."""
+    placements = session.scalars(sa.select(Placement).where(Placement.person_id == person.id)).all()
+    leaves = session.scalars(sa.select(LeaveRecord).where(LeaveRecord.person_id == person.id)).all()
+    disciplines = session.scalars(
+        sa.select(DisciplineRecord).where(DisciplineRecord.person_id == person.id)
+    ).all()
+    scores = session.scalars(
+        sa.select(PeriodScore)
+        .where(PeriodScore.person_id == person.id, PeriodScore.period_year == year)
+        .order_by(PeriodScore.period_kind, PeriodScore.period_number)
+    ).all()
+    unit = person.unit
+    kind = scoring_kind(unit)
+    general_points = fmean(float(s.general_points) for s in scores) if scores else None
+    if general is None:
+        general = (
+            general_level_from_points(general_points)
+            if general_points is not None
+            else GeneralAssessment.MEET
+        )
+    pin = unit.rulebook_pin
+    unit_facts = None
+    if person.is_leader:
+        figures = unit_figures(_year_tasks(session, year, kind, unit_id=unit.id, person_id=None))
+        unit_facts = UnitFacts(
+            targets_completed_pct=figures.completed_pct,
+            targets_on_time_pct=figures.on_time_pct,
+            targets_exceeded_pct=figures.exceeded_pct,
+            sub_unit_levels=sub_unit_levels(session, unit, year),
+        )
+    return Facts(
+        rulebook=select_rulebook(year, person.category, pin).name if pin else None,
+        year=year,
+        category=person.category,
+        leader=person.is_leader,
+        months_worked=_within_year(((p.starts_on, p.ends_on) for p in placements), year),
+        leave_months=_within_year(
+            ((r.starts_on, r.ends_on) for r in leaves if r.kind is LeaveKind.LAWFUL), year
+        ),
+        maternity_leave=any(
+            r.kind is LeaveKind.MATERNITY and r.starts_on.year <= year <= r.ends_on.year
+            for r in leaves
+        ),
+        general=general,
+        disciplines=tuple(
+            Discipline(
+                violation=d.violation,
+                year_effective=d.effective_on.year,
+                form=d.form,
+                party=d.party,
+                duty_related=d.duty_related,
+                counted_in_year=d.counted_in_year,
+            )
+            for d in disciplines
+        ),
+        tasks=task_facts(_year_tasks(session, year, kind, person_id=person.id)),
+        unit=unit_facts,
+        general_points=round(general_points, 2) if general_points is not None else None,
+        period_task_points=tuple(float(s.task_points) for s in scores),
+    )

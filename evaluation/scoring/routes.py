@@ -1,0 +1,393 @@
+"""Pages for period scores and annual evaluations. Views parse, authorize, call a service."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy.orm import joinedload
+
+from criteria import GeneralAssessment, Level, decision_deadline
+from criteria.procedure import Step, can_move
+from evaluation.core.audit import AuditRecord
+from evaluation.core.clock import local_today
+from evaluation.core.db import commit_or_conflict, db
+from evaluation.core.errors import Conflict, DomainError
+from evaluation.core.forms import ActionForm
+from evaluation.core.permissions import EvaluationAction, current_viewer
+from evaluation.organisation.models import Person, Unit
+from evaluation.organisation.services import people_in_reach
+from evaluation.plans.periods import Period, PeriodKind
+from evaluation.scoring import forms, services
+from evaluation.scoring.models import AnnualEvaluation
+
+blueprint = Blueprint("scoring", __name__)
+
+
+def _person_or_404(person_id: int) -> Person:
+    person = db.session.scalars(
+        sa.select(Person).options(joinedload(Person.unit)).where(Person.id == person_id)
+    ).first()
+    if person is None:
+        abort(404)
+    return person
+
+
+def _period_or_404(key: str) -> Period:
+    try:
+        period = Period.from_key(key)
+    except ValueError:
+        abort(404)
+    if period.kind not in (PeriodKind.MONTH, PeriodKind.QUARTER):
+        abort(404)
+    return period
+
+
+def _commit(message: str) -> bool:
+    try:
+        commit_or_conflict(db.session)
+    except Conflict:
+        flash(_("Hồ sơ vừa được người khác thay đổi. Hãy tải lại trang để xem bản mới."), "error")
+        return False
+    flash(message, "success")
+    return True
+
+
+def _show_error(form: Any, error: DomainError) -> None:
+    db.session.rollback()
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None and hasattr(field, "errors"):
+        field.errors = [*field.errors, error.message]
+    else:
+        flash(error.message, "error")
+
+
+# --- period scores ------------------------------------------------------------------------
+
+
+@blueprint.route("/scoring")
+@login_required
+def scoring_home() -> ResponseReturnValue:
+    if not current_viewer().is_manager:
+        abort(403)
+    today = local_today()
+    return redirect(
+        url_for("scoring.scoring_period", key=Period.containing(PeriodKind.MONTH, today).key)
+    )
+
+
+@blueprint.route("/scoring/<key>")
+@login_required
+def scoring_period(key: str) -> ResponseReturnValue:
+    viewer = current_viewer()
+    if not viewer.is_manager:
+        abort(403)
+    period = _period_or_404(key)
+    wanted = PeriodKind.QUARTER if period.kind is PeriodKind.QUARTER else PeriodKind.MONTH
+    people = [
+        p
+        for p in people_in_reach(db.session, viewer)
+        if viewer.can_score(p) and services.scoring_period(p, period.starts_on).kind is wanted
+    ]
+    rows = services.scoring_sheet(db.session, people, period)
+    return render_template(
+        "scoring/period.html",
+        period=period,
+        rows=rows,
+        previous=_neighbour(period, -1),
+        following=_neighbour(period, 1),
+        quarter=Period.containing(PeriodKind.QUARTER, period.starts_on),
+        month=Period.containing(PeriodKind.MONTH, period.starts_on),
+    )
+
+
+def _neighbour(period: Period, step: int) -> Period:
+    months = 3 if period.kind is PeriodKind.QUARTER else 1
+    index = period.starts_on.year * 12 + period.starts_on.month - 1 + step * months
+    first_day = period.starts_on.replace(year=index // 12, month=index % 12 + 1, day=1)
+    return Period.containing(period.kind, first_day)
+
+
+@blueprint.route("/scoring/<key>/people/<int:person_id>", methods=["GET", "POST"])
+@login_required
+def score_person(key: str, person_id: int) -> ResponseReturnValue:
+    period = _period_or_404(key)
+    person = _person_or_404(person_id)
+    if not current_viewer().can_score(person):
+        abort(403)
+    criteria_set = services.criteria_set_for(person, period.year)
+    criteria = services.general_criteria(criteria_set)
+    result = services.period_task_result(db.session, person, period)
+    score = services.find_period_score(db.session, person, period)
+    form_class = forms.score_form_class(criteria, result.tasks)
+    form = form_class(data=_score_defaults(score, result, criteria))
+    if form.validate_on_submit():
+        try:
+            services.save_period_score(
+                db.session,
+                person,
+                period,
+                form.to_input(),
+                actor_id=current_user.id,
+                seen_version=form.version.data,
+            )
+        except DomainError as error:
+            _show_error(form, error)
+        else:
+            if _commit(_("Đã lưu điểm của %(name)s.", name=person.full_name)):
+                return redirect(url_for("scoring.scoring_period", key=period.key))
+    leader_nd335 = person.is_leader and criteria_set.rulebook == "nd335"
+    computed = services.computed_task_points(
+        db.session, person, period, result, form.organising_pct.data
+    )
+    status = 422 if request.method == "POST" else 200
+    return render_template(
+        "scoring/score_form.html",
+        form=form,
+        person=person,
+        period=period,
+        criteria_set=criteria_set,
+        criteria=criteria,
+        result=result,
+        computed=computed,
+        score=score,
+        leader_nd335=leader_nd335,
+    ), status
+
+
+def _score_defaults(score: Any, result: services.TaskResult, criteria: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {"version": score.version if score else None}
+    if score is not None:
+        for code, points in score.general_breakdown.items():
+            data[f"general_{code}"] = points
+        data["comment"] = score.general_comment
+        data["organising_pct"] = score.organising_pct
+        if score.adjustment_reason:
+            data["task_points"] = score.task_points
+            data["adjustment_reason"] = score.adjustment_reason
+    for task in result.tasks:
+        data[f"quality_{task.id}"] = task.with_quality
+        data[f"returns_{task.id}"] = task.major_error_returns
+        data[f"delays_{task.id}"] = task.effective_delays
+        data[f"cause_{task.id}"] = task.objective_cause
+    return data
+
+
+# --- annual evaluations -------------------------------------------------------------------
+
+
+@blueprint.route("/evaluations")
+@login_required
+def evaluations_home() -> ResponseReturnValue:
+    return redirect(url_for("scoring.evaluations_year", year=local_today().year))
+
+
+@blueprint.route("/evaluations/<int:year>")
+@login_required
+def evaluations_year(year: int) -> ResponseReturnValue:
+    if not 2000 <= year <= 2100:
+        abort(404)
+    viewer = current_viewer()
+    people = [p for p in people_in_reach(db.session, viewer) if p.id != viewer.person_id]
+    rows = services.evaluation_sheet(db.session, people, year)
+    units = (
+        db.session.scalars(
+            sa.select(Unit).where(Unit.id.in_(viewer.unit_ids_in_reach())).order_by(Unit.path)
+        ).all()
+        if viewer.reach_paths
+        else []
+    )
+    progress = services.agency_progress(db.session, units, year) if viewer.is_personnel else []
+    quotas = [
+        view
+        for item in progress
+        for view in services.quota_views(db.session, item.agency, year)
+        if view.candidates
+    ]
+    return render_template(
+        "scoring/evaluations.html",
+        year=year,
+        rows=rows,
+        progress=progress,
+        quotas=quotas,
+        today=local_today(),
+        deadline=decision_deadline(year),
+    )
+
+
+def _decider_id(person: Person) -> int | None:
+    decider = services.competent_decider(db.session, person)
+    return decider.id if decider else None
+
+
+@blueprint.route("/evaluations/<int:year>/people/<int:person_id>")
+@login_required
+def evaluation_page(year: int, person_id: int) -> ResponseReturnValue:
+    person = _person_or_404(person_id)
+    evaluation = services.find_evaluation(db.session, person.id, year)
+    unit = evaluation.unit if evaluation else person.unit
+    decider = services.competent_decider(db.session, person)
+    viewer = current_viewer()
+    decider_id = decider.id if decider else None
+    if not viewer.can_evaluate(EvaluationAction.VIEW, person, unit, decider_id):
+        abort(403)
+    shown = (
+        evaluation
+        if evaluation and evaluation.locked
+        else services.preview(db.session, person, year, evaluation)
+    )
+    allowed = {
+        action.value
+        for action in EvaluationAction
+        if viewer.can_evaluate(action, person, unit, decider_id) and _step_open(evaluation, action)
+    }
+    history = []
+    if evaluation is not None:
+        history = db.session.scalars(
+            sa.select(AuditRecord)
+            .where(AuditRecord.object_type == "evaluation", AuditRecord.object_id == evaluation.id)
+            .order_by(AuditRecord.at, AuditRecord.id)
+        ).all()
+    version = evaluation.version if evaluation else None
+    return render_template(
+        "scoring/evaluation.html",
+        person=person,
+        year=year,
+        evaluation=evaluation,
+        shown=shown,
+        decider=decider,
+        allowed=allowed,
+        history=history,
+        flags=services.person_flags(db.session, person, year),
+        forms=_step_forms(version, evaluation, shown),
+    )
+
+
+def _step_open(evaluation: AnnualEvaluation | None, action: EvaluationAction) -> bool:
+    if action is EvaluationAction.VIEW:
+        return False
+    step = Step(action.value)
+    if evaluation is None or evaluation.step is None:
+        return step is Step.SELF_ASSESSMENT
+    return can_move(evaluation.step, step)
+
+
+def _step_forms(
+    version: int | None, evaluation: AnnualEvaluation | None, shown: AnnualEvaluation
+) -> dict[str, ActionForm]:
+    proposal_level = (evaluation and evaluation.personnel_level) or shown.computed_level
+    decision_level = proposal_level if proposal_level.is_ranked else Level.HOAN_THANH
+    return {
+        "self_assessment": forms.SelfAssessmentForm(version=version),
+        "collective_comments": forms.CollectiveForm(
+            version=version, general=GeneralAssessment.GOOD.value
+        ),
+        "party_committee_comments": forms.PartyForm(version=version),
+        "personnel_proposal": forms.ProposalForm(version=version, level=decision_level.value),
+        "decision": forms.DecisionForm(version=version, level=decision_level.value),
+        "notification": ActionForm(version=version),
+        "petition": forms.PetitionForm(version=version),
+        "petition_resolved": forms.ResolutionForm(version=version),
+    }
+
+
+STEP_FORMS: dict[EvaluationAction, type[ActionForm]] = {
+    EvaluationAction.SELF_ASSESS: forms.SelfAssessmentForm,
+    EvaluationAction.COLLECTIVE: forms.CollectiveForm,
+    EvaluationAction.PARTY: forms.PartyForm,
+    EvaluationAction.PROPOSE: forms.ProposalForm,
+    EvaluationAction.DECIDE: forms.DecisionForm,
+    EvaluationAction.NOTIFY: ActionForm,
+    EvaluationAction.PETITION: forms.PetitionForm,
+    EvaluationAction.RESOLVE: forms.ResolutionForm,
+}
+
+
+def _perform(action: EvaluationAction, form: Any, evaluation: AnnualEvaluation) -> None:
+    """Call the service verb of a step with the form's data."""
+    common = {"actor_id": current_user.id, "seen_version": form.version.data}
+    verbs: dict[EvaluationAction, Callable[[], None]] = {
+        EvaluationAction.SELF_ASSESS: lambda: services.self_assess(
+            db.session, evaluation, report=form.report.data, level=Level(form.level.data), **common
+        ),
+        EvaluationAction.COLLECTIVE: lambda: services.record_collective(
+            db.session,
+            evaluation,
+            minutes=form.minutes.data,
+            general=GeneralAssessment(form.general.data),
+            **common,
+        ),
+        EvaluationAction.PARTY: lambda: services.record_party_comment(
+            db.session, evaluation, comment=form.comment.data, **common
+        ),
+        EvaluationAction.PROPOSE: lambda: services.propose(
+            db.session,
+            evaluation,
+            level=Level(form.level.data),
+            comment=form.comment.data,
+            rank=form.rank.data,
+            **common,
+        ),
+        EvaluationAction.DECIDE: lambda: services.decide(
+            db.session,
+            evaluation,
+            level=Level(form.level.data),
+            reason=form.reason.data,
+            quota_exception=form.quota_exception.data,
+            **common,
+        ),
+        EvaluationAction.NOTIFY: lambda: services.notify(db.session, evaluation, **common),
+        EvaluationAction.PETITION: lambda: services.petition(
+            db.session, evaluation, text=form.text.data, **common
+        ),
+        EvaluationAction.RESOLVE: lambda: services.resolve_petition(
+            db.session,
+            evaluation,
+            resolution=form.resolution.data,
+            level=Level(form.level.data) if form.level.data else None,
+            **common,
+        ),
+    }
+    verbs[action]()
+
+
+@blueprint.route("/evaluations/<int:year>/people/<int:person_id>/<step>", methods=["POST"])
+@login_required
+def evaluation_step(year: int, person_id: int, step: str) -> ResponseReturnValue:
+    try:
+        action = EvaluationAction(step)
+    except ValueError:
+        abort(404)
+    if action is EvaluationAction.VIEW:
+        abort(404)
+    person = _person_or_404(person_id)
+    existing = services.find_evaluation(db.session, person.id, year)
+    unit = existing.unit if existing else person.unit
+    if not current_viewer().can_evaluate(action, person, unit, _decider_id(person)):
+        abort(403)
+    page = url_for("scoring.evaluation_page", year=year, person_id=person.id)
+    form = STEP_FORMS[action]()
+    if not form.validate_on_submit():
+        for field, errors in form.errors.items():
+            label = getattr(getattr(form, field, None), "label", None)
+            for message in errors:
+                flash(f"{label.text if label else field}: {message}", "error")
+        return redirect(page)
+    try:
+        evaluation = existing or services.open_evaluation(db.session, person, year)
+        _perform(action, form, evaluation)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(page)
+    _commit(_("Đã ghi nhận: %(step)s.", step=_step_label(action)))
+    return redirect(page)
+
+
+def _step_label(action: EvaluationAction) -> str:
+    return Step(action.value).label

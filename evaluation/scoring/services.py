@@ -1,0 +1,854 @@
+"""Verbs of scoring and the queries its pages need.
+
+Period scores: the manager's general points and the task points computed from the plan
+(ND335 S2–S3). Annual evaluations: the steps of P1, the rulebook's level with its reasons,
+the decision by the competent person (P2) within the quota (Q1–Q4). Services flush, never
+commit, and leave an audit record for every change of a score or a level.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from criteria import (
+    Candidate,
+    CriteriaSet,
+    Level,
+    PeriodTask,
+    QuotaOutcome,
+    StaffCategory,
+    apply_quota,
+    classify,
+    consequences,
+    decision_deadline,
+    leader_task_points,
+    load_criteria_set,
+    places,
+    score_period_tasks,
+    select_rulebook,
+    unit_result_ratio,
+)
+from criteria import PeriodScore as TaskScore
+from criteria.consequences import Flag
+from criteria.procedure import Step, can_move
+from criteria.quota import quota_pct
+from evaluation.core import audit
+from evaluation.core.db import utcnow
+from evaluation.core.errors import Conflict, DomainError
+from evaluation.organisation.models import LeadershipRole, Person, Unit, UnitKind
+from evaluation.plans.models import Plan, Task, TaskOutcome
+from evaluation.plans.periods import Period, PeriodKind
+from evaluation.plans.services import find_plan
+from evaluation.scoring.facts import assemble_facts, scoring_kind
+from evaluation.scoring.models import AnnualEvaluation, PeriodScore
+
+TWO_PLACES = Decimal("0.01")
+
+
+def _decimal(value: float) -> Decimal:
+    return Decimal(str(value)).quantize(TWO_PLACES)
+
+
+def _check_version(current: int, seen: int | None) -> None:
+    if seen is not None and seen != current:
+        raise Conflict(_("Hồ sơ vừa được người khác thay đổi. Hãy tải lại trang để xem bản mới."))
+
+
+# --- criteria sets ------------------------------------------------------------------------
+
+
+def rulebook_name(person: Person, year: int) -> str:
+    return select_rulebook(year, person.category, person.unit.rulebook_pin).name
+
+
+def criteria_set_for(person: Person, year: int) -> CriteriaSet:
+    """The criteria a manager scores this person against (leaders and front desk differ)."""
+    if rulebook_name(person, year) == "nd335":
+        group = (
+            "leader" if person.is_leader else "front-desk" if person.front_desk else "non-leader"
+        )
+        return load_criteria_set(f"nd335-{group}")
+    if person.category is StaffCategory.CAN_BO:
+        return load_criteria_set("nd90-can-bo")
+    if person.front_desk:
+        return load_criteria_set("nd90-front-desk")
+    base = "nd90-cong-chuc" if person.category is StaffCategory.CONG_CHUC else "nd90-vien-chuc"
+    return load_criteria_set(f"{base}-leader" if person.is_leader else base)
+
+
+def general_criteria(criteria_set: CriteriaSet) -> Sequence:
+    return next(group for group in criteria_set.groups if group.code == "general").criteria
+
+
+# --- period scores ------------------------------------------------------------------------
+
+
+def scoring_period(person: Person, day: date) -> Period:
+    """Monthly or quarterly per the unit's setting; heads quarterly, as the seeds require."""
+    kind = (
+        PeriodKind.QUARTER
+        if person.leadership_role is LeadershipRole.HEAD
+        else scoring_kind(person.unit)
+    )
+    return Period.containing(kind, day)
+
+
+def to_period_task(task: Task) -> PeriodTask:
+    return PeriodTask(
+        target_quantity=float(task.target_quantity),
+        achieved_quantity=float(task.achieved_quantity or 0),
+        weight=float(task.weight),
+        coefficient=float(task.coefficient),
+        quality_ok=task.with_quality,
+        major_error_returns=task.major_error_returns,
+        delays=task.effective_delays,
+        objective_cause=bool(task.objective_cause),
+        cancelled=task.outcome is TaskOutcome.CANCELLED,
+    )
+
+
+@dataclass(frozen=True)
+class TaskResult:
+    """A period's plan, its tasks, and what S2 makes of them (None when nothing to score)."""
+
+    plan: Plan | None
+    tasks: list[Task]
+    score: TaskScore | None
+
+
+def period_task_result(session: Session, person: Person, period: Period) -> TaskResult:
+    plan = find_plan(session, person, period)
+    tasks = list(plan.tasks) if plan else []
+    scorable = [to_period_task(task) for task in tasks]
+    counted = [task for task in scorable if not task.cancelled]
+    return TaskResult(plan, tasks, score_period_tasks(scorable) if counted else None)
+
+
+def staff_period_levels(session: Session, leader: Person, period: Period) -> list[Level]:
+    """S3: the period levels (by S5 bands) of the people a leader manages, for the unit ratio."""
+    months = (
+        range(3 * period.number - 2, 3 * period.number + 1)
+        if period.kind is PeriodKind.QUARTER
+        else range(period.number, period.number + 1)
+    )
+    totals = session.scalars(
+        sa.select(PeriodScore.general_points + PeriodScore.task_points)
+        .join(Unit, PeriodScore.unit_id == Unit.id)
+        .where(
+            Unit.path.startswith(leader.unit.path),
+            PeriodScore.person_id != leader.id,
+            PeriodScore.period_year == period.year,
+            PeriodScore.period_kind == PeriodKind.MONTH,
+            PeriodScore.period_number.in_(list(months)),
+        )
+    ).all()
+    return [Level.KHONG_HOAN_THANH if total < 50 else Level.HOAN_THANH for total in totals]
+
+
+def computed_task_points(
+    session: Session,
+    person: Person,
+    period: Period,
+    result: TaskResult,
+    organising_pct: Decimal | None,
+) -> Decimal | None:
+    """S2 for everyone; S3 for leaders under ND335 (own work, unit ratio, organising)."""
+    if result.score is None:
+        return None
+    own = result.score.points
+    if person.is_leader and rulebook_name(person, period.year) == "nd335":
+        ratio = unit_result_ratio(staff_period_levels(session, person, period))
+        organising = float(organising_pct) if organising_pct is not None else 100.0
+        return _decimal(leader_task_points(own, ratio, organising))
+    return _decimal(own)
+
+
+@dataclass(frozen=True)
+class TaskAssessment:
+    """The manager's view of one task: quality, returns for errors, delays, objective cause."""
+
+    task_id: int
+    quality_ok: bool
+    major_error_returns: int
+    delays: int
+    objective_cause: str | None
+
+
+@dataclass(frozen=True)
+class ScoreInput:
+    general: dict[str, Decimal]
+    comment: str | None
+    task_points: Decimal | None  # None: take the computed points
+    adjustment_reason: str | None
+    organising_pct: Decimal | None
+    assessments: tuple[TaskAssessment, ...] = ()
+
+
+def find_period_score(session: Session, person: Person, period: Period) -> PeriodScore | None:
+    return session.scalars(
+        sa.select(PeriodScore).where(
+            PeriodScore.person_id == person.id,
+            PeriodScore.period_kind == period.kind,
+            PeriodScore.period_year == period.year,
+            PeriodScore.period_number == period.number,
+        )
+    ).first()
+
+
+def _apply_assessments(
+    session: Session, tasks: Sequence[Task], assessments: Sequence[TaskAssessment], actor_id: int
+) -> None:
+    by_id = {task.id: task for task in tasks}
+    for item in assessments:
+        task = by_id.get(item.task_id)
+        if task is None:
+            raise DomainError(_("Nhiệm vụ không thuộc kế hoạch của kỳ này."))
+        old = (task.quality_ok, task.major_error_returns, task.delays, task.objective_cause)
+        new = (item.quality_ok, item.major_error_returns, item.delays, item.objective_cause)
+        if old != new:
+            task.quality_ok, task.major_error_returns, task.delays = new[:3]
+            task.objective_cause = (item.objective_cause or "").strip() or None
+            audit.record(
+                session,
+                actor_id=actor_id,
+                object_type="task",
+                object_id=task.id,
+                action="assess",
+                old=list(old),
+                new=list(new),
+            )
+
+
+def save_period_score(
+    session: Session,
+    person: Person,
+    period: Period,
+    data: ScoreInput,
+    *,
+    actor_id: int,
+    seen_version: int | None = None,
+) -> PeriodScore:
+    """Record a period's score; task points other than the computed ones need a reason."""
+    if period.kind not in (PeriodKind.MONTH, PeriodKind.QUARTER):
+        raise DomainError(_("Chỉ chấm điểm theo tháng hoặc quý."))
+    criteria_set = criteria_set_for(person, period.year)
+    limits = {c.code: Decimal(str(c.max_points)) for c in general_criteria(criteria_set)}
+    if set(data.general) != set(limits):
+        raise DomainError(_("Cần chấm đủ các tiêu chí chung."))
+    for code, points in data.general.items():
+        if not Decimal(0) <= points <= limits[code]:
+            raise DomainError(
+                _("Điểm tiêu chí %(code)s từ 0 đến %(max)s.", code=code, max=limits[code]),
+                field=f"general-{code}",
+            )
+    result = period_task_result(session, person, period)
+    _apply_assessments(session, result.tasks, data.assessments, actor_id)
+    session.flush()
+    result = period_task_result(session, person, period)
+    computed = computed_task_points(session, person, period, result, data.organising_pct)
+    task_points = (
+        data.task_points.quantize(TWO_PLACES) if data.task_points is not None else computed
+    )
+    reason = (data.adjustment_reason or "").strip() or None
+    if task_points is None:
+        raise DomainError(
+            _("Kỳ này không có nhiệm vụ để tính điểm; cần nhập điểm và lý do."),
+            field="task_points",
+        )
+    if task_points != computed and reason is None:
+        raise DomainError(
+            _(
+                "Điểm kết quả nhiệm vụ khác điểm tính từ kế hoạch (%(points)s): cần ghi lý do.",
+                points=computed if computed is not None else "—",
+            ),
+            field="adjustment_reason",
+        )
+    score = find_period_score(session, person, period)
+    old = _score_snapshot(score) if score else None
+    if score is None:
+        score = PeriodScore(person=person, unit_id=person.unit_id)
+        score.period_kind, score.period_year, score.period_number = (
+            period.kind,
+            period.year,
+            period.number,
+        )
+        session.add(score)
+    else:
+        _check_version(score.version, seen_version)
+    score.criteria_set = criteria_set.id
+    score.general_breakdown = {code: str(points) for code, points in data.general.items()}
+    score.general_points = sum(data.general.values(), Decimal(0))
+    score.general_comment = (data.comment or "").strip() or None
+    score.computed_task_points = computed
+    score.task_points = task_points
+    score.adjustment_reason = reason if task_points != computed else None
+    score.organising_pct = data.organising_pct
+    if result.score is not None:
+        score.quantity_pct = _decimal(result.score.quantity_pct)
+        score.quality_pct = _decimal(result.score.quality_pct)
+        score.progress_pct = _decimal(result.score.progress_pct)
+    score.scored_by_id = actor_id
+    score.scored_at = utcnow()
+    session.flush()
+    audit.record(
+        session,
+        actor_id=actor_id,
+        object_type="period_score",
+        object_id=score.id,
+        action="score",
+        old=old,
+        new=_score_snapshot(score),
+        reason=score.adjustment_reason,
+    )
+    return score
+
+
+def _score_snapshot(score: PeriodScore) -> dict[str, str | None]:
+    return {
+        "general_points": str(score.general_points),
+        "task_points": str(score.task_points),
+        "computed_task_points": (
+            str(score.computed_task_points) if score.computed_task_points is not None else None
+        ),
+    }
+
+
+# --- who decides (P2) and the quota group ------------------------------------------------
+
+
+def ancestors(session: Session, unit: Unit) -> list[Unit]:
+    """The unit and those above it, the root first, in one query from its path."""
+    ids = [int(part) for part in unit.path.strip("/").split("/")]
+    by_id = {u.id: u for u in session.scalars(sa.select(Unit).where(Unit.id.in_(ids)))}
+    return [by_id[i] for i in ids]
+
+
+def agency_of(session: Session, unit: Unit) -> Unit:
+    """The agency or unit a division belongs to: the nearest unit that is not a division."""
+    return next(u for u in reversed(ancestors(session, unit)) if u.kind is not UnitKind.DIVISION)
+
+
+def head_of(session: Session, unit: Unit) -> Person | None:
+    return session.scalars(
+        sa.select(Person).where(
+            Person.unit_id == unit.id, Person.leadership_role == LeadershipRole.HEAD
+        )
+    ).first()
+
+
+def competent_decider(session: Session, person: Person) -> Person | None:
+    """P2: staff and deputies by the head of their agency; its head by the superior's head."""
+    agency = agency_of(session, person.unit)
+    if person.unit_id == agency.id and person.leadership_role is LeadershipRole.HEAD:
+        if agency.parent is None:
+            return None
+        return head_of(session, agency_of(session, agency.parent))
+    return head_of(session, agency)
+
+
+# --- annual evaluations -------------------------------------------------------------------
+
+
+def find_evaluation(session: Session, person_id: int, year: int) -> AnnualEvaluation | None:
+    return session.scalars(
+        sa.select(AnnualEvaluation)
+        .options(joinedload(AnnualEvaluation.person).joinedload(Person.unit))
+        .where(AnnualEvaluation.person_id == person_id, AnnualEvaluation.year == year)
+    ).first()
+
+
+def open_evaluation(session: Session, person: Person, year: int) -> AnnualEvaluation:
+    """The person's evaluation for the year, created with the rulebook's result if new."""
+    evaluation = find_evaluation(session, person.id, year)
+    if evaluation is None:
+        evaluation = AnnualEvaluation(
+            person=person,
+            year=year,
+            unit_id=person.unit_id,
+            unit=person.unit,
+            category=person.category,
+            leader=person.is_leader,
+        )
+        refresh_result(session, evaluation)  # complete before the first flush can insert it
+        session.add(evaluation)
+    else:
+        refresh_result(session, evaluation)
+    session.flush()
+    return evaluation
+
+
+def refresh_result(session: Session, evaluation: AnnualEvaluation) -> None:
+    """Re-run the rulebook on the current records; a decided evaluation stays as decided."""
+    if evaluation.locked:
+        return
+    facts = assemble_facts(
+        session, evaluation.person, evaluation.year, general=evaluation.general_assessment
+    )
+    result = classify(facts)
+    evaluation.rulebook = result.rulebook
+    evaluation.computed_level = result.level
+    evaluation.computed_points = _decimal(result.points) if result.points is not None else None
+    evaluation.computed_rules = list(result.rules)
+    evaluation.computed_reasons = [reason.to_dict() for reason in result.reasons]
+    evaluation.facts = dataclasses.asdict(facts)
+    evaluation.computed_at = utcnow()
+
+
+def _advance(
+    session: Session,
+    evaluation: AnnualEvaluation,
+    step: Step,
+    *,
+    actor_id: int,
+    seen_version: int | None,
+    old: object = None,
+    new: object = None,
+    reason: str | None = None,
+) -> None:
+    """Move to `step` if P1 allows it from the current one, and put it on the record."""
+    _check_version(evaluation.version, seen_version)
+    allowed = (
+        step is Step.SELF_ASSESSMENT if evaluation.step is None else can_move(evaluation.step, step)
+    )
+    if not allowed:
+        raise DomainError(_("Bước này không thực hiện được ở trạng thái hiện tại của hồ sơ."))
+    evaluation.step = step
+    session.flush()
+    audit.record(
+        session,
+        actor_id=actor_id,
+        object_type="evaluation",
+        object_id=evaluation.id,
+        action=step.value,
+        old=old,
+        new=new,
+        reason=reason,
+    )
+
+
+def _required(text: str | None, message: str, field: str) -> str:
+    value = (text or "").strip()
+    if not value:
+        raise DomainError(message, field=field)
+    return value
+
+
+def self_assess(
+    session: Session,
+    evaluation: AnnualEvaluation,
+    *,
+    report: str,
+    level: Level,
+    actor_id: int,
+    seen_version: int | None = None,
+) -> None:
+    evaluation.self_report = _required(report, _("Cần viết báo cáo tự đánh giá."), "report")
+    evaluation.self_level = level
+    _advance(
+        session, evaluation, Step.SELF_ASSESSMENT, actor_id=actor_id,
+        seen_version=seen_version, new=level.value,
+    )  # fmt: skip
+
+
+def record_collective(
+    session: Session,
+    evaluation: AnnualEvaluation,
+    *,
+    minutes: str,
+    general: object,
+    actor_id: int,
+    seen_version: int | None = None,
+) -> None:
+    """The unit meeting's minutes, and its assessment of the general criteria (ND90 Art. 3)."""
+    evaluation.collective_minutes = _required(
+        minutes, _("Cần nhập biên bản họp góp ý của tập thể."), "minutes"
+    )
+    evaluation.general_assessment = general  # type: ignore[assignment]
+    refresh_result(session, evaluation)
+    _advance(
+        session, evaluation, Step.COLLECTIVE_COMMENTS, actor_id=actor_id,
+        seen_version=seen_version, new=getattr(general, "value", None),
+    )  # fmt: skip
+
+
+def record_party_comment(
+    session: Session,
+    evaluation: AnnualEvaluation,
+    *,
+    comment: str,
+    actor_id: int,
+    seen_version: int | None = None,
+) -> None:
+    evaluation.party_comment = _required(comment, _("Cần nhập ý kiến của cấp ủy."), "comment")
+    _advance(
+        session, evaluation, Step.PARTY_COMMITTEE_COMMENTS, actor_id=actor_id,
+        seen_version=seen_version,
+    )  # fmt: skip
+
+
+def propose(
+    session: Session,
+    evaluation: AnnualEvaluation,
+    *,
+    level: Level,
+    comment: str | None,
+    rank: int | None,
+    actor_id: int,
+    seen_version: int | None = None,
+) -> None:
+    """The personnel office proposes a level; a rank orders the excellent candidates (Q3)."""
+    if level is Level.CAN_QUYET_DINH:
+        raise DomainError(_("Cần đề xuất một mức xếp loại cụ thể."), field="level")
+    evaluation.personnel_level = level
+    evaluation.personnel_comment = (comment or "").strip() or None
+    evaluation.quota_rank = rank if level is Level.XUAT_SAC else None
+    refresh_result(session, evaluation)
+    _advance(
+        session, evaluation, Step.PERSONNEL_PROPOSAL, actor_id=actor_id,
+        seen_version=seen_version, new=level.value,
+    )  # fmt: skip
+
+
+def decide(
+    session: Session,
+    evaluation: AnnualEvaluation,
+    *,
+    level: Level,
+    reason: str | None,
+    quota_exception: str | None,
+    actor_id: int,
+    seen_version: int | None = None,
+) -> None:
+    """P2: the competent person decides. Departing from the rulebook needs a written reason
+    (G1); an excellent level beyond the quota needs a recorded exception (Q3)."""
+    refresh_result(session, evaluation)
+    reason = (reason or "").strip() or None
+    if level is Level.CAN_QUYET_DINH:
+        raise DomainError(_("Cần chọn một mức xếp loại cụ thể."), field="level")
+    if level != evaluation.computed_level and reason is None:
+        raise DomainError(
+            _(
+                "Mức quyết định khác mức theo quy tắc (%(level)s): cần ghi rõ lý do.",
+                level=evaluation.computed_level.label,
+            ),
+            field="reason",
+        )
+    exception = (quota_exception or "").strip() or None
+    if level is Level.XUAT_SAC and exception is None:
+        status = decision_quota(session, evaluation)
+        if status.excellent_after > status.allowed:
+            raise DomainError(
+                _(
+                    "Vượt tỷ lệ Hoàn thành xuất sắc (%(pct)s%% số Hoàn thành tốt): chỉ có "
+                    "%(allowed)d chỉ tiêu. Cần sắp xếp lại hoặc ghi lý do ngoại lệ.",
+                    pct=f"{status.pct:g}",
+                    allowed=status.allowed,
+                ),
+                field="quota_exception",
+            )
+    evaluation.final_level = level
+    evaluation.decision_reason = reason
+    evaluation.quota_exception_reason = exception if level is Level.XUAT_SAC else None
+    evaluation.decided_by_id = actor_id
+    evaluation.decided_at = utcnow()
+    _advance(
+        session, evaluation, Step.DECISION, actor_id=actor_id, seen_version=seen_version,
+        old=evaluation.computed_level.value, new=level.value, reason=reason or exception,
+    )  # fmt: skip
+
+
+def notify(
+    session: Session,
+    evaluation: AnnualEvaluation,
+    *,
+    actor_id: int,
+    seen_version: int | None = None,
+) -> None:
+    """Notify the person and publish inside the unit (P1)."""
+    evaluation.notified_at = utcnow()
+    _advance(session, evaluation, Step.NOTIFICATION, actor_id=actor_id, seen_version=seen_version)
+
+
+def petition(
+    session: Session,
+    evaluation: AnnualEvaluation,
+    *,
+    text: str,
+    actor_id: int,
+    seen_version: int | None = None,
+) -> None:
+    evaluation.petition_text = _required(text, _("Cần nêu nội dung kiến nghị."), "text")
+    evaluation.petition_at = utcnow()
+    _advance(session, evaluation, Step.PETITION, actor_id=actor_id, seen_version=seen_version)
+
+
+def resolve_petition(
+    session: Session,
+    evaluation: AnnualEvaluation,
+    *,
+    resolution: str,
+    level: Level | None,
+    actor_id: int,
+    seen_version: int | None = None,
+) -> None:
+    """The petition's answer; it may change the level, and the change is on the record."""
+    evaluation.petition_resolution = _required(
+        resolution, _("Cần nêu kết quả giải quyết kiến nghị."), "resolution"
+    )
+    evaluation.petition_resolved_at = utcnow()
+    old = evaluation.final_level.value if evaluation.final_level else None
+    if level is not None and level is not evaluation.final_level:
+        if level is Level.CAN_QUYET_DINH:
+            raise DomainError(_("Cần chọn một mức xếp loại cụ thể."), field="level")
+        evaluation.final_level = level
+        if level is not evaluation.computed_level:
+            evaluation.decision_reason = evaluation.petition_resolution
+    _advance(
+        session, evaluation, Step.PETITION_RESOLVED, actor_id=actor_id,
+        seen_version=seen_version, old=old, new=evaluation.level.value,
+        reason=evaluation.petition_resolution,
+    )  # fmt: skip
+
+
+# --- quotas (Q1–Q4) -----------------------------------------------------------------------
+
+
+def _quota_group(session: Session, evaluation: AnnualEvaluation) -> list[AnnualEvaluation]:
+    """Same agency, same year, same rule set: the people whose levels share a quota."""
+    agency = agency_of(session, evaluation.unit)
+    family = evaluation.rulebook.split("@")[0]
+    return [
+        other
+        for other in session.scalars(
+            sa.select(AnnualEvaluation)
+            .join(Unit, AnnualEvaluation.unit_id == Unit.id)
+            .where(AnnualEvaluation.year == evaluation.year, Unit.path.startswith(agency.path))
+        )
+        if other.rulebook.split("@")[0] == family
+    ]
+
+
+def expected_level(evaluation: AnnualEvaluation) -> Level:
+    """The level as things stand: decided, else proposed by the personnel office, else the
+    rulebook's."""
+    return evaluation.final_level or evaluation.personnel_level or evaluation.computed_level
+
+
+@dataclass(frozen=True)
+class DecisionQuota:
+    pct: float
+    allowed: int
+    excellent_after: int
+
+
+def decision_quota(session: Session, evaluation: AnnualEvaluation) -> DecisionQuota:
+    """Q4 on the expected final counts: would one more excellent decision exceed the quota?"""
+    group = [other for other in _quota_group(session, evaluation) if other.id != evaluation.id]
+    excellent = 1 + sum(other.final_level is Level.XUAT_SAC for other in group)
+    at_tot = sum(expected_level(other) is Level.TOT for other in group)
+    pct = quota_pct(evaluation.rulebook.split("@")[0])
+    return DecisionQuota(pct, places(at_tot, excellent, pct), excellent)
+
+
+@dataclass(frozen=True)
+class QuotaView:
+    """One quota group on the unit's evaluation page: places, candidates in order, moves."""
+
+    agency: Unit
+    rulebook: str
+    candidates: list[AnnualEvaluation]
+    at_tot: int
+    outcome: QuotaOutcome
+
+
+def quota_views(session: Session, agency: Unit, year: int) -> list[QuotaView]:
+    evaluations = list(
+        session.scalars(
+            sa.select(AnnualEvaluation)
+            .join(Unit, AnnualEvaluation.unit_id == Unit.id)
+            .options(joinedload(AnnualEvaluation.person))
+            .where(AnnualEvaluation.year == year, Unit.path.startswith(agency.path))
+        )
+    )
+    views = []
+    for family in sorted({e.rulebook.split("@")[0] for e in evaluations}):
+        group = [e for e in evaluations if e.rulebook.split("@")[0] == family]
+        candidates = sorted(
+            (e for e in group if expected_level(e) is Level.XUAT_SAC),
+            key=lambda e: (e.quota_rank is None, e.quota_rank or 0, e.person.full_name),
+        )
+        at_tot = sum(expected_level(e) is Level.TOT for e in group)
+        outcome = apply_quota(
+            [Candidate(str(e.id), e.quota_rank) for e in candidates], at_tot, family
+        )
+        views.append(QuotaView(agency, family, candidates, at_tot, outcome))
+    return views
+
+
+# --- consequences and deadlines -----------------------------------------------------------
+
+
+def person_flags(session: Session, person: Person, year: int) -> list[Flag]:
+    """C1–C6 from the decided levels of the years on record."""
+    levels = {
+        evaluation.year: evaluation.final_level
+        for evaluation in session.scalars(
+            sa.select(AnnualEvaluation).where(
+                AnnualEvaluation.person_id == person.id,
+                AnnualEvaluation.final_level.is_not(None),
+                AnnualEvaluation.year <= year,
+            )
+        )
+        if evaluation.final_level is not None
+    }
+    if year not in levels:
+        return []
+    return consequences(person.category, person.is_leader, levels, year=year)
+
+
+# --- queries for pages --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScoringRow:
+    person: Person
+    plan: Plan | None
+    computed: TaskScore | None
+    score: PeriodScore | None
+
+
+def scoring_sheet(session: Session, people: Sequence[Person], period: Period) -> list[ScoringRow]:
+    """Each person's plan, S2 points and score for the period, in three queries in all."""
+    ids = [person.id for person in people]
+    plans = {
+        plan.person_id: plan
+        for plan in session.scalars(
+            sa.select(Plan)
+            .options(selectinload(Plan.tasks))
+            .where(
+                Plan.person_id.in_(ids),
+                Plan.period_kind == period.kind,
+                Plan.period_year == period.year,
+                Plan.period_number == period.number,
+            )
+        )
+    }
+    scores = {
+        score.person_id: score
+        for score in session.scalars(
+            sa.select(PeriodScore).where(
+                PeriodScore.person_id.in_(ids),
+                PeriodScore.period_kind == period.kind,
+                PeriodScore.period_year == period.year,
+                PeriodScore.period_number == period.number,
+            )
+        )
+    }
+    rows = []
+    for person in people:
+        plan = plans.get(person.id)
+        tasks = [to_period_task(task) for task in plan.tasks] if plan else []
+        computed = score_period_tasks(tasks) if any(not t.cancelled for t in tasks) else None
+        rows.append(ScoringRow(person, plan, computed, scores.get(person.id)))
+    return rows
+
+
+def preview(
+    session: Session, person: Person, year: int, saved: AnnualEvaluation | None = None
+) -> AnnualEvaluation:
+    """The rulebook's result on today's records, not saved: what a GET may show.
+
+    The unit's assessment of the general criteria, once recorded, is part of the facts.
+    """
+    evaluation = AnnualEvaluation(
+        person=person,
+        year=year,
+        unit=person.unit,
+        unit_id=person.unit_id,
+        category=person.category,
+        leader=person.is_leader,
+        general_assessment=saved.general_assessment if saved else None,
+    )
+    refresh_result(session, evaluation)
+    if evaluation in session:  # never saved by a GET
+        session.expunge(evaluation)
+    return evaluation
+
+
+@dataclass(frozen=True)
+class EvaluationRow:
+    person: Person
+    evaluation: AnnualEvaluation | None
+
+
+def evaluation_sheet(session: Session, people: Sequence[Person], year: int) -> list[EvaluationRow]:
+    ids = [person.id for person in people]
+    found = {
+        e.person_id: e
+        for e in session.scalars(
+            sa.select(AnnualEvaluation).where(
+                AnnualEvaluation.person_id.in_(ids), AnnualEvaluation.year == year
+            )
+        )
+    }
+    return [EvaluationRow(person, found.get(person.id)) for person in people]
+
+
+@dataclass(frozen=True)
+class AgencyProgress:
+    """P3: how far an agency is with its decisions, against the deadline."""
+
+    agency: Unit
+    people: int
+    decided: int
+    deadline: date
+
+    @property
+    def finished(self) -> bool:
+        return self.decided >= self.people
+
+    def days_left(self, today: date) -> int:
+        return (self.deadline - today).days
+
+
+def agency_progress(session: Session, units: Sequence[Unit], year: int) -> list[AgencyProgress]:
+    """Per agency in reach: people placed there now and decisions taken, in two queries."""
+    agencies = [u for u in units if u.kind is not UnitKind.DIVISION]
+    people_by_unit = dict(
+        session.execute(
+            sa.select(Person.unit_id, sa.func.count(Person.id)).group_by(Person.unit_id)
+        ).all()
+    )
+    decided_by_unit = dict(
+        session.execute(
+            sa.select(AnnualEvaluation.unit_id, sa.func.count(AnnualEvaluation.id))
+            .where(AnnualEvaluation.year == year, AnnualEvaluation.decided_at.is_not(None))
+            .group_by(AnnualEvaluation.unit_id)
+        ).all()
+    )
+
+    def owned_by(agency: Unit, unit: Unit) -> bool:
+        """A unit counts for the nearest agency above it (divisions belong to their agency)."""
+        if not unit.path.startswith(agency.path):
+            return False
+        between = [a for a in agencies if unit.path.startswith(a.path) and a.depth > agency.depth]
+        return not between
+
+    deadline = decision_deadline(year)
+    return [
+        AgencyProgress(
+            agency=agency,
+            people=sum(people_by_unit.get(u.id, 0) for u in units if owned_by(agency, u)),
+            decided=sum(decided_by_unit.get(u.id, 0) for u in units if owned_by(agency, u)),
+            deadline=deadline,
+        )
+        for agency in agencies
+    ]
