@@ -203,16 +203,21 @@ def evaluations_year(year: int) -> ResponseReturnValue:
         else []
     )
     progress = services.agency_progress(db.session, units, year) if viewer.is_personnel else []
+    agencies = [item.agency for item in progress]
+    if viewer.is_manager and not agencies:  # a head sees the quota of the agency they are in
+        own_unit = db.session.get(Unit, viewer.managed_unit_id)
+        agencies = [services.agency_of(db.session, own_unit)] if own_unit else []
     quotas = [
         view
-        for item in progress
-        for view in services.quota_views(db.session, item.agency, year)
+        for agency in agencies
+        for view in services.quota_views(db.session, agency, year)
         if view.candidates
     ]
     return render_template(
         "scoring/evaluations.html",
         year=year,
         rows=rows,
+        flags=services.flags_for(db.session, people, year),
         progress=progress,
         quotas=quotas,
         today=local_today(),

@@ -249,6 +249,9 @@ def save_period_score(
                 _("Điểm tiêu chí %(code)s từ 0 đến %(max)s.", code=code, max=limits[code]),
                 field=f"general-{code}",
             )
+    score = find_period_score(session, person, period)
+    if score is not None:
+        _check_version(score.version, seen_version)  # before anything changes
     result = period_task_result(session, person, period)
     _apply_assessments(session, result.tasks, data.assessments, actor_id)
     session.flush()
@@ -271,7 +274,6 @@ def save_period_score(
             ),
             field="adjustment_reason",
         )
-    score = find_period_score(session, person, period)
     old = _score_snapshot(score) if score else None
     if score is None:
         score = PeriodScore(person=person, unit_id=person.unit_id)
@@ -281,8 +283,6 @@ def save_period_score(
             period.number,
         )
         session.add(score)
-    else:
-        _check_version(score.version, seen_version)
     score.criteria_set = criteria_set.id
     score.general_breakdown = {code: str(points) for code, points in data.general.items()}
     score.general_points = sum(data.general.values(), Decimal(0))
@@ -408,13 +408,11 @@ def _advance(
     step: Step,
     *,
     actor_id: int,
-    seen_version: int | None,
     old: object = None,
     new: object = None,
     reason: str | None = None,
 ) -> None:
     """Move to `step` if P1 allows it from the current one, and put it on the record."""
-    _check_version(evaluation.version, seen_version)
     allowed = (
         step is Step.SELF_ASSESSMENT if evaluation.step is None else can_move(evaluation.step, step)
     )
@@ -450,12 +448,16 @@ def self_assess(
     actor_id: int,
     seen_version: int | None = None,
 ) -> None:
+    _check_version(evaluation.version, seen_version)  # before anything changes
     evaluation.self_report = _required(report, _("Cần viết báo cáo tự đánh giá."), "report")
     evaluation.self_level = level
     _advance(
-        session, evaluation, Step.SELF_ASSESSMENT, actor_id=actor_id,
-        seen_version=seen_version, new=level.value,
-    )  # fmt: skip
+        session,
+        evaluation,
+        Step.SELF_ASSESSMENT,
+        actor_id=actor_id,
+        new=level.value,
+    )
 
 
 def record_collective(
@@ -468,15 +470,19 @@ def record_collective(
     seen_version: int | None = None,
 ) -> None:
     """The unit meeting's minutes, and its assessment of the general criteria (ND90 Art. 3)."""
+    _check_version(evaluation.version, seen_version)  # before anything changes
     evaluation.collective_minutes = _required(
         minutes, _("Cần nhập biên bản họp góp ý của tập thể."), "minutes"
     )
     evaluation.general_assessment = general  # type: ignore[assignment]
     refresh_result(session, evaluation)
     _advance(
-        session, evaluation, Step.COLLECTIVE_COMMENTS, actor_id=actor_id,
-        seen_version=seen_version, new=getattr(general, "value", None),
-    )  # fmt: skip
+        session,
+        evaluation,
+        Step.COLLECTIVE_COMMENTS,
+        actor_id=actor_id,
+        new=getattr(general, "value", None),
+    )
 
 
 def record_party_comment(
@@ -487,11 +493,11 @@ def record_party_comment(
     actor_id: int,
     seen_version: int | None = None,
 ) -> None:
+    _check_version(evaluation.version, seen_version)  # before anything changes
     evaluation.party_comment = _required(comment, _("Cần nhập ý kiến của cấp ủy."), "comment")
     _advance(
         session, evaluation, Step.PARTY_COMMITTEE_COMMENTS, actor_id=actor_id,
-        seen_version=seen_version,
-    )  # fmt: skip
+        )  # fmt: skip
 
 
 def propose(
@@ -505,6 +511,7 @@ def propose(
     seen_version: int | None = None,
 ) -> None:
     """The personnel office proposes a level; a rank orders the excellent candidates (Q3)."""
+    _check_version(evaluation.version, seen_version)  # before anything changes
     if level is Level.CAN_QUYET_DINH:
         raise DomainError(_("Cần đề xuất một mức xếp loại cụ thể."), field="level")
     evaluation.personnel_level = level
@@ -512,9 +519,12 @@ def propose(
     evaluation.quota_rank = rank if level is Level.XUAT_SAC else None
     refresh_result(session, evaluation)
     _advance(
-        session, evaluation, Step.PERSONNEL_PROPOSAL, actor_id=actor_id,
-        seen_version=seen_version, new=level.value,
-    )  # fmt: skip
+        session,
+        evaluation,
+        Step.PERSONNEL_PROPOSAL,
+        actor_id=actor_id,
+        new=level.value,
+    )
 
 
 def decide(
@@ -529,6 +539,7 @@ def decide(
 ) -> None:
     """P2: the competent person decides. Departing from the rulebook needs a written reason
     (G1); an excellent level beyond the quota needs a recorded exception (Q3)."""
+    _check_version(evaluation.version, seen_version)  # before anything changes
     refresh_result(session, evaluation)
     reason = (reason or "").strip() or None
     if level is Level.CAN_QUYET_DINH:
@@ -560,9 +571,14 @@ def decide(
     evaluation.decided_by_id = actor_id
     evaluation.decided_at = utcnow()
     _advance(
-        session, evaluation, Step.DECISION, actor_id=actor_id, seen_version=seen_version,
-        old=evaluation.computed_level.value, new=level.value, reason=reason or exception,
-    )  # fmt: skip
+        session,
+        evaluation,
+        Step.DECISION,
+        actor_id=actor_id,
+        old=evaluation.computed_level.value,
+        new=level.value,
+        reason=reason or exception,
+    )
 
 
 def notify(
@@ -573,8 +589,9 @@ def notify(
     seen_version: int | None = None,
 ) -> None:
     """Notify the person and publish inside the unit (P1)."""
+    _check_version(evaluation.version, seen_version)  # before anything changes
     evaluation.notified_at = utcnow()
-    _advance(session, evaluation, Step.NOTIFICATION, actor_id=actor_id, seen_version=seen_version)
+    _advance(session, evaluation, Step.NOTIFICATION, actor_id=actor_id)
 
 
 def petition(
@@ -585,9 +602,10 @@ def petition(
     actor_id: int,
     seen_version: int | None = None,
 ) -> None:
+    _check_version(evaluation.version, seen_version)  # before anything changes
     evaluation.petition_text = _required(text, _("Cần nêu nội dung kiến nghị."), "text")
     evaluation.petition_at = utcnow()
-    _advance(session, evaluation, Step.PETITION, actor_id=actor_id, seen_version=seen_version)
+    _advance(session, evaluation, Step.PETITION, actor_id=actor_id)
 
 
 def resolve_petition(
@@ -600,6 +618,7 @@ def resolve_petition(
     seen_version: int | None = None,
 ) -> None:
     """The petition's answer; it may change the level, and the change is on the record."""
+    _check_version(evaluation.version, seen_version)  # before anything changes
     evaluation.petition_resolution = _required(
         resolution, _("Cần nêu kết quả giải quyết kiến nghị."), "resolution"
     )
@@ -612,10 +631,14 @@ def resolve_petition(
         if level is not evaluation.computed_level:
             evaluation.decision_reason = evaluation.petition_resolution
     _advance(
-        session, evaluation, Step.PETITION_RESOLVED, actor_id=actor_id,
-        seen_version=seen_version, old=old, new=evaluation.level.value,
+        session,
+        evaluation,
+        Step.PETITION_RESOLVED,
+        actor_id=actor_id,
+        old=old,
+        new=evaluation.level.value,
         reason=evaluation.petition_resolution,
-    )  # fmt: skip
+    )
 
 
 # --- quotas (Q1–Q4) -----------------------------------------------------------------------
@@ -698,20 +721,30 @@ def quota_views(session: Session, agency: Unit, year: int) -> list[QuotaView]:
 
 def person_flags(session: Session, person: Person, year: int) -> list[Flag]:
     """C1–C6 from the decided levels of the years on record."""
-    levels = {
-        evaluation.year: evaluation.final_level
-        for evaluation in session.scalars(
-            sa.select(AnnualEvaluation).where(
-                AnnualEvaluation.person_id == person.id,
-                AnnualEvaluation.final_level.is_not(None),
-                AnnualEvaluation.year <= year,
-            )
+    return flags_for(session, [person], year).get(person.id, [])
+
+
+def flags_for(session: Session, people: Sequence[Person], year: int) -> dict[int, list[Flag]]:
+    """C1–C6 for a whole list, from one query over the decided levels up to `year`."""
+    levels: dict[int, dict[int, Level]] = {}
+    for person_id, decided_year, level in session.execute(
+        sa.select(
+            AnnualEvaluation.person_id, AnnualEvaluation.year, AnnualEvaluation.final_level
+        ).where(
+            AnnualEvaluation.person_id.in_([person.id for person in people]),
+            AnnualEvaluation.final_level.is_not(None),
+            AnnualEvaluation.year <= year,
         )
-        if evaluation.final_level is not None
-    }
-    if year not in levels:
-        return []
-    return consequences(person.category, person.is_leader, levels, year=year)
+    ):
+        levels.setdefault(person_id, {})[decided_year] = level
+    flags = {}
+    for person in people:
+        history = levels.get(person.id, {})
+        if year in history:
+            found = consequences(person.category, person.is_leader, history, year=year)
+            if found:
+                flags[person.id] = found
+    return flags
 
 
 # --- queries for pages --------------------------------------------------------------------

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import re
+
 import pytest
 import sqlalchemy as sa
 
@@ -51,6 +53,14 @@ def url(person, step: str = "") -> str:
     return f"/evaluations/{YEAR}/people/{person.id}" + (f"/{step}" if step else "")
 
 
+def post_step(client, person, step: str, data: dict[str, str]):
+    """Post a step as a browser would: with the version the page showed."""
+    page = client.get(url(person)).get_data(as_text=True)
+    found = re.search(r'id="version" name="version" type="hidden" value="(\d*)"', page)
+    assert found, "the page offers no step form"
+    return client.post(url(person, step), data={**data, "version": found.group(1)})
+
+
 def walk(client, login_as, org, person, *, until: str, level: str = "xuat_sac", **extra):
     """Take the steps in order as their actors, up to and including `until`."""
     steps = [
@@ -62,8 +72,9 @@ def walk(client, login_as, org, person, *, until: str, level: str = "xuat_sac", 
     ]
     for step, actor, data in steps:
         login_as(actor)
-        response = client.post(url(person, step), data=data)
+        response = post_step(client, person, step, data)
         assert response.status_code == 302, (step, response.status_code)
+        assert "alert" not in client.get(response.location).get_data(as_text=True), step
         if step == until:
             return
 
@@ -206,6 +217,9 @@ def test_the_quota_holds_unless_an_exception_is_recorded(
     assert "chuyển xuống Hoàn thành tốt" in overview
 
     login_as(org["director"])
+    assert "1 chỉ tiêu cho 2 người được đề nghị" in client.get(f"/evaluations/{YEAR}").get_data(
+        as_text=True
+    )
     client.post(url(first, "decision"), data={"level": "xuat_sac"})
     response = client.post(
         url(second, "decision"), data={"level": "xuat_sac"}, follow_redirects=True
@@ -229,6 +243,8 @@ def test_two_years_not_completed_are_flagged(session, client, login_as, org, mak
     login_as(org["personnel"])
     page = client.get(url(staff)).get_data(as_text=True)
     assert "<strong>C1</strong>" in page
+    listing = client.get(f"/evaluations/{YEAR}").get_data(as_text=True)
+    assert ">C1</span>" in listing
 
 
 def test_only_the_personnel_office_keeps_discipline_records(
@@ -262,3 +278,23 @@ def test_the_deadline_and_late_units(session, client, login_as, org, make_person
     assert "15/12/2025" in page
     assert "đã quá hạn 5 ngày" in page
     assert "Chậm 5 ngày" in page
+
+
+def test_a_step_from_a_stale_page_is_refused(session, client, login_as, org, make_person):
+    staff = records_for(session, org["division"], ALL_ON_TIME, make_person)
+    walk(client, login_as, org, staff, until="self_assessment", level="tot")
+    login_as(org["head"])
+    stale = re.search(
+        r'name="version" type="hidden" value="(\d+)"', client.get(url(staff)).get_data(as_text=True)
+    ).group(1)
+    post_step(client, staff, "collective_comments", {"minutes": "Họp lần 1", "general": "good"})
+    login_as(org["personnel"])
+    response = client.post(
+        url(staff, "party_committee_comments"),
+        data={"comment": "Ý kiến cấp ủy", "version": stale},
+        follow_redirects=True,
+    )
+    assert "vừa được người khác thay đổi" in response.get_data(as_text=True)
+    evaluation = services.find_evaluation(session, staff.id, YEAR)
+    session.refresh(evaluation)
+    assert evaluation.party_comment is None
