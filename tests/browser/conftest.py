@@ -10,12 +10,14 @@ import os
 import shutil
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from alembic import command
 from playwright.sync_api import Browser, Page, sync_playwright
+from sqlalchemy.orm import Session
 from werkzeug.serving import make_server
 
 from evaluation import create_app
@@ -42,14 +44,30 @@ def _browser_database(tmp_path: Path) -> str:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def live_database(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The live server's database: migrated, with the demo organisation loaded."""
     url = _browser_database(tmp_path_factory.mktemp("browser"))
     command.upgrade(alembic_config(url), "head")
-    engine = make_engine(url)
-    with sa.orm.Session(engine) as session:
+    with live_session(url) as session:
         load_demo(session)
         session.commit()
-    engine.dispose()
+    return url
+
+
+@contextmanager
+def live_session(url: str) -> Iterator[Session]:
+    """A session on the live server's database, for tests that set the scene."""
+    engine = make_engine(url)
+    try:
+        with Session(engine) as session:
+            yield session
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(live_database: str) -> Iterator[str]:
+    url = live_database
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "browser-tests"})
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
