@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, ClassVar, NamedTuple
+from typing import Any, ClassVar, NamedTuple, Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -64,6 +64,21 @@ class SelfQuality(enum.Enum):
 # A task is overdue while it is still open (no result, or reported as not done) past its deadline
 # and its plan is not closed.
 OPEN_OUTCOMES = (None, TaskOutcome.NOT_DONE)
+
+
+class PeriodColumns(Protocol):
+    period_kind: Any
+    period_year: Any
+    period_number: Any
+
+
+def in_period(model: PeriodColumns, period: Period) -> sa.ColumnElement[bool]:
+    """Rows of a period-keyed model (plans, period scores) for exactly this period."""
+    return sa.and_(
+        model.period_kind == period.kind,
+        model.period_year == period.year,
+        model.period_number == period.number,
+    )
 
 
 class Plan(Base):

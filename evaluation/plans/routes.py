@@ -7,14 +7,14 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
-from wtforms import Form
 from wtforms.fields.choices import SelectChoice
 
 from evaluation.core.clock import local_today
-from evaluation.core.db import commit_or_conflict, db
-from evaluation.core.errors import Conflict, DomainError
+from evaluation.core.db import db
+from evaluation.core.errors import DomainError
 from evaluation.core.forms import ActionForm
 from evaluation.core.permissions import PlanAction, current_viewer
+from evaluation.core.views import commit, show_domain_error
 from evaluation.organisation.models import Person
 from evaluation.organisation.services import people_in_reach
 from evaluation.plans import services
@@ -60,32 +60,6 @@ def get_task_or_404(task_id: int, action: PlanAction) -> Task:
     return task
 
 
-def _save(on_success: str) -> bool:
-    """Commit once; a refused rule or a stale version becomes a message and saves nothing."""
-    try:
-        commit_or_conflict(db.session)
-    except Conflict:
-        flash(_conflict_text(), "error")
-        return False
-    flash(on_success, "success")
-    return True
-
-
-def _conflict_text() -> str:
-    return _(
-        "Kế hoạch vừa được người khác thay đổi. Hãy tải lại trang để xem bản mới trước khi lưu."
-    )
-
-
-def _show_domain_error(form: Form | None, error: DomainError) -> None:
-    db.session.rollback()
-    field = getattr(form, error.field, None) if form is not None and error.field else None
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        flash(error.message, "error")
-
-
 # --- my plans -----------------------------------------------------------------------------
 
 
@@ -128,7 +102,7 @@ def new_plan() -> ResponseReturnValue:
             plan = services.create_plan(db.session, person, period, actor_id=current_user.id)
             db.session.commit()
         except DomainError as error:
-            _show_domain_error(form, error)
+            show_domain_error(form, error)
         except IntegrityError:  # the same plan created a moment ago in another tab
             db.session.rollback()
             form.day.errors = [_("Đã có kế hoạch cho kỳ này.")]
@@ -187,9 +161,9 @@ def plan_transition(plan_id: int, verb: str) -> ResponseReturnValue:
             seen_version=form.version.data,
         )
     except DomainError as error:
-        _show_domain_error(None, error)
+        show_domain_error(None, error)
     else:
-        _save(TRANSITION_MESSAGES[verb]())
+        commit(TRANSITION_MESSAGES[verb]())
     return redirect(url_for("plans.plan_detail", plan_id=plan.id))
 
 
@@ -222,9 +196,9 @@ def new_task(plan_id: int) -> ResponseReturnValue:
             services.check_version(plan, form.version.data)
             services.add_task(db.session, plan, form.to_input(), actor_id=current_user.id)
         except DomainError as error:
-            _show_domain_error(form, error)
+            show_domain_error(form, error)
         else:
-            if _save(_("Đã thêm nhiệm vụ.")):
+            if commit(_("Đã thêm nhiệm vụ.")):
                 return redirect(url_for("plans.plan_detail", plan_id=plan.id))
     status = 422 if request.method == "POST" else 200
     return render_template("plans/task_form.html", form=form, plan=plan, task=None), status
@@ -241,9 +215,9 @@ def edit_task(task_id: int) -> ResponseReturnValue:
             services.check_version(plan, form.version.data)
             services.update_task(db.session, task, form.to_input(), actor_id=current_user.id)
         except DomainError as error:
-            _show_domain_error(form, error)
+            show_domain_error(form, error)
         else:
-            if _save(_("Đã lưu nhiệm vụ.")):
+            if commit(_("Đã lưu nhiệm vụ.")):
                 return redirect(url_for("plans.plan_detail", plan_id=plan.id))
     status = 422 if request.method == "POST" else 200
     return render_template("plans/task_form.html", form=form, plan=plan, task=task), status
@@ -260,9 +234,9 @@ def delete_task(task_id: int) -> ResponseReturnValue:
             services.check_version(task.plan, form.version.data)
             services.delete_task(db.session, task)
         except DomainError as error:
-            _show_domain_error(None, error)
+            show_domain_error(None, error)
         else:
-            _save(_("Đã xoá nhiệm vụ."))
+            commit(_("Đã xoá nhiệm vụ."))
     return redirect(url_for("plans.plan_detail", plan_id=plan_id))
 
 
@@ -282,9 +256,9 @@ def report_result(task_id: int) -> ResponseReturnValue:
             services.check_version(plan, form.version.data)
             services.report_result(db.session, task, form.to_input(), actor_id=current_user.id)
         except DomainError as error:
-            _show_domain_error(form, error)
+            show_domain_error(form, error)
         else:
-            if _save(_("Đã ghi kết quả.")):
+            if commit(_("Đã ghi kết quả.")):
                 return redirect(url_for("plans.plan_detail", plan_id=plan.id))
     status = 422 if request.method == "POST" else 200
     return render_template("plans/result_form.html", form=form, plan=plan, task=task), status
@@ -338,9 +312,9 @@ def assign_task() -> ResponseReturnValue:
                 db.session, person, period, form.to_input(), actor_id=current_user.id
             )
         except DomainError as error:
-            _show_domain_error(form, error)
+            show_domain_error(form, error)
         else:
-            if _save(_("Đã giao nhiệm vụ cho %(name)s.", name=person.full_name)):
+            if commit(_("Đã giao nhiệm vụ cho %(name)s.", name=person.full_name)):
                 return redirect(url_for("plans.plan_detail", plan_id=task.plan_id))
     status = 422 if request.method == "POST" else 200
     return render_template("plans/assign.html", form=form), status

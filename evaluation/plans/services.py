@@ -26,6 +26,7 @@ from evaluation.plans.models import (
     Task,
     TaskOutcome,
     TaskSource,
+    in_period,
 )
 from evaluation.plans.periods import Period
 
@@ -70,12 +71,7 @@ class ResultInput:
 
 def find_plan(session: Session, person: Person, period: Period) -> Plan | None:
     return session.scalars(
-        sa.select(Plan).where(
-            Plan.person_id == person.id,
-            Plan.period_kind == period.kind,
-            Plan.period_year == period.year,
-            Plan.period_number == period.number,
-        )
+        sa.select(Plan).where(Plan.person_id == person.id, in_period(Plan, period))
     ).first()
 
 
@@ -313,12 +309,7 @@ def parent_task_choices(session: Session, plan: Plan) -> list[Task]:
         session.scalars(
             sa.select(Task)
             .join(Plan)
-            .where(
-                Plan.person_id == plan.person_id,
-                Plan.period_kind == enclosing.kind,
-                Plan.period_year == enclosing.year,
-                Plan.period_number == enclosing.number,
-            )
+            .where(Plan.person_id == plan.person_id, in_period(Plan, enclosing))
             .order_by(Task.deadline, Task.id)
         )
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -13,6 +13,7 @@ from criteria import DisciplineForm
 from evaluation.core.db import db
 from evaluation.core.errors import DomainError
 from evaluation.core.permissions import current_viewer
+from evaluation.core.views import commit, show_domain_error
 from evaluation.organisation.models import Person
 from evaluation.records import services
 from evaluation.records.models import DisciplineRecord, LeaveKind, LeaveRecord
@@ -68,17 +69,11 @@ def person_records(person_id: int) -> ResponseReturnValue:
             else:
                 raise DomainError(_("Vui lòng kiểm tra lại các trường được đánh dấu."))
         except DomainError as error:
-            db.session.rollback()
             form = leave_form if "leave-kind" in request.form else discipline_form
-            field = getattr(form, error.field, None) if error.field else None
-            if field is not None:
-                field.errors = [*field.errors, error.message]
-            else:
-                flash(error.message, "error")
+            show_domain_error(form, error)
         else:
-            db.session.commit()
-            flash(_("Đã ghi hồ sơ."), "success")
-            return redirect(url_for("records.person_records", person_id=person.id))
+            if commit(_("Đã ghi hồ sơ.")):
+                return redirect(url_for("records.person_records", person_id=person.id))
     leaves = db.session.scalars(
         sa.select(LeaveRecord)
         .where(LeaveRecord.person_id == person.id)

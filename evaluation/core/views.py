@@ -1,0 +1,38 @@
+"""What every route does after a service call: commit once, or show why nothing was saved."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash
+from flask_babel import gettext as _
+
+from evaluation.core.db import commit_or_conflict, db
+from evaluation.core.errors import Conflict, DomainError
+
+
+def commit(success_message: str) -> bool:
+    """Commit the request's work; a stale version (another tab saved first) saves nothing."""
+    try:
+        commit_or_conflict(db.session)
+    except Conflict:
+        flash(
+            _(
+                "Dữ liệu vừa được người khác thay đổi. Hãy tải lại trang để xem bản mới trước "
+                "khi lưu."
+            ),
+            "error",
+        )
+        return False
+    flash(success_message, "success")
+    return True
+
+
+def show_domain_error(form: Any, error: DomainError) -> None:
+    """Roll back, then put the message next to the field at fault, or at the top of the page."""
+    db.session.rollback()
+    field = getattr(form, error.field, None) if form is not None and error.field else None
+    if field is not None and hasattr(field, "errors"):
+        field.errors = [*field.errors, error.message]
+    else:
+        flash(error.message, "error")
