@@ -25,6 +25,7 @@ from criteria import (
     general_level_from_points,
     select_rulebook,
 )
+from evaluation.core.clock import local_today
 from evaluation.organisation.models import LeadershipRole, Person, Placement, ScoringFrequency, Unit
 from evaluation.plans.models import Plan, Task, TaskOutcome
 from evaluation.plans.periods import PeriodKind
@@ -113,8 +114,16 @@ def scoring_kind(unit: Unit) -> PeriodKind:
     )
 
 
-def _year_tasks(session: Session, year: int, kind: PeriodKind, **owner: object) -> list[Task]:
-    conditions = [Plan.period_year == year, Plan.period_kind == kind]
+def _year_tasks(
+    session: Session, year: int, kind: PeriodKind, as_of: date, **owner: object
+) -> list[Task]:
+    """The year's task criteria that can be judged on `as_of`: reported, or past their
+    deadline. A task not yet due is not a task missed (evaluations start before year end)."""
+    conditions = [
+        Plan.period_year == year,
+        Plan.period_kind == kind,
+        sa.or_(Task.outcome.is_not(None), Task.deadline < as_of),
+    ]
     conditions += [getattr(Plan, column) == value for column, value in owner.items()]
     return list(session.scalars(sa.select(Task).join(Plan).where(*conditions).order_by(Task.id)))
 
@@ -142,8 +151,11 @@ def assemble_facts(
     year: int,
     *,
     general: GeneralAssessment | None = None,
+    as_of: date | None = None,
 ) -> Facts:
-    """The facts of `person` for `year`; `general` is the unit's assessment where given."""
+    """The facts of `person` for `year` as of a day (default today); `general` is the unit's
+    assessment where given."""
+    as_of = as_of or local_today()
     placements = session.scalars(sa.select(Placement).where(Placement.person_id == person.id)).all()
     leaves = session.scalars(sa.select(LeaveRecord).where(LeaveRecord.person_id == person.id)).all()
     disciplines = session.scalars(
@@ -166,7 +178,9 @@ def assemble_facts(
     pin = unit.rulebook_pin
     unit_facts = None
     if person.is_leader:
-        figures = unit_figures(_year_tasks(session, year, kind, unit_id=unit.id, person_id=None))
+        figures = unit_figures(
+            _year_tasks(session, year, kind, as_of, unit_id=unit.id, person_id=None)
+        )
         unit_facts = UnitFacts(
             targets_completed_pct=figures.completed_pct,
             targets_on_time_pct=figures.on_time_pct,
@@ -198,7 +212,7 @@ def assemble_facts(
             )
             for d in disciplines
         ),
-        tasks=task_facts(_year_tasks(session, year, kind, person_id=person.id)),
+        tasks=task_facts(_year_tasks(session, year, kind, as_of, person_id=person.id)),
         unit=unit_facts,
         general_points=round(general_points, 2) if general_points is not None else None,
         period_task_points=tuple(float(s.task_points) for s in scores),

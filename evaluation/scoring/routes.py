@@ -16,10 +16,11 @@ from criteria import GeneralAssessment, Level, decision_deadline
 from criteria.procedure import Step, can_move
 from evaluation.core.audit import AuditRecord
 from evaluation.core.clock import local_today
-from evaluation.core.db import commit_or_conflict, db
-from evaluation.core.errors import Conflict, DomainError
+from evaluation.core.db import db
+from evaluation.core.errors import DomainError
 from evaluation.core.forms import ActionForm
 from evaluation.core.permissions import EvaluationAction, current_viewer
+from evaluation.core.views import commit, show_domain_error
 from evaluation.organisation.models import Person, Unit
 from evaluation.organisation.services import people_in_reach
 from evaluation.plans.periods import Period, PeriodKind
@@ -46,25 +47,6 @@ def _period_or_404(key: str) -> Period:
     if period.kind not in (PeriodKind.MONTH, PeriodKind.QUARTER):
         abort(404)
     return period
-
-
-def _commit(message: str) -> bool:
-    try:
-        commit_or_conflict(db.session)
-    except Conflict:
-        flash(_("Hồ sơ vừa được người khác thay đổi. Hãy tải lại trang để xem bản mới."), "error")
-        return False
-    flash(message, "success")
-    return True
-
-
-def _show_error(form: Any, error: DomainError) -> None:
-    db.session.rollback()
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None and hasattr(field, "errors"):
-        field.errors = [*field.errors, error.message]
-    else:
-        flash(error.message, "error")
 
 
 # --- period scores ------------------------------------------------------------------------
@@ -137,9 +119,9 @@ def score_person(key: str, person_id: int) -> ResponseReturnValue:
                 seen_version=form.version.data,
             )
         except DomainError as error:
-            _show_error(form, error)
+            show_domain_error(form, error)
         else:
-            if _commit(_("Đã lưu điểm của %(name)s.", name=person.full_name)):
+            if commit(_("Đã lưu điểm của %(name)s.", name=person.full_name)):
                 return redirect(url_for("scoring.scoring_period", key=period.key))
     leader_nd335 = person.is_leader and criteria_set.rulebook == "nd335"
     computed = services.computed_task_points(
@@ -207,17 +189,17 @@ def evaluations_year(year: int) -> ResponseReturnValue:
     if viewer.is_manager and not agencies:  # a head sees the quota of the agency they are in
         own_unit = db.session.get(Unit, viewer.managed_unit_id)
         agencies = [services.agency_of(db.session, own_unit)] if own_unit else []
-    quotas = [
-        view
-        for agency in agencies
-        for view in services.quota_views(db.session, agency, year)
-        if view.candidates
-    ]
+    quotas = [view for view in services.quota_views(db.session, agencies, year) if view.candidates]
     return render_template(
         "scoring/evaluations.html",
         year=year,
         rows=rows,
         flags=services.flags_for(db.session, people, year),
+        published=(
+            services.published_in_unit(db.session, current_user.person.unit_id, year)
+            if current_user.person
+            else []
+        ),
         progress=progress,
         quotas=quotas,
         today=local_today(),
@@ -387,10 +369,9 @@ def evaluation_step(year: int, person_id: int, step: str) -> ResponseReturnValue
         evaluation = existing or services.open_evaluation(db.session, person, year)
         _perform(action, form, evaluation)
     except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+        show_domain_error(None, error)
         return redirect(page)
-    _commit(_("Đã ghi nhận: %(step)s.", step=_step_label(action)))
+    commit(_("Đã ghi nhận: %(step)s.", step=_step_label(action)))
     return redirect(page)
 
 

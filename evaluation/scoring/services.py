@@ -44,7 +44,8 @@ from evaluation.core import audit
 from evaluation.core.db import utcnow
 from evaluation.core.errors import Conflict, DomainError
 from evaluation.organisation.models import LeadershipRole, Person, Unit, UnitKind
-from evaluation.plans.models import Plan, Task, TaskOutcome
+from evaluation.organisation.services import unit_on
+from evaluation.plans.models import Plan, Task, TaskOutcome, in_period
 from evaluation.plans.periods import Period, PeriodKind
 from evaluation.plans.services import find_plan
 from evaluation.scoring.facts import assemble_facts, scoring_kind
@@ -195,10 +196,7 @@ class ScoreInput:
 def find_period_score(session: Session, person: Person, period: Period) -> PeriodScore | None:
     return session.scalars(
         sa.select(PeriodScore).where(
-            PeriodScore.person_id == person.id,
-            PeriodScore.period_kind == period.kind,
-            PeriodScore.period_year == period.year,
-            PeriodScore.period_number == period.number,
+            PeriodScore.person_id == person.id, in_period(PeriodScore, period)
         )
     ).first()
 
@@ -276,7 +274,8 @@ def save_period_score(
         )
     old = _score_snapshot(score) if score else None
     if score is None:
-        score = PeriodScore(person=person, unit_id=person.unit_id)
+        held = unit_on(session, person.id, period.ends_on) or person.unit
+        score = PeriodScore(person=person, unit_id=held.id)  # S4: the unit of that period
         score.period_kind, score.period_year, score.period_number = (
             period.kind,
             period.year,
@@ -644,6 +643,21 @@ def resolve_petition(
 # --- quotas (Q1–Q4) -----------------------------------------------------------------------
 
 
+def units_of_agency(session: Session, agency: Unit) -> sa.ColumnElement[bool]:
+    """Units that belong to this agency: its subtree less the agencies nested in it (a
+    department's archive centre, a province's communes), which keep quotas of their own."""
+    nested = session.scalars(
+        sa.select(Unit.path).where(
+            Unit.path.startswith(agency.path),
+            Unit.id != agency.id,
+            Unit.kind != UnitKind.DIVISION,
+        )
+    ).all()
+    return sa.and_(
+        Unit.path.startswith(agency.path), *(~Unit.path.startswith(path) for path in nested)
+    )
+
+
 def _quota_group(session: Session, evaluation: AnnualEvaluation) -> list[AnnualEvaluation]:
     """Same agency, same year, same rule set: the people whose levels share a quota."""
     agency = agency_of(session, evaluation.unit)
@@ -653,7 +667,7 @@ def _quota_group(session: Session, evaluation: AnnualEvaluation) -> list[AnnualE
         for other in session.scalars(
             sa.select(AnnualEvaluation)
             .join(Unit, AnnualEvaluation.unit_id == Unit.id)
-            .where(AnnualEvaluation.year == evaluation.year, Unit.path.startswith(agency.path))
+            .where(AnnualEvaluation.year == evaluation.year, units_of_agency(session, agency))
         )
         if other.rulebook.split("@")[0] == family
     ]
@@ -692,18 +706,32 @@ class QuotaView:
     outcome: QuotaOutcome
 
 
-def quota_views(session: Session, agency: Unit, year: int) -> list[QuotaView]:
-    evaluations = list(
-        session.scalars(
-            sa.select(AnnualEvaluation)
-            .join(Unit, AnnualEvaluation.unit_id == Unit.id)
-            .options(joinedload(AnnualEvaluation.person))
-            .where(AnnualEvaluation.year == year, Unit.path.startswith(agency.path))
+def quota_views(session: Session, agencies: Sequence[Unit], year: int) -> list[QuotaView]:
+    """The quota groups of several agencies, from one query over the year's evaluations.
+
+    Each evaluation belongs to the nearest agency above its unit; within an agency, people
+    judged by the same rule set share a quota.
+    """
+    if not agencies:
+        return []
+    evaluations = session.scalars(
+        sa.select(AnnualEvaluation)
+        .join(Unit, AnnualEvaluation.unit_id == Unit.id)
+        .options(joinedload(AnnualEvaluation.person), joinedload(AnnualEvaluation.unit))
+        .where(
+            AnnualEvaluation.year == year,
+            sa.or_(*(Unit.path.startswith(agency.path) for agency in agencies)),
         )
-    )
+    ).all()
+    deepest_first = sorted(agencies, key=lambda agency: agency.depth, reverse=True)
+    groups: dict[tuple[int, str], list[AnnualEvaluation]] = {}
+    for evaluation in evaluations:
+        agency = next(a for a in deepest_first if evaluation.unit.path.startswith(a.path))
+        family = evaluation.rulebook.split("@")[0]
+        groups.setdefault((agency.id, family), []).append(evaluation)
+    by_id = {agency.id: agency for agency in agencies}
     views = []
-    for family in sorted({e.rulebook.split("@")[0] for e in evaluations}):
-        group = [e for e in evaluations if e.rulebook.split("@")[0] == family]
+    for (agency_id, family), group in sorted(groups.items()):
         candidates = sorted(
             (e for e in group if expected_level(e) is Level.XUAT_SAC),
             key=lambda e: (e.quota_rank is None, e.quota_rank or 0, e.person.full_name),
@@ -712,7 +740,7 @@ def quota_views(session: Session, agency: Unit, year: int) -> list[QuotaView]:
         outcome = apply_quota(
             [Candidate(str(e.id), e.quota_rank) for e in candidates], at_tot, family
         )
-        views.append(QuotaView(agency, family, candidates, at_tot, outcome))
+        views.append(QuotaView(by_id[agency_id], family, candidates, at_tot, outcome))
     return views
 
 
@@ -766,22 +794,14 @@ def scoring_sheet(session: Session, people: Sequence[Person], period: Period) ->
         for plan in session.scalars(
             sa.select(Plan)
             .options(selectinload(Plan.tasks))
-            .where(
-                Plan.person_id.in_(ids),
-                Plan.period_kind == period.kind,
-                Plan.period_year == period.year,
-                Plan.period_number == period.number,
-            )
+            .where(Plan.person_id.in_(ids), in_period(Plan, period))
         )
     }
     scores = {
         score.person_id: score
         for score in session.scalars(
             sa.select(PeriodScore).where(
-                PeriodScore.person_id.in_(ids),
-                PeriodScore.period_kind == period.kind,
-                PeriodScore.period_year == period.year,
-                PeriodScore.period_number == period.number,
+                PeriodScore.person_id.in_(ids), in_period(PeriodScore, period)
             )
         )
     }
@@ -885,3 +905,20 @@ def agency_progress(session: Session, units: Sequence[Unit], year: int) -> list[
         )
         for agency in agencies
     ]
+
+
+def published_in_unit(session: Session, unit_id: int, year: int) -> list[AnnualEvaluation]:
+    """P1: results notified to the people are published inside their unit."""
+    return list(
+        session.scalars(
+            sa.select(AnnualEvaluation)
+            .join(Person, AnnualEvaluation.person_id == Person.id)
+            .options(joinedload(AnnualEvaluation.person))
+            .where(
+                AnnualEvaluation.unit_id == unit_id,
+                AnnualEvaluation.year == year,
+                AnnualEvaluation.notified_at.is_not(None),
+            )
+            .order_by(Person.full_name)
+        )
+    )

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import re
+from datetime import date
 
 import pytest
 import sqlalchemy as sa
@@ -114,6 +113,11 @@ def test_the_whole_procedure_through_the_pages(session, client, login_as, org, m
     page = client.get(url(staff)).get_data(as_text=True)
     assert "Hoàn thành xuất sắc nhiệm vụ" in page
     assert "ND90 Art." in page  # the reason names its source
+    colleague = make_person(org["division"])
+    login_as(colleague)  # published inside the unit once notified
+    overview = client.get(f"/evaluations/{YEAR}").get_data(as_text=True)
+    published = overview.split("Kết quả công khai trong đơn vị")[1]
+    assert staff.full_name in published
 
 
 @pytest.mark.parametrize(

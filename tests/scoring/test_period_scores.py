@@ -10,7 +10,6 @@ import sqlalchemy as sa
 
 from criteria import StaffCategory
 from evaluation.core.audit import AuditRecord
-from evaluation.core.errors import DomainError
 from evaluation.organisation.models import LeadershipRole, UnitKind
 from evaluation.plans.models import Plan, PlanStatus, Task, TaskOutcome
 from evaluation.plans.periods import Period, PeriodKind
