@@ -32,6 +32,7 @@ from criteria.levels import StaffCategory
 from evaluation.accounts.models import AccountRole, User
 from evaluation.core.clock import AGENCY_TIMEZONE, local_today
 from evaluation.core.db import db
+from evaluation.demo.evaluations import load_demo_evaluations
 from evaluation.organisation.models import LeadershipRole, Person, Placement, Unit, UnitKind
 from evaluation.organisation.services import create_unit, move_person, place_new_person
 from evaluation.plans.models import (
@@ -810,6 +811,7 @@ def load_demo(session: Session | None = None, today: date | None = None) -> str:
     users = _load_users(session, org, people, units, counts)
     _load_plans(session, org, units, people, users, today, counts)
     session.flush()
+    counts.update(load_demo_evaluations(session, today))
     if not counts:
         return (
             f"Dữ liệu mẫu năm {today.year} đã có đầy đủ (đến ngày {today:%d/%m/%Y}): "
@@ -819,7 +821,11 @@ def load_demo(session: Session | None = None, today: date | None = None) -> str:
         f"Đã tạo {counts['units']} đơn vị, {counts['people']} người "
         f"({counts['moves']} lượt điều động), {counts['users']} tài khoản, "
         f"{counts['plans']} kế hoạch và {counts['tasks']} nhiệm vụ của năm {today.year} "
-        f"(đến ngày {today:%d/%m/%Y}). Mật khẩu chung của mọi tài khoản: {org['password']}."
+        f"(đến ngày {today:%d/%m/%Y}); {counts['leave_records']} hồ sơ nghỉ, "
+        f"{counts['discipline_records']} quyết định kỷ luật, {counts['period_scores']} phiếu "
+        f"chấm điểm tháng/quý, {counts['evaluations']} hồ sơ đánh giá năm "
+        f"({counts['decisions']} đã có quyết định). Mật khẩu chung của mọi tài khoản: "
+        f"{org['password']}."
     )
 
 
