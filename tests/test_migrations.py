@@ -38,3 +38,20 @@ def test_sqlite_connections_enforce_foreign_keys_and_use_wal(app):
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
+
+
+def test_constraint_names_are_unique_as_postgresql_requires():
+    """SQLite accepts two CHECKs of one name on a table; PostgreSQL refuses the table."""
+    import re
+    from collections import Counter
+
+    from sqlalchemy.dialects import postgresql
+    from sqlalchemy.schema import CreateTable
+
+    import evaluation.models  # noqa: F401  (every table on the metadata)
+    from evaluation.core.db import Base
+
+    for table in Base.metadata.sorted_tables:
+        ddl = str(CreateTable(table).compile(dialect=postgresql.dialect()))
+        names = Counter(re.findall(r"CONSTRAINT (\w+)", ddl))
+        assert [name for name, count in names.items() if count > 1] == [], table.name

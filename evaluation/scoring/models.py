@@ -137,26 +137,26 @@ class AnnualEvaluation(Base):
     step: Mapped[Step | None] = mapped_column(enum_type(Step, "evaluation_step"))
 
     self_report: Mapped[str | None] = mapped_column(sa.Text)
-    self_level: Mapped[Level | None] = mapped_column(enum_type(Level, "level"))
+    self_level: Mapped[Level | None] = mapped_column(enum_type(Level, "self_level"))
     collective_minutes: Mapped[str | None] = mapped_column(sa.Text)
     # ND90 Art. 3: where no points are kept, the unit assesses the general criteria.
     general_assessment: Mapped[GeneralAssessment | None] = mapped_column(
         enum_type(GeneralAssessment, "general_assessment")
     )
     party_comment: Mapped[str | None] = mapped_column(sa.Text)
-    personnel_level: Mapped[Level | None] = mapped_column(enum_type(Level, "level"))
+    personnel_level: Mapped[Level | None] = mapped_column(enum_type(Level, "personnel_level"))
     personnel_comment: Mapped[str | None] = mapped_column(sa.Text)
     quota_rank: Mapped[int | None]
 
     rulebook: Mapped[str] = mapped_column(sa.String(20))
-    computed_level: Mapped[Level] = mapped_column(enum_type(Level, "level"))
+    computed_level: Mapped[Level] = mapped_column(enum_type(Level, "computed_level"))
     computed_points: Mapped[Decimal | None] = mapped_column(sa.Numeric(6, 2))
     computed_rules: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     computed_reasons: Mapped[list[dict[str, str]]] = mapped_column(sa.JSON, default=list)
     facts: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
-    final_level: Mapped[Level | None] = mapped_column(enum_type(Level, "level"))
+    final_level: Mapped[Level | None] = mapped_column(enum_type(Level, "final_level"))
     decision_reason: Mapped[str | None] = mapped_column(sa.Text)
     quota_exception_reason: Mapped[str | None] = mapped_column(sa.Text)
     decided_by_id: Mapped[int | None] = mapped_column(
