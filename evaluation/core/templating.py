@@ -11,13 +11,18 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from criteria.procedure import Step
+from evaluation.core.clock import AGENCY_TIMEZONE
 from evaluation.core.labels import LABELS
 from evaluation.core.permissions import current_viewer
 
 
 def format_date(value: date | datetime | None) -> str:
-    """Vietnamese dates: 24/11/2026."""
-    return "" if value is None else value.strftime("%d/%m/%Y")
+    """Vietnamese dates: 24/11/2026; a moment in time is shown as the agencies' calendar day."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        value = value.astimezone(AGENCY_TIMEZONE)
+    return value.strftime("%d/%m/%Y")
 
 
 def format_number(value: Decimal | float | int | None) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -14,6 +15,7 @@ from sqlalchemy.orm import joinedload
 
 from criteria import GeneralAssessment, Level, decision_deadline
 from criteria.procedure import Step, can_move
+from evaluation.accounts.models import User
 from evaluation.core.audit import AuditRecord
 from evaluation.core.clock import local_today
 from evaluation.core.db import db
@@ -146,7 +148,7 @@ def _score_defaults(score: Any, result: services.TaskResult, criteria: Any) -> d
     data: dict[str, Any] = {"version": score.version if score else None}
     if score is not None:
         for code, points in score.general_breakdown.items():
-            data[f"general_{code}"] = points
+            data[f"general_{code}"] = Decimal(points)  # stored as text in JSON
         data["comment"] = score.general_comment
         data["organising_pct"] = score.organising_pct
         if score.adjustment_reason:
@@ -235,8 +237,10 @@ def evaluation_page(year: int, person_id: int) -> ResponseReturnValue:
     }
     history = []
     if evaluation is not None:
-        history = db.session.scalars(
-            sa.select(AuditRecord)
+        history = db.session.execute(
+            sa.select(AuditRecord, User)
+            .outerjoin(User, AuditRecord.actor_id == User.id)
+            .options(joinedload(User.person))
             .where(AuditRecord.object_type == "evaluation", AuditRecord.object_id == evaluation.id)
             .order_by(AuditRecord.at, AuditRecord.id)
         ).all()

@@ -94,6 +94,11 @@ def test_manager_scores_through_the_page(session, client, login_as, team):
     assert response.status_code == 302, form_errors(response.get_data(as_text=True))
     score = services.find_period_score(session, staff, MARCH)
     assert (score.general_points, score.task_points) == (Decimal(30), Decimal(70))
+    reopened = client.get(f"/scoring/{MARCH.key}/people/{staff.id}")
+    assert reopened.status_code == 200
+    assert 'name="general_TC1" required step="any" type="number" value="6.00"' in reopened.get_data(
+        as_text=True
+    )
     assert score.criteria_set == "nd335-non-leader@1"
     assert score.scored_by_id == account_id(session, head)
 
