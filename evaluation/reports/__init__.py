@@ -1,0 +1,1 @@
+"""Excel exports for the personnel office: classification sheets, summaries, rankings, reports."""
