@@ -37,13 +37,16 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from evaluation.imports.routes import blueprint as imports
     from evaluation.organisation.routes import blueprint as organisation
     from evaluation.plans.routes import blueprint as plans
+    from evaluation.rankings.routes import blueprint as rankings
     from evaluation.records.routes import blueprint as records
     from evaluation.reports.routes import blueprint as reports
     from evaluation.scoring.routes import blueprint as scoring
 
     init_login(app)
     init_templating(app)
-    for blueprint in (accounts, plans, organisation, scoring, records, reports, imports):
+    for blueprint in (
+        accounts, plans, organisation, scoring, records, rankings, reports, imports,
+    ):  # fmt: skip
         app.register_blueprint(blueprint)
     register_commands(app)
     _register_error_pages(app)

@@ -2,16 +2,28 @@
 
 from evaluation.accounts.models import AccountRole, User
 from evaluation.core.audit import AuditRecord
+from evaluation.imports.models import ImportBatch
 from evaluation.organisation.models import LeadershipRole, Person, Placement, Unit, UnitKind
 from evaluation.plans.models import Plan, PlanStatus, Task, TaskOutcome, TaskSource
+from evaluation.rankings.models import (
+    Achievement,
+    AchievementKind,
+    EmulationAward,
+    EmulationDecision,
+)
 from evaluation.records.models import DisciplineRecord, LeaveKind, LeaveRecord
 from evaluation.scoring.models import AnnualEvaluation, PeriodScore
 
 __all__ = [
+    "Achievement",
+    "AchievementKind",
+    "EmulationAward",
+    "EmulationDecision",
     "AccountRole",
     "AnnualEvaluation",
     "AuditRecord",
     "DisciplineRecord",
+    "ImportBatch",
     "LeadershipRole",
     "LeaveKind",
     "LeaveRecord",

@@ -42,6 +42,8 @@ ACTIONS = {
     "evaluation": ("GET", "/evaluations/2026/people/{person}", PlanStatus.DRAFT),
     # authorized deciders are redirected back with the step's outcome; others get 403
     "decide": ("POST", "/evaluations/2026/people/{person}/decision", PlanStatus.DRAFT),
+    # the drill-down behind a unit's rank: the owner's unit
+    "unit_rank": ("GET", "/rankings/2026-03/units/{unit}", PlanStatus.DRAFT),
 }
 
 # actor → {object owner → {action → expected status}}; every cell is written out.
@@ -49,7 +51,8 @@ ACTIONS = {
 MATRIX: dict[str, dict[str, dict[str, int]]] = {
     "staff_a": {  # an employee: own records only
         "staff_a": dict(view=OK, edit=OK, approve=DENIED, close=DENIED, person=OK,
-                        score=DENIED, records=DENIED, evaluation=OK, decide=DENIED),
+                        score=DENIED, records=DENIED, evaluation=OK, decide=DENIED,
+                        unit_rank=DENIED),
         "colleague_a": dict(view=DENIED, edit=DENIED, approve=DENIED, person=DENIED,
                             score=DENIED, evaluation=DENIED),
         "staff_b": dict(view=DENIED, edit=DENIED, approve=DENIED, person=DENIED),
@@ -59,9 +62,9 @@ MATRIX: dict[str, dict[str, dict[str, int]]] = {
     "deputy_a": {  # a deputy: the unit's staff, not the head, not the siblings
         "deputy_a": dict(view=OK, edit=OK, approve=DENIED),
         "staff_a": dict(view=OK, edit=DENIED, approve=DONE, close=DONE, person=OK,
-                        score=OK, records=DENIED, evaluation=OK, decide=DENIED),
+                        score=OK, records=DENIED, evaluation=OK, decide=DENIED, unit_rank=OK),
         "head_a": dict(view=OK, edit=DENIED, approve=DENIED, person=OK, score=DENIED),
-        "staff_b": dict(view=DENIED, approve=DENIED, person=DENIED),
+        "staff_b": dict(view=DENIED, approve=DENIED, person=DENIED, unit_rank=DENIED),
         "head_dept": dict(view=DENIED, approve=DENIED, person=DENIED),
         "staff_c": dict(view=DENIED, approve=DENIED, person=DENIED),
     },
@@ -75,22 +78,25 @@ MATRIX: dict[str, dict[str, dict[str, int]]] = {
     },
     "head_dept": {  # the department's head: the whole department, division heads included
         "head_a": dict(view=OK, edit=DENIED, approve=DONE, person=OK, score=OK, decide=DONE),
-        "staff_b": dict(view=OK, approve=DONE, close=DONE, person=OK, decide=DONE),
+        "staff_b": dict(view=OK, approve=DONE, close=DONE, person=OK, decide=DONE,
+                        unit_rank=OK),
         "personnel": dict(view=OK, approve=DONE),
         "head_dept": dict(view=OK, approve=DENIED),
-        "staff_c": dict(view=DENIED, approve=DENIED, person=DENIED, score=DENIED, decide=DENIED),
+        "staff_c": dict(view=DENIED, approve=DENIED, person=DENIED, score=DENIED, decide=DENIED,
+                        unit_rank=DENIED),
     },
     "personnel": {  # the personnel office: reads its subtree, keeps records, decides nothing
         "staff_a": dict(view=OK, edit=DENIED, approve=DENIED, close=DENIED, person=OK,
-                        score=DENIED, records=OK, evaluation=OK, decide=DENIED),
+                        score=DENIED, records=OK, evaluation=OK, decide=DENIED, unit_rank=OK),
         "head_dept": dict(view=OK, approve=DENIED, person=OK, records=OK),
         "staff_c": dict(view=DENIED, approve=DENIED, person=DENIED, records=DENIED,
-                        evaluation=DENIED),
+                        evaluation=DENIED, unit_rank=DENIED),
     },
     "admin": {  # the administrator: reads everything, decides nothing
         "staff_a": dict(view=OK, edit=DENIED, approve=DENIED, person=OK, score=DENIED,
                         records=DENIED, evaluation=OK, decide=DENIED),
-        "staff_c": dict(view=OK, edit=DENIED, approve=DENIED, person=OK, evaluation=OK),
+        "staff_c": dict(view=OK, edit=DENIED, approve=DENIED, person=OK, evaluation=OK,
+                        unit_rank=OK),
     },
 }
 
@@ -150,7 +156,7 @@ def test_access(session, client, login_as, world, actor, owner, action, expected
     method, url, status = ACTIONS[action]
     plan = plan_in_state(session, world[owner], status)
     login_as(world[actor])
-    target = url.format(plan=plan.id, person=world[owner].id)
+    target = url.format(plan=plan.id, person=world[owner].id, unit=world[owner].unit_id)
     data = {"comment": "Cần bổ sung"} if action == "return" else {}
     response = client.open(target, method=method, data=data)
     assert response.status_code == expected, f"{actor} {action} {owner}'s plan"
@@ -217,5 +223,8 @@ def test_every_route_is_covered_by_an_access_test(app):
         "scoring.scoring_home", "scoring.scoring_period", "scoring.score_person",
         "scoring.evaluations_home", "scoring.evaluations_year", "scoring.evaluation_page",
         "scoring.evaluation_step", "records.person_records",
+        "rankings.rankings_home", "rankings.ranking", "rankings.unit_drilldown",
+        "rankings.emulation_page", "rankings.record_decision", "rankings.revoke",
+        "rankings.add_achievement",
     }  # fmt: skip
     assert {rule.endpoint for rule in app.url_map.iter_rules()} == covered

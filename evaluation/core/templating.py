@@ -10,6 +10,7 @@ from flask import Flask
 from flask_babel import get_locale
 from flask_login import current_user
 
+from criteria import Level
 from criteria.procedure import Step
 from evaluation.core.clock import AGENCY_TIMEZONE
 from evaluation.core.labels import LABELS
@@ -41,7 +42,9 @@ def _globals() -> dict[str, Any]:
 def init_templating(app: Flask) -> None:
     app.jinja_env.filters["vndate"] = format_date
     app.jinja_env.filters["num"] = format_number
+    app.jinja_env.filters["unit_bar"] = lambda result: (result.unit.name, result.score.points)
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["labels"] = LABELS
     app.jinja_env.globals["step_labels"] = {step.value: step.label for step in Step}
+    app.jinja_env.globals["level_labels"] = {level.value: level.label for level in Level}
     app.context_processor(_globals)

@@ -1,0 +1,1 @@
+"""Unit results, rankings, emulation proposals and decisions (thi đua, khen thưởng)."""

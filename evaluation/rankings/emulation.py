@@ -1,0 +1,284 @@
+"""Emulation proposals from the year's levels (A1–A5), and the council's decisions (A6).
+
+The rulebook decides who is eligible and why; this module gathers the facts for it (levels in
+force, the order the head set, initiatives, discipline) and records what the council decides.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from criteria import (
+    CollectiveFacts,
+    DisciplineForm,
+    Level,
+    Member,
+    QuotaException,
+    Title,
+    UnitInput,
+    UnitOutcome,
+    collective_titles,
+    evaluate_unit,
+)
+from criteria.reasons import Reason
+from evaluation.core import audit
+from evaluation.core.db import utcnow
+from evaluation.core.errors import DomainError
+from evaluation.organisation.models import Person, Unit
+from evaluation.rankings.models import (
+    Achievement,
+    AchievementKind,
+    EmulationAward,
+    EmulationDecision,
+)
+from evaluation.rankings.services import UnitResult
+from evaluation.records.models import DisciplineRecord
+from evaluation.scoring.models import AnnualEvaluation
+from evaluation.scoring.services import expected_level, units_of_agency
+
+INDIVIDUAL_TITLES = (Title.LAO_DONG_TIEN_TIEN, Title.CHIEN_SI_THI_DUA_CO_SO)
+COLLECTIVE_TITLES = (Title.TAP_THE_LAO_DONG_TIEN_TIEN, Title.TAP_THE_LAO_DONG_XUAT_SAC)
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """One agency's proposals for one year and one rule set."""
+
+    agency: Unit
+    rulebook: str
+    evaluations: list[AnnualEvaluation]
+    outcome: UnitOutcome
+    collective: tuple[tuple[Title, Reason], ...] | None
+
+    def titles_of(self, evaluation: AnnualEvaluation) -> tuple[Title, ...]:
+        return self.outcome.titles.titles.get(str(evaluation.person_id), ())
+
+    def level_of(self, evaluation: AnnualEvaluation) -> Level:
+        return self.outcome.levels.get(str(evaluation.person_id), expected_level(evaluation))
+
+
+def proposals(
+    session: Session, agency: Unit, year: int, unit_result: UnitResult | None
+) -> list[Proposal]:
+    """Individuals (A1–A3, after the quota Q1–Q4) and the collective (A5) of one agency."""
+    evaluations = list(
+        session.scalars(
+            sa.select(AnnualEvaluation)
+            .join(Unit, AnnualEvaluation.unit_id == Unit.id)
+            .join(Person, AnnualEvaluation.person_id == Person.id)
+            .options(joinedload(AnnualEvaluation.person), joinedload(AnnualEvaluation.unit))
+            .where(AnnualEvaluation.year == year, units_of_agency(session, agency))
+            .order_by(Person.full_name)
+        )
+    )
+    person_ids = [e.person_id for e in evaluations]
+    achievements = {
+        (person_id, kind)
+        for person_id, kind in session.execute(
+            sa.select(Achievement.person_id, Achievement.kind).where(
+                Achievement.year == year, Achievement.person_id.in_(person_ids)
+            )
+        )
+    }
+    disciplines = session.execute(
+        sa.select(DisciplineRecord.person_id, DisciplineRecord.form).where(
+            DisciplineRecord.person_id.in_(person_ids),
+            DisciplineRecord.effective_on.between(date(year, 1, 1), date(year, 12, 31)),
+        )
+    ).all()
+    disciplined = {person_id for person_id, _form in disciplines}
+    warned = {p for p, form in disciplines if form is not DisciplineForm.KHIEN_TRACH}
+
+    result = []
+    for family in sorted({e.rulebook.split("@")[0] for e in evaluations}):
+        group = [e for e in evaluations if e.rulebook.split("@")[0] == family]
+        members = tuple(
+            Member(
+                id=str(e.person_id),
+                level=expected_level(e),
+                rank=e.quota_rank,
+                initiative=(e.person_id, AchievementKind.INITIATIVE) in achievements,
+                science_work=(e.person_id, AchievementKind.SCIENCE_WORK) in achievements,
+                disciplined=e.person_id in disciplined,
+            )
+            for e in group
+            if expected_level(e).is_ranked
+        )
+        exception = next(
+            (
+                QuotaException("người có thẩm quyền", e.quota_exception_reason)
+                for e in group
+                if e.quota_exception_reason
+            ),
+            None,
+        )
+        outcome = evaluate_unit(UnitInput(family, members, exception=exception))
+        result.append(
+            Proposal(
+                agency, family, group, outcome, _collective(outcome, group, unit_result, warned)
+            )
+        )
+    return result
+
+
+def _collective(
+    outcome: UnitOutcome,
+    group: Sequence[AnnualEvaluation],
+    unit_result: UnitResult | None,
+    warned: set[int],
+) -> tuple[tuple[Title, Reason], ...] | None:
+    """A5: the agency as a collective, from its result and its members' titles."""
+    if unit_result is None or unit_result.score.level is None or not group:
+        return None
+    levels = outcome.levels
+    titles = outcome.titles.titles
+    return collective_titles(
+        CollectiveFacts(
+            targets_completed=unit_result.figures.completed_pct >= 100,
+            unit_level=unit_result.score.level,
+            members=len(group),
+            members_completed_or_better=sum(
+                level.at_least(Level.HOAN_THANH) for level in levels.values()
+            ),
+            lao_dong_tien_tien=sum(Title.LAO_DONG_TIEN_TIEN in t for t in titles.values()),
+            chien_si_thi_dua=sum(Title.CHIEN_SI_THI_DUA_CO_SO in t for t in titles.values()),
+            disciplined=unit_result.figures.disciplined,
+            disciplined_warning_or_above=sum(e.person_id in warned for e in group),
+        )
+    )
+
+
+# --- the council's decisions --------------------------------------------------------------
+
+
+def decisions(session: Session, agency_ids: Sequence[int], year: int) -> list[EmulationDecision]:
+    return list(
+        session.scalars(
+            sa.select(EmulationDecision)
+            .options(
+                selectinload(EmulationDecision.awards).joinedload(EmulationAward.person),
+                selectinload(EmulationDecision.awards).joinedload(EmulationAward.unit),
+            )
+            .where(EmulationDecision.unit_id.in_(agency_ids), EmulationDecision.year == year)
+            .order_by(EmulationDecision.decided_on, EmulationDecision.id)
+        )
+    )
+
+
+def record_decision(
+    session: Session,
+    *,
+    agency: Unit,
+    year: int,
+    number: str,
+    decided_on: date,
+    title: Title,
+    person_ids: Sequence[int],
+    unit_ids: Sequence[int],
+    note: str | None,
+    actor_id: int,
+) -> EmulationDecision:
+    """Record a decision naming people (individual titles) or collectives (collective ones)."""
+    number = number.strip()
+    if session.scalar(sa.select(EmulationDecision.id).where(EmulationDecision.number == number)):
+        raise DomainError(_("Số quyết định đã có trong hệ thống."), field="number")
+    individual = title in INDIVIDUAL_TITLES
+    if individual and (unit_ids or not person_ids):
+        raise DomainError(_("Danh hiệu cá nhân cần chọn ít nhất một người."), field="people")
+    if not individual and (person_ids or not unit_ids):
+        raise DomainError(_("Danh hiệu tập thể cần chọn ít nhất một tập thể."), field="units")
+    decision = EmulationDecision(
+        number=number,
+        decided_on=decided_on,
+        year=year,
+        title=title,
+        unit=agency,
+        note=(note or "").strip() or None,
+        recorded_by_id=actor_id,
+    )
+    decision.awards = [EmulationAward(person_id=p) for p in person_ids] + [
+        EmulationAward(unit_id=u) for u in unit_ids
+    ]
+    session.add(decision)
+    session.flush()
+    audit.record(
+        session,
+        actor_id=actor_id,
+        object_type="emulation_decision",
+        object_id=decision.id,
+        action="record",
+        new={"number": number, "title": title.value, "people": list(person_ids),
+             "units": list(unit_ids)},
+    )  # fmt: skip
+    return decision
+
+
+def revoke_decision(
+    session: Session, decision: EmulationDecision, *, reason: str, actor_id: int
+) -> None:
+    """A6: revoked titles stay on record with the reason; they no longer count as held."""
+    if decision.revoked_at is not None:
+        raise DomainError(_("Quyết định này đã bị thu hồi."))
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(_("Cần ghi lý do thu hồi."), field="reason")
+    decision.revoked_at = utcnow()
+    decision.revoke_reason = reason
+    session.flush()
+    audit.record(
+        session,
+        actor_id=actor_id,
+        object_type="emulation_decision",
+        object_id=decision.id,
+        action="revoke",
+        reason=reason,
+    )
+
+
+def titles_held(session: Session, person_id: int) -> list[EmulationDecision]:
+    """A person's titles over the years (revoked ones excluded): needed for higher titles."""
+    return list(
+        session.scalars(
+            sa.select(EmulationDecision)
+            .join(EmulationAward, EmulationAward.decision_id == EmulationDecision.id)
+            .where(EmulationAward.person_id == person_id, EmulationDecision.revoked_at.is_(None))
+            .order_by(EmulationDecision.year.desc())
+        )
+    )
+
+
+def add_achievement(
+    session: Session,
+    person: Person,
+    *,
+    year: int,
+    kind: AchievementKind,
+    title: str,
+    recognised_by: str | None,
+    actor_id: int,
+) -> Achievement:
+    achievement = Achievement(
+        person=person,
+        year=year,
+        kind=kind,
+        title=title.strip(),
+        recognised_by=(recognised_by or "").strip() or None,
+        recorded_by_id=actor_id,
+    )
+    session.add(achievement)
+    session.flush()
+    audit.record(
+        session,
+        actor_id=actor_id,
+        object_type="achievement",
+        object_id=achievement.id,
+        action="create",
+        new={"person": person.code, "year": year, "kind": kind.value},
+    )
+    return achievement

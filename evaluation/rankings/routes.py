@@ -1,0 +1,250 @@
+"""Rankings of units, the drill-down behind a rank, emulation proposals and decisions."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
+
+from criteria import Title
+from evaluation.core.clock import local_today
+from evaluation.core.db import db
+from evaluation.core.errors import DomainError
+from evaluation.core.permissions import Viewer, current_viewer
+from evaluation.core.views import commit, show_domain_error
+from evaluation.organisation.models import Person, Unit, UnitKind
+from evaluation.plans.periods import Period, PeriodKind
+from evaluation.rankings import emulation, services
+from evaluation.rankings.forms import AchievementForm, DecisionForm, RevokeForm
+from evaluation.rankings.models import AchievementKind, EmulationDecision
+
+blueprint = Blueprint("rankings", __name__)
+
+
+def _units_in_reach(viewer: Viewer) -> list[Unit]:
+    if not (viewer.is_admin or viewer.reach_paths):
+        abort(403)
+    query = sa.select(Unit).order_by(Unit.path)
+    if not viewer.is_admin:
+        query = query.where(Unit.id.in_(viewer.unit_ids_in_reach()))
+    return list(db.session.scalars(query))
+
+
+def _period_or_404(key: str) -> Period:
+    try:
+        period = Period.from_key(key)
+    except ValueError:
+        abort(404)
+    if period.kind is PeriodKind.WEEK:
+        abort(404)
+    return period
+
+
+@blueprint.route("/rankings")
+@login_required
+def rankings_home() -> ResponseReturnValue:
+    last_month = local_today().replace(day=1) - timedelta(days=1)
+    return redirect(
+        url_for("rankings.ranking", key=Period.containing(PeriodKind.MONTH, last_month).key)
+    )
+
+
+@blueprint.route("/rankings/<key>")
+@login_required
+def ranking(key: str) -> ResponseReturnValue:
+    period = _period_or_404(key)
+    units = _units_in_reach(current_viewer())
+    today = local_today()
+    before = services.previous_period(period)
+    results = services.unit_results(db.session, units, period, today)
+    previous = services.unit_results(db.session, units, before, today)
+    by_id = {unit.id: unit for unit in units}
+    return render_template(
+        "rankings/ranking.html",
+        period=period,
+        before=before,
+        after=_following(period),
+        groups=services.rankings(results, previous, by_id),
+        kinds={
+            kind: Period.containing(kind, period.starts_on)
+            for kind in (PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.YEAR)
+        },
+    )
+
+
+def _following(period: Period) -> Period:
+    return Period.containing(period.kind, period.ends_on + timedelta(days=1))
+
+
+@blueprint.route("/rankings/<key>/units/<int:unit_id>")
+@login_required
+def unit_drilldown(key: str, unit_id: int) -> ResponseReturnValue:
+    period = _period_or_404(key)
+    unit = db.session.get(Unit, unit_id)
+    if unit is None:
+        abort(404)
+    viewer = current_viewer()
+    if not viewer.reaches_unit(unit):
+        abort(403)
+    subtree = list(
+        db.session.scalars(
+            sa.select(Unit).where(Unit.path.startswith(unit.path)).order_by(Unit.path)
+        )
+    )
+    result = services.unit_results(db.session, subtree, period, local_today())[unit.id]
+    members = services.unit_members(db.session, unit, period)
+    targets = services.unit_targets(db.session, unit, period)
+    return render_template(
+        "rankings/unit.html", period=period, unit=unit, result=result, members=members,
+        targets=targets, today=local_today(),
+    )  # fmt: skip
+
+
+# --- emulation ----------------------------------------------------------------------------
+
+
+def _agencies(units: list[Unit]) -> list[Unit]:
+    return [unit for unit in units if unit.kind is not UnitKind.DIVISION]
+
+
+@blueprint.route("/emulation/<int:year>", methods=["GET"])
+@login_required
+def emulation_page(year: int) -> ResponseReturnValue:
+    if not 2000 <= year <= 2100:
+        abort(404)
+    viewer = current_viewer()
+    units = _units_in_reach(viewer)
+    agencies = _agencies(units)
+    results = services.unit_results(
+        db.session, units, Period(PeriodKind.YEAR, year, 1), local_today()
+    )
+    proposals = [
+        proposal
+        for agency in agencies
+        for proposal in emulation.proposals(db.session, agency, year, results.get(agency.id))
+    ]
+    return render_template(
+        "rankings/emulation.html",
+        year=year,
+        proposals=proposals,
+        decisions=emulation.decisions(db.session, [a.id for a in agencies], year),
+        forms={agency.id: _decision_form(agency, proposals) for agency in agencies}
+        if viewer.is_personnel
+        else {},
+        revoke_form=RevokeForm(),
+    )
+
+
+def _decision_form(agency: Unit, proposals: list[emulation.Proposal]) -> DecisionForm:
+    form = DecisionForm(prefix=f"a{agency.id}", decided_on=local_today())
+    people = [
+        evaluation
+        for proposal in proposals
+        if proposal.agency.id == agency.id
+        for evaluation in proposal.evaluations
+        if proposal.titles_of(evaluation)
+    ]
+    form.people.choices = [SelectChoice(str(e.person_id), e.person.full_name) for e in people]
+    form.units.choices = [SelectChoice(str(agency.id), agency.name)]
+    return form
+
+
+def _agency_for_personnel(agency_id: int) -> Unit:
+    agency = db.session.get(Unit, agency_id)
+    if agency is None:
+        abort(404)
+    viewer = current_viewer()
+    if not (viewer.is_personnel and viewer.reaches_unit(agency)):
+        abort(403)
+    return agency
+
+
+@blueprint.route("/emulation/<int:year>/agencies/<int:agency_id>/decisions", methods=["POST"])
+@login_required
+def record_decision(year: int, agency_id: int) -> ResponseReturnValue:
+    agency = _agency_for_personnel(agency_id)
+    people_in_agency = db.session.scalars(
+        sa.select(Person.id).join(Unit).where(Unit.path.startswith(agency.path))
+    ).all()
+    form = DecisionForm(prefix=f"a{agency.id}")
+    form.people.choices = [SelectChoice(str(pid), str(pid)) for pid in people_in_agency]
+    form.units.choices = [SelectChoice(str(agency.id), agency.name)]
+    page = url_for("rankings.emulation_page", year=year)
+    if not form.validate_on_submit():
+        for field, errors in form.errors.items():
+            for message in errors:
+                show_domain_error(
+                    None, DomainError(f"{getattr(form, field).label.text}: {message}")
+                )
+        return redirect(page)
+    try:
+        emulation.record_decision(
+            db.session,
+            agency=agency,
+            year=year,
+            number=form.number.data,
+            decided_on=form.decided_on.data,
+            title=Title(form.title.data),
+            person_ids=form.people.data or [],
+            unit_ids=form.units.data or [],
+            note=form.note.data,
+            actor_id=current_user.id,
+        )
+    except DomainError as error:
+        show_domain_error(None, error)
+    else:
+        commit(_("Đã ghi quyết định khen thưởng."))
+    return redirect(page)
+
+
+@blueprint.route("/emulation/decisions/<int:decision_id>/revoke", methods=["POST"])
+@login_required
+def revoke(decision_id: int) -> ResponseReturnValue:
+    decision = db.session.get(EmulationDecision, decision_id)
+    if decision is None:
+        abort(404)
+    _agency_for_personnel(decision.unit_id)
+    form = RevokeForm()
+    page = url_for("rankings.emulation_page", year=decision.year)
+    if form.validate_on_submit():
+        try:
+            emulation.revoke_decision(
+                db.session, decision, reason=form.reason.data, actor_id=current_user.id
+            )
+        except DomainError as error:
+            show_domain_error(None, error)
+        else:
+            commit(_("Đã thu hồi quyết định."))
+    else:
+        show_domain_error(None, DomainError(_("Cần ghi lý do thu hồi.")))
+    return redirect(page)
+
+
+@blueprint.route("/people/<int:person_id>/achievements", methods=["POST"])
+@login_required
+def add_achievement(person_id: int) -> ResponseReturnValue:
+    person = db.session.get(Person, person_id)
+    if person is None:
+        abort(404)
+    if not current_viewer().can_keep_records(person):
+        abort(403)
+    form = AchievementForm(prefix="achievement")
+    if form.validate_on_submit():
+        emulation.add_achievement(
+            db.session,
+            person,
+            year=form.year.data,
+            kind=AchievementKind(form.kind.data),
+            title=form.title.data,
+            recognised_by=form.recognised_by.data,
+            actor_id=current_user.id,
+        )
+        commit(_("Đã ghi sáng kiến, đề tài."))
+    else:
+        show_domain_error(None, DomainError(_("Vui lòng kiểm tra lại các trường được đánh dấu.")))
+    return redirect(request.referrer or url_for("records.person_records", person_id=person.id))

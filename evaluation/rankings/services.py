@@ -1,0 +1,360 @@
+"""Unit results and rankings for any period, computed set-based.
+
+Five aggregate queries read a period's rows once each, grouped by unit (own targets, members'
+scores, members' levels, task lateness, discipline); the roll-up up the tree then works on
+those few per-unit sums, never on the rows themselves.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, joinedload
+
+from criteria import Level
+from criteria.unit_results import Ranked, UnitFigures, UnitScore, rank, unit_score
+from evaluation.organisation.models import Person, Placement, Unit, UnitKind
+from evaluation.plans.models import Plan, Task, TaskOutcome, in_period
+from evaluation.plans.periods import Period, PeriodKind
+from evaluation.records.models import DisciplineRecord
+from evaluation.scoring.models import AnnualEvaluation, PeriodScore
+
+COMPLETED = (TaskOutcome.DONE_ON_TIME, TaskOutcome.DONE_LATE)
+
+
+@dataclass
+class _Sums:
+    """Per-unit sums that add up the tree."""
+
+    members: int = 0
+    points: float = 0.0
+    tasks: int = 0
+    late: int = 0
+    disciplined: int = 0
+    levels: Counter[Level] = field(default_factory=Counter)
+
+    def add(self, other: _Sums) -> None:
+        self.members += other.members
+        self.points += other.points
+        self.tasks += other.tasks
+        self.late += other.late
+        self.disciplined += other.disciplined
+        self.levels.update(other.levels)
+
+
+@dataclass(frozen=True)
+class UnitResult:
+    unit: Unit
+    figures: UnitFigures
+    score: UnitScore
+    levels: Counter[Level]
+    tasks: int
+    overdue_pct: float
+
+    @property
+    def ranked(self) -> Ranked:
+        return Ranked(
+            key=str(self.unit.id),
+            name=self.unit.name,
+            points=self.score.points,
+            completed_pct=self.figures.completed_pct,
+            overdue_pct=self.overdue_pct,
+            disciplined=self.figures.disciplined,
+        )
+
+
+def score_scope(period: Period) -> sa.ColumnElement[bool]:
+    """Period scores that fall in the period: months in it, and quarters for a quarter/year."""
+    if period.kind is PeriodKind.MONTH:
+        return in_period(PeriodScore, period)
+    if period.kind is PeriodKind.QUARTER:
+        months = list(range(3 * period.number - 2, 3 * period.number + 1))
+        return sa.and_(
+            PeriodScore.period_year == period.year,
+            sa.or_(
+                sa.and_(
+                    PeriodScore.period_kind == PeriodKind.MONTH,
+                    PeriodScore.period_number.in_(months),
+                ),
+                sa.and_(
+                    PeriodScore.period_kind == PeriodKind.QUARTER,
+                    PeriodScore.period_number == period.number,
+                ),
+            ),
+        )
+    return PeriodScore.period_year == period.year
+
+
+def _own_targets(session: Session, period: Period) -> dict[int, tuple[int, int, int, int]]:
+    """Each unit's own plan for the period: targets, completed, on time, exceeded."""
+    counted = Task.outcome.is_(None) | (Task.outcome != TaskOutcome.CANCELLED)
+    rows = session.execute(
+        sa.select(
+            Plan.unit_id,
+            sa.func.count(Task.id),
+            sa.func.count(sa.case((Task.outcome.in_(COMPLETED), 1))),
+            sa.func.count(sa.case((Task.outcome == TaskOutcome.DONE_ON_TIME, 1))),
+            sa.func.count(sa.case((Task.achieved_quantity > Task.target_quantity, 1))),
+        )
+        .join(Plan, Task.plan_id == Plan.id)
+        .where(Plan.person_id.is_(None), in_period(Plan, period), counted)
+        .group_by(Plan.unit_id)
+    )
+    return {
+        unit_id: (total, done, on_time, exceeded)
+        for unit_id, total, done, on_time, exceeded in rows
+    }
+
+
+def _member_points(
+    session: Session, period: Period
+) -> dict[int, tuple[int, float, Counter[Level]]]:
+    """Per unit: members scored, the sum of their mean points, and their period levels (S5)."""
+    per_person = (
+        sa.select(
+            PeriodScore.unit_id.label("unit_id"),
+            PeriodScore.person_id.label("person_id"),
+            sa.func.avg(PeriodScore.general_points + PeriodScore.task_points).label("points"),
+        )
+        .where(score_scope(period))
+        .group_by(PeriodScore.unit_id, PeriodScore.person_id)
+        .subquery()
+    )
+    band = sa.case(
+        (per_person.c.points >= 90, Level.XUAT_SAC.value),
+        (per_person.c.points >= 70, Level.TOT.value),
+        (per_person.c.points >= 50, Level.HOAN_THANH.value),
+        else_=Level.KHONG_HOAN_THANH.value,
+    )
+    result: dict[int, tuple[int, float, Counter[Level]]] = {}
+    for unit_id, level, count, total in session.execute(
+        sa.select(
+            per_person.c.unit_id, band, sa.func.count(), sa.func.sum(per_person.c.points)
+        ).group_by(per_person.c.unit_id, band)
+    ):
+        members, points, levels = result.get(unit_id, (0, 0.0, Counter()))
+        levels[Level(level)] += count
+        result[unit_id] = (members + count, points + float(total), levels)
+    return result
+
+
+def _annual_levels(session: Session, year: int) -> dict[int, Counter[Level]]:
+    """Per unit: the levels in force of its members' annual evaluations."""
+    level = sa.func.coalesce(
+        AnnualEvaluation.final_level,
+        AnnualEvaluation.personnel_level,
+        AnnualEvaluation.computed_level,
+    )
+    result: dict[int, Counter[Level]] = defaultdict(Counter)
+    for unit_id, value, count in session.execute(
+        sa.select(AnnualEvaluation.unit_id, level, sa.func.count())
+        .where(AnnualEvaluation.year == year)
+        .group_by(AnnualEvaluation.unit_id, level)
+    ):
+        result[unit_id][Level(value)] += count
+    return result
+
+
+def _lateness(session: Session, period: Period, today: date) -> dict[int, tuple[int, int]]:
+    """Per unit: its members' tasks in plans of the period, and those late or still open late."""
+    late = sa.or_(
+        Task.outcome.in_((TaskOutcome.DONE_LATE, TaskOutcome.NOT_DONE)),
+        sa.and_(Task.outcome.is_(None), Task.deadline < today),
+    )
+    counted = Task.outcome.is_(None) | (Task.outcome != TaskOutcome.CANCELLED)
+    rows = session.execute(
+        sa.select(Plan.unit_id, sa.func.count(Task.id), sa.func.count(sa.case((late, 1))))
+        .join(Plan, Task.plan_id == Plan.id)
+        .where(
+            Plan.person_id.is_not(None),
+            Plan.starts_on >= period.starts_on,
+            Plan.ends_on <= period.ends_on,
+            counted,
+        )
+        .group_by(Plan.unit_id)
+    )
+    return {unit_id: (total, late_count) for unit_id, total, late_count in rows}
+
+
+def _disciplined(session: Session, period: Period) -> dict[int, int]:
+    """Per unit: people disciplined with effect in the period, where they were placed then."""
+    rows = session.execute(
+        sa.select(Placement.unit_id, sa.func.count(sa.distinct(DisciplineRecord.person_id)))
+        .join(Placement, Placement.person_id == DisciplineRecord.person_id)
+        .where(
+            DisciplineRecord.effective_on.between(period.starts_on, period.ends_on),
+            Placement.starts_on <= DisciplineRecord.effective_on,
+            sa.or_(Placement.ends_on.is_(None), Placement.ends_on >= DisciplineRecord.effective_on),
+        )
+        .group_by(Placement.unit_id)
+    )
+    return dict(rows.all())
+
+
+def unit_results(
+    session: Session, units: Sequence[Unit], period: Period, today: date
+) -> dict[int, UnitResult]:
+    """Every given unit's result for the period, its subtree's members rolled up into it."""
+    own = _own_targets(session, period)
+    members = _member_points(session, period)
+    annual = _annual_levels(session, period.year) if period.kind is PeriodKind.YEAR else None
+    lateness = _lateness(session, period, today)
+    disciplined = _disciplined(session, period)
+
+    sums: dict[int, _Sums] = {}
+    for unit in units:
+        scored, points, levels = members.get(unit.id, (0, 0.0, Counter()))
+        tasks, late = lateness.get(unit.id, (0, 0))
+        sums[unit.id] = _Sums(
+            members=scored,
+            points=points,
+            tasks=tasks,
+            late=late,
+            disciplined=disciplined.get(unit.id, 0),
+            levels=Counter(annual.get(unit.id, Counter())) if annual is not None else levels,
+        )
+    rolled = {unit.id: _Sums() for unit in units}
+    known = {unit.id: unit for unit in units}
+    for unit in units:  # each unit's own sums go to it and to every ancestor in the set
+        for ancestor_id in (int(part) for part in unit.path.strip("/").split("/")):
+            if ancestor_id in known:
+                rolled[ancestor_id].add(sums[unit.id])
+
+    results = {}
+    for unit in units:
+        total = rolled[unit.id]
+        targets, done, on_time, exceeded = own.get(unit.id, (0, 0, 0, 0))
+        figures = UnitFigures(
+            targets=targets,
+            completed=done,
+            on_time=on_time,
+            exceeded=exceeded,
+            members_scored=total.members,
+            members_average=round(total.points / total.members, 2) if total.members else None,
+            disciplined=total.disciplined,
+        )
+        results[unit.id] = UnitResult(
+            unit=unit,
+            figures=figures,
+            score=unit_score(figures),
+            levels=total.levels,
+            tasks=total.tasks,
+            overdue_pct=round(100 * total.late / total.tasks, 2) if total.tasks else 0.0,
+        )
+    return results
+
+
+# --- rankings -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RankedUnit:
+    position: int
+    result: UnitResult
+    previous: int | None  # the rank in the previous period, in the same group
+
+    @property
+    def change(self) -> int | None:
+        """Places gained since the previous period (positive: moved up)."""
+        if not self.previous or not self.position:
+            return None
+        return self.previous - self.position
+
+
+@dataclass(frozen=True)
+class RankingGroup:
+    title_unit: Unit | None  # the unit above the group
+    kind: UnitKind
+    rows: list[RankedUnit]
+
+
+def peer_key(unit: Unit, by_id: dict[int, Unit]) -> tuple[int | None, UnitKind]:
+    """Units of the same kind under the same agency above them (all communes of a province,
+    all divisions of a department) compete in one ranking."""
+    parent = by_id.get(unit.parent_id) if unit.parent_id else None
+    while parent is not None and parent.kind is UnitKind.DIVISION:
+        parent = by_id.get(parent.parent_id) if parent.parent_id else None
+    return (parent.id if parent else None, unit.kind)
+
+
+def rankings(
+    results: dict[int, UnitResult],
+    previous: dict[int, UnitResult],
+    by_id: dict[int, Unit],
+) -> list[RankingGroup]:
+    """Peer groups ranked by the documented rule, with each unit's rank one period before."""
+    groups: dict[tuple[int | None, UnitKind], list[UnitResult]] = defaultdict(list)
+    for result in results.values():
+        groups[peer_key(result.unit, by_id)].append(result)
+    ranked_groups = []
+    for (above_id, kind), members in sorted(
+        groups.items(),
+        key=lambda item: (by_id[item[0][0]].path if item[0][0] else "", item[0][1].value),
+    ):
+        if len(members) < 2:
+            continue  # nobody to compare with
+        before = {
+            entry.key: position
+            for position, entry in rank(
+                [previous[m.unit.id].ranked for m in members if m.unit.id in previous]
+            )
+        }
+        order = rank([member.ranked for member in members])
+        by_key = {str(member.unit.id): member for member in members}
+        ranked_groups.append(
+            RankingGroup(
+                title_unit=by_id.get(above_id) if above_id else None,
+                kind=kind,
+                rows=[
+                    RankedUnit(position, by_key[entry.key], before.get(entry.key))
+                    for position, entry in order
+                ],
+            )
+        )
+    return ranked_groups
+
+
+def previous_period(period: Period) -> Period:
+    day = period.starts_on.toordinal() - 1
+    return Period.containing(period.kind, date.fromordinal(day))
+
+
+# --- drill-down ---------------------------------------------------------------------------
+
+
+def unit_members(session: Session, unit: Unit, period: Period) -> list[tuple[Person, float, int]]:
+    """The people behind a unit's result: mean points and number of scores in the period."""
+    scored = (
+        sa.select(
+            PeriodScore.person_id,
+            sa.func.avg(PeriodScore.general_points + PeriodScore.task_points).label("points"),
+            sa.func.count(PeriodScore.id).label("scores"),
+        )
+        .join(Unit, PeriodScore.unit_id == Unit.id)
+        .where(Unit.path.startswith(unit.path), score_scope(period))
+        .group_by(PeriodScore.person_id)
+        .subquery()
+    )
+    rows = session.execute(
+        sa.select(Person, scored.c.points, scored.c.scores)
+        .join(scored, scored.c.person_id == Person.id)
+        .options(joinedload(Person.unit))
+        .order_by(scored.c.points.desc(), Person.full_name)
+    )
+    return [(person, float(points), count) for person, points, count in rows]
+
+
+def unit_targets(session: Session, unit: Unit, period: Period) -> list[Task]:
+    """The unit's own targets for the period, behind the first part of its result."""
+    return list(
+        session.scalars(
+            sa.select(Task)
+            .join(Plan)
+            .where(Plan.person_id.is_(None), Plan.unit_id == unit.id, in_period(Plan, period))
+            .order_by(Task.deadline, Task.id)
+        )
+    )
