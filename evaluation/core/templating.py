@@ -43,6 +43,8 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters["vndate"] = format_date
     app.jinja_env.filters["num"] = format_number
     app.jinja_env.filters["unit_bar"] = lambda result: (result.unit.name, result.score.points)
+    app.jinja_env.filters["unit_levels"] = lambda result: (result.unit.name, result.levels)
+    app.jinja_env.globals["zip"] = zip
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["labels"] = LABELS
     app.jinja_env.globals["step_labels"] = {step.value: step.label for step in Step}

@@ -40,7 +40,7 @@ from evaluation.rankings.models import (
 from evaluation.rankings.services import UnitResult
 from evaluation.records.models import DisciplineRecord
 from evaluation.scoring.models import AnnualEvaluation
-from evaluation.scoring.services import expected_level, units_of_agency
+from evaluation.scoring.services import expected_level
 
 INDIVIDUAL_TITLES = (Title.LAO_DONG_TIEN_TIEN, Title.CHIEN_SI_THI_DUA_CO_SO)
 COLLECTIVE_TITLES = (Title.TAP_THE_LAO_DONG_TIEN_TIEN, Title.TAP_THE_LAO_DONG_XUAT_SAC)
@@ -64,16 +64,25 @@ class Proposal:
 
 
 def proposals(
-    session: Session, agency: Unit, year: int, unit_result: UnitResult | None
+    session: Session, agencies: Sequence[Unit], year: int, results: dict[int, UnitResult]
 ) -> list[Proposal]:
-    """Individuals (A1–A3, after the quota Q1–Q4) and the collective (A5) of one agency."""
+    """Individuals (A1–A3, after the quota Q1–Q4) and the collective (A5) of each agency.
+
+    Three queries whatever the number of agencies: evaluations, achievements, discipline.
+    Each evaluation belongs to the nearest agency above its unit.
+    """
+    if not agencies:
+        return []
     evaluations = list(
         session.scalars(
             sa.select(AnnualEvaluation)
             .join(Unit, AnnualEvaluation.unit_id == Unit.id)
             .join(Person, AnnualEvaluation.person_id == Person.id)
             .options(joinedload(AnnualEvaluation.person), joinedload(AnnualEvaluation.unit))
-            .where(AnnualEvaluation.year == year, units_of_agency(session, agency))
+            .where(
+                AnnualEvaluation.year == year,
+                sa.or_(*(Unit.path.startswith(agency.path) for agency in agencies)),
+            )
             .order_by(Person.full_name)
         )
     )
@@ -95,9 +104,17 @@ def proposals(
     disciplined = {person_id for person_id, _form in disciplines}
     warned = {p for p, form in disciplines if form is not DisciplineForm.KHIEN_TRACH}
 
+    deepest_first = sorted(agencies, key=lambda agency: agency.depth, reverse=True)
+    groups: dict[tuple[int, str], list[AnnualEvaluation]] = {}
+    for evaluation in evaluations:
+        agency = next(a for a in deepest_first if evaluation.unit.path.startswith(a.path))
+        groups.setdefault((agency.id, evaluation.rulebook.split("@")[0]), []).append(evaluation)
+
+    by_id = {agency.id: agency for agency in agencies}
     result = []
-    for family in sorted({e.rulebook.split("@")[0] for e in evaluations}):
-        group = [e for e in evaluations if e.rulebook.split("@")[0] == family]
+    for (agency_id, family), group in sorted(
+        groups.items(), key=lambda item: (by_id[item[0][0]].path, item[0][1])
+    ):
         members = tuple(
             Member(
                 id=str(e.person_id),
@@ -119,11 +136,8 @@ def proposals(
             None,
         )
         outcome = evaluate_unit(UnitInput(family, members, exception=exception))
-        result.append(
-            Proposal(
-                agency, family, group, outcome, _collective(outcome, group, unit_result, warned)
-            )
-        )
+        collective = _collective(outcome, group, results.get(agency_id), warned)
+        result.append(Proposal(by_id[agency_id], family, group, outcome, collective))
     return result
 
 

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
-from criteria import Title
+from criteria import Title, decision_deadline
 from evaluation.core.clock import local_today
 from evaluation.core.db import db
 from evaluation.core.errors import DomainError
@@ -22,6 +22,7 @@ from evaluation.plans.periods import Period, PeriodKind
 from evaluation.rankings import emulation, services
 from evaluation.rankings.forms import AchievementForm, DecisionForm, RevokeForm
 from evaluation.rankings.models import AchievementKind, EmulationDecision
+from evaluation.scoring import services as scoring_services
 
 blueprint = Blueprint("rankings", __name__)
 
@@ -123,11 +124,7 @@ def emulation_page(year: int) -> ResponseReturnValue:
     results = services.unit_results(
         db.session, units, Period(PeriodKind.YEAR, year, 1), local_today()
     )
-    proposals = [
-        proposal
-        for agency in agencies
-        for proposal in emulation.proposals(db.session, agency, year, results.get(agency.id))
-    ]
+    proposals = emulation.proposals(db.session, agencies, year, results)
     return render_template(
         "rankings/emulation.html",
         year=year,
@@ -248,3 +245,32 @@ def add_achievement(person_id: int) -> ResponseReturnValue:
     else:
         show_domain_error(None, DomainError(_("Vui lòng kiểm tra lại các trường được đánh dấu.")))
     return redirect(request.referrer or url_for("records.person_records", person_id=person.id))
+
+
+# --- dashboards ---------------------------------------------------------------------------
+
+
+@blueprint.route("/dashboard")
+@login_required
+def dashboard() -> ResponseReturnValue:
+    viewer = current_viewer()
+    units = _units_in_reach(viewer)
+    today = local_today()
+    year = Period(PeriodKind.YEAR, today.year, 1)
+    results = services.unit_results(db.session, units, year, today)
+    context: dict[str, object] = {"year": today.year, "results": results}
+    if viewer.is_manager and viewer.managed_unit_id in results:
+        unit = results[viewer.managed_unit_id].unit
+        points = services.monthly_points(db.session, unit, today.year)
+        lateness = services.monthly_lateness(db.session, unit, today.year, today)
+        months = range(1, today.month + 1)
+        context["managed"] = results[unit.id]
+        context["points_trend"] = [(f"{m}", points.get(m)) for m in months]
+        context["late_trend"] = [(f"{m}", lateness.get(m)) for m in months]
+    if viewer.is_personnel or viewer.is_admin:
+        agencies = _agencies(units)
+        context["agency_results"] = [results[a.id] for a in agencies]
+        context["progress"] = scoring_services.agency_progress(db.session, units, today.year)
+        context["deadline"] = decision_deadline(today.year)
+        context["today"] = today
+    return render_template("rankings/dashboard.html", **context)

@@ -358,3 +358,46 @@ def unit_targets(session: Session, unit: Unit, period: Period) -> list[Task]:
             .order_by(Task.deadline, Task.id)
         )
     )
+
+
+# --- trends for the dashboards --------------------------------------------------------------
+
+
+def monthly_points(session: Session, unit: Unit, year: int) -> dict[int, float]:
+    """Mean total points of the unit's subtree, month by month, in one query."""
+    rows = session.execute(
+        sa.select(
+            PeriodScore.period_number,
+            sa.func.avg(PeriodScore.general_points + PeriodScore.task_points),
+        )
+        .join(Unit, PeriodScore.unit_id == Unit.id)
+        .where(
+            Unit.path.startswith(unit.path),
+            PeriodScore.period_year == year,
+            PeriodScore.period_kind == PeriodKind.MONTH,
+        )
+        .group_by(PeriodScore.period_number)
+    )
+    return {month: round(float(points), 2) for month, points in rows}
+
+
+def monthly_lateness(session: Session, unit: Unit, year: int, today: date) -> dict[int, float]:
+    """Share of the subtree's month-plan tasks late or still open late, month by month."""
+    late = sa.or_(
+        Task.outcome.in_((TaskOutcome.DONE_LATE, TaskOutcome.NOT_DONE)),
+        sa.and_(Task.outcome.is_(None), Task.deadline < today),
+    )
+    rows = session.execute(
+        sa.select(Plan.period_number, sa.func.count(Task.id), sa.func.count(sa.case((late, 1))))
+        .join(Plan, Task.plan_id == Plan.id)
+        .join(Unit, Plan.unit_id == Unit.id)
+        .where(
+            Unit.path.startswith(unit.path),
+            Plan.person_id.is_not(None),
+            Plan.period_year == year,
+            Plan.period_kind == PeriodKind.MONTH,
+            Task.outcome.is_(None) | (Task.outcome != TaskOutcome.CANCELLED),
+        )
+        .group_by(Plan.period_number)
+    )
+    return {month: round(100 * late_count / total, 1) for month, total, late_count in rows if total}

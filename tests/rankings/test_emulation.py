@@ -89,7 +89,7 @@ def test_a_disciplined_person_gets_no_title(session, agency, make_person):
         )
     )  # fmt: skip
     session.flush()
-    proposal = emulation.proposals(session, agency["unit"], YEAR, None)[0]
+    proposal = emulation.proposals(session, [agency["unit"]], YEAR, {})[0]
     assert proposal.titles_of(proposal.evaluations[0]) == ()
 
 
@@ -104,7 +104,7 @@ def test_an_initiative_makes_a_chien_si_candidate(session, agency, make_person):
         )
     )  # fmt: skip
     session.flush()
-    proposal = emulation.proposals(session, agency["unit"], YEAR, None)[0]
+    proposal = emulation.proposals(session, [agency["unit"]], YEAR, {})[0]
     titles = {e.person_id: proposal.titles_of(e) for e in proposal.evaluations}
     assert titles[people[0].id] == (Title.LAO_DONG_TIEN_TIEN, Title.CHIEN_SI_THI_DUA_CO_SO)
     assert titles[people[1].id] == (Title.LAO_DONG_TIEN_TIEN,)
