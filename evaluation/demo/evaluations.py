@@ -32,6 +32,7 @@ from criteria import (
     GeneralAssessment,
     Level,
     TaskFacts,
+    Title,
     general_level_from_points,
     places,
 )
@@ -40,6 +41,9 @@ from evaluation.accounts.models import AccountRole, User
 from evaluation.organisation.models import LeadershipRole, Person, Unit
 from evaluation.plans.models import Plan, Task
 from evaluation.plans.periods import Period, PeriodKind
+from evaluation.rankings import emulation
+from evaluation.rankings import services as rankings
+from evaluation.rankings.models import AchievementKind, EmulationDecision
 from evaluation.records.models import DisciplineRecord, LeaveKind, LeaveRecord
 from evaluation.records.services import add_discipline, add_leave
 from evaluation.scoring import services as scoring
@@ -645,4 +649,64 @@ def load_demo_evaluations(session: Session, today: date) -> Counter[str]:
         _decide_all(session, agency, cases, cast, seed, year, counts)
     _petition(session, seed, people, cast, year, counts)
     session.flush()
+    return counts
+
+
+def load_demo_emulation(session: Session, today: date) -> Counter[str]:
+    """Two recognised initiatives and the Xã Tân Phong council's decisions for the year.
+
+    The decisions name exactly the people the rulebook proposes (A1–A3), as a council would
+    after reading the proposals; nothing is added when the year already has decisions.
+    """
+    counts: Counter[str] = Counter()
+    year = today.year
+    if session.scalar(sa.select(EmulationDecision.id).where(EmulationDecision.year == year)):
+        return counts
+    commune = session.scalars(sa.select(Unit).where(Unit.code == "X-TANPHONG")).one()
+    office = (
+        session.scalars(
+            sa.select(User).where(
+                User.role == AccountRole.PERSONNEL, User.served_unit_id == commune.id
+            )
+        ).first()
+        or session.scalars(sa.select(User).where(User.role == AccountRole.PERSONNEL)).one()
+    )
+    excellent = session.scalars(
+        sa.select(AnnualEvaluation)
+        .join(Unit, AnnualEvaluation.unit_id == Unit.id)
+        .where(
+            AnnualEvaluation.year == year,
+            AnnualEvaluation.final_level == Level.XUAT_SAC,
+            Unit.path.startswith(commune.path),
+        )
+        .order_by(AnnualEvaluation.quota_rank, AnnualEvaluation.person_id)
+        .limit(2)
+    ).all()
+    for evaluation, title in zip(
+        excellent,
+        ("Số hoá quy trình tiếp nhận hồ sơ đất đai", "Sổ tay hướng dẫn thủ tục một cửa"),
+        strict=False,
+    ):
+        emulation.add_achievement(
+            session, evaluation.person, year=year, kind=AchievementKind.INITIATIVE,
+            title=title, recognised_by="Hội đồng sáng kiến xã Tân Phong", actor_id=office.id,
+        )  # fmt: skip
+        counts["achievements"] += 1
+    results = rankings.unit_results(
+        session, list(session.scalars(sa.select(Unit))), Period(PeriodKind.YEAR, year, 1), today
+    )
+    proposal = next(
+        p for p in emulation.proposals(session, [commune], year, results) if p.evaluations
+    )
+    for number, title in (
+        (f"215/QĐ-UBND/{year}", Title.LAO_DONG_TIEN_TIEN),
+        (f"216/QĐ-UBND/{year}", Title.CHIEN_SI_THI_DUA_CO_SO),
+    ):
+        people = [e.person_id for e in proposal.evaluations if title in proposal.titles_of(e)]
+        if people:
+            emulation.record_decision(
+                session, agency=commune, year=year, number=number, decided_on=today,
+                title=title, person_ids=people, unit_ids=[], note=None, actor_id=office.id,
+            )  # fmt: skip
+            counts["emulation_decisions"] += 1
     return counts

@@ -32,7 +32,7 @@ from criteria.levels import StaffCategory
 from evaluation.accounts.models import AccountRole, User
 from evaluation.core.clock import AGENCY_TIMEZONE, local_today
 from evaluation.core.db import db
-from evaluation.demo.evaluations import load_demo_evaluations
+from evaluation.demo.evaluations import load_demo_emulation, load_demo_evaluations
 from evaluation.organisation.models import LeadershipRole, Person, Placement, Unit, UnitKind
 from evaluation.organisation.services import create_unit, move_person, place_new_person
 from evaluation.plans.models import (
@@ -812,6 +812,7 @@ def load_demo(session: Session | None = None, today: date | None = None) -> str:
     _load_plans(session, org, units, people, users, today, counts)
     session.flush()
     counts.update(load_demo_evaluations(session, today))
+    counts.update(load_demo_emulation(session, today))
     if not counts:
         return (
             f"Dữ liệu mẫu năm {today.year} đã có đầy đủ (đến ngày {today:%d/%m/%Y}): "
@@ -824,8 +825,9 @@ def load_demo(session: Session | None = None, today: date | None = None) -> str:
         f"(đến ngày {today:%d/%m/%Y}); {counts['leave_records']} hồ sơ nghỉ, "
         f"{counts['discipline_records']} quyết định kỷ luật, {counts['period_scores']} phiếu "
         f"chấm điểm tháng/quý, {counts['evaluations']} hồ sơ đánh giá năm "
-        f"({counts['decisions']} đã có quyết định). Mật khẩu chung của mọi tài khoản: "
-        f"{org['password']}."
+        f"({counts['decisions']} đã có quyết định), {counts['achievements']} sáng kiến và "
+        f"{counts['emulation_decisions']} quyết định khen thưởng. "
+        f"Mật khẩu chung của mọi tài khoản: {org['password']}."
     )
 
 

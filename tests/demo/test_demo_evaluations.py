@@ -162,3 +162,25 @@ def test_loading_the_demo_twice_creates_nothing_more(session: Session) -> None:
     summary = load_demo(session, today=TODAY)
     assert "không tạo thêm gì" in summary
     assert _table_counts(session) == before
+
+
+def test_demo_has_rankings_emulation_proposals_and_a_recorded_decision(session):
+    from evaluation.plans.periods import Period, PeriodKind
+    from evaluation.rankings import emulation
+    from evaluation.rankings import services as rankings
+    from evaluation.rankings.models import EmulationDecision
+
+    today = date(2026, 11, 24)
+    load_demo(session, today=today)
+    units = list(session.scalars(sa.select(Unit)))
+    by_id = {unit.id: unit for unit in units}
+    for number in range(1, 11):  # every ended month of the demo year ranks its units
+        month = Period(PeriodKind.MONTH, 2026, number)
+        groups = rankings.rankings(rankings.unit_results(session, units, month, today), {}, by_id)
+        assert any(row.position == 1 for group in groups for row in group.rows), month.key
+    commune = next(u for u in units if u.code == "X-TANPHONG")
+    proposal = emulation.proposals(session, [commune], 2026, {})[0]
+    assert any(proposal.titles_of(e) for e in proposal.evaluations)
+    decisions = session.scalars(sa.select(EmulationDecision)).all()
+    assert {d.title.value for d in decisions} >= {"lao_dong_tien_tien"}
+    assert all(d.awards for d in decisions)
