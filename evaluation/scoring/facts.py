@@ -26,11 +26,12 @@ from criteria import (
     select_rulebook,
 )
 from evaluation.core.clock import local_today
-from evaluation.organisation.models import LeadershipRole, Person, Placement, ScoringFrequency, Unit
+from evaluation.organisation.models import Person, Placement, ScoringFrequency, Unit
 from evaluation.plans.models import Plan, Task, TaskOutcome
-from evaluation.plans.periods import PeriodKind
+from evaluation.plans.periods import Period, PeriodKind
+from evaluation.rankings.services import unit_results
 from evaluation.records.models import DisciplineRecord, LeaveKind, LeaveRecord
-from evaluation.scoring.models import AnnualEvaluation, PeriodScore
+from evaluation.scoring.models import PeriodScore
 
 
 def months_between(first: date, last: date) -> float:
@@ -128,21 +129,19 @@ def _year_tasks(
     return list(session.scalars(sa.select(Task).join(Plan).where(*conditions).order_by(Task.id)))
 
 
-def sub_unit_levels(session: Session, unit: Unit, year: int) -> tuple[Level, ...]:
-    """Levels of the units directly managed, read (until unit results exist) as the level in
-    force for each child unit's head."""
-    rows = session.execute(
-        sa.select(AnnualEvaluation)
-        .join(Person, AnnualEvaluation.person_id == Person.id)
-        .join(Unit, Person.unit_id == Unit.id)
-        .where(
-            Unit.parent_id == unit.id,
-            Person.leadership_role == LeadershipRole.HEAD,
-            AnnualEvaluation.year == year,
-        )
-        .order_by(Unit.id)
-    ).scalars()
-    return tuple(evaluation.level for evaluation in rows if evaluation.level.is_ranked)
+def sub_unit_levels(session: Session, unit: Unit, year: int, as_of: date) -> tuple[Level, ...]:
+    """X2/T2/H2/K2: the year's results of the units a leader manages directly (policy
+    unit-result@1), each with its own subtree rolled up."""
+    children = session.scalars(sa.select(Unit).where(Unit.parent_id == unit.id)).all()
+    if not children:
+        return ()
+    subtree = session.scalars(
+        sa.select(Unit).where(sa.or_(*(Unit.path.startswith(c.path) for c in children)))
+    ).all()
+    results = unit_results(session, subtree, Period(PeriodKind.YEAR, year, 1), as_of)
+    return tuple(
+        level for child in children if (level := results[child.id].score.level) is not None
+    )
 
 
 def assemble_facts(
@@ -185,7 +184,7 @@ def assemble_facts(
             targets_completed_pct=figures.completed_pct,
             targets_on_time_pct=figures.on_time_pct,
             targets_exceeded_pct=figures.exceeded_pct,
-            sub_unit_levels=sub_unit_levels(session, unit, year),
+            sub_unit_levels=sub_unit_levels(session, unit, year, as_of),
         )
     return Facts(
         rulebook=select_rulebook(year, person.category, pin).name if pin else None,

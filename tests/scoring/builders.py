@@ -13,13 +13,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from criteria import DisciplineForm, Level, StaffCategory
-from evaluation.core.db import utcnow
+from criteria import DisciplineForm, StaffCategory
 from evaluation.organisation.models import LeadershipRole, Person, Unit, UnitKind
 from evaluation.plans.models import Plan, PlanStatus, Task, TaskOutcome
 from evaluation.plans.periods import Period, PeriodKind
 from evaluation.records.models import DisciplineRecord, LeaveKind, LeaveRecord
-from evaluation.scoring.models import AnnualEvaluation, PeriodScore
+from evaluation.scoring.models import PeriodScore
 
 
 def _plan(session: Session, unit: Unit, person: Person | None, period: Period) -> Plan:
@@ -160,25 +159,24 @@ def _unit_targets(session: Session, unit: Unit, year: int, figures: dict[str, An
         )
 
 
+# A unit's own year plan of twenty targets, done on time in this number, gives its result
+# (policy unit-result@1: own targets carry it all when nobody is scored) in the level's band.
+TARGETS_DONE_FOR_LEVEL = {"xuat_sac": 19, "tot": 16, "hoan_thanh": 12, "khong_hoan_thanh": 8}
+
+
 def _sub_units(session: Session, unit: Unit, year: int, levels: list[str], make_person) -> None:
-    """Directly managed units whose heads have decided levels."""
+    """Directly managed units whose results for the year fall in the given levels."""
     for index, level in enumerate(levels):
         child = Unit(code=f"{unit.code}-{index}", name=f"Tổ {index + 1}", kind=UnitKind.DIVISION)
         child.parent = unit
         session.add(child)
         session.flush()
         child.path, child.depth = f"{unit.path}{child.id}/", unit.depth + 1
-        head = make_person(child, role=LeadershipRole.HEAD)
-        session.add(
-            AnnualEvaluation(
-                person=head,
-                year=year,
-                unit=child,
-                category=head.category,
-                leader=True,
-                rulebook="nd90@1",
-                computed_level=Level(level),
-                final_level=Level(level),
-                decided_at=utcnow(),
-            )
-        )
+        make_person(child, role=LeadershipRole.HEAD)
+        done = TARGETS_DONE_FOR_LEVEL[level]
+        plan = _plan(session, child, None, Period(PeriodKind.YEAR, year, 1))
+        for target in range(20):
+            _task(
+                session, plan, target, done=target < done, on_time=True, quality=True,
+                exceeded=False,
+            )  # fmt: skip
