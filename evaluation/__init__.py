@@ -11,6 +11,7 @@ from flask_wtf.csrf import CSRFProtect
 from evaluation.config import load_config
 from evaluation.core import i18n
 from evaluation.core.db import db
+from evaluation.core.security import check_production
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 csrf = CSRFProtect()
@@ -25,6 +26,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     )
     app.config.update(load_config(Path(app.instance_path)))
     app.config.update(overrides or {})
+    check_production(app)  # before anything opens a connection
 
     db.init_app(app)
     csrf.init_app(app)
@@ -33,6 +35,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from evaluation.accounts.login import init_login
     from evaluation.accounts.routes import blueprint as accounts
     from evaluation.core.cli import register_commands
+    from evaluation.core.security import init_security
     from evaluation.core.templating import init_templating
     from evaluation.imports.routes import blueprint as imports
     from evaluation.organisation.routes import blueprint as organisation
@@ -49,6 +52,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     ):  # fmt: skip
         app.register_blueprint(blueprint)
     register_commands(app)
+    init_security(app)
     _register_error_pages(app)
     return app
 
