@@ -51,6 +51,31 @@ def a2_chien_si_candidate(member: Member) -> bool:
     )
 
 
+def why_not(member: Member, outcome: TitlesOutcome) -> Reason | None:
+    """Why a person holds fewer titles than they might: the first rule that stopped them."""
+    titles = outcome.titles.get(member.id, ())
+    if member.disciplined:
+        return Reason("A4", SOURCES["A4"], "Bị kỷ luật trong năm: không xét danh hiệu thi đua.")
+    if not titles:
+        return Reason(
+            "A1",
+            SOURCES["A1"],
+            f"Mức {member.level.label}: Lao động tiên tiến cần Hoàn thành tốt nhiệm vụ trở lên.",
+        )
+    if Title.CHIEN_SI_THI_DUA_CO_SO in titles:
+        return None
+    if member.id in outcome.capped:
+        return Reason(
+            "A3", SOURCES["A3"], "Ngoài tỷ lệ Chiến sĩ thi đua cơ sở, theo thứ tự ưu tiên."
+        )
+    return Reason(
+        "A2",
+        SOURCES["A2"],
+        "Chưa Hoàn thành xuất sắc nhiệm vụ, chưa có sáng kiến hoặc đề tài khoa học được công "
+        "nhận: chưa đủ điều kiện Chiến sĩ thi đua cơ sở.",
+    )
+
+
 def a3_chien_si_cap(advanced: int, policy: Policy = DEFAULT_POLICY) -> int | None:
     """A3 (policy): at most 15% of the unit's Lao động tiên tiến, with the Q4 arithmetic."""
     if not policy.chien_si_cap:

@@ -15,14 +15,14 @@ from evaluation.records.models import DisciplineRecord, LeaveKind, LeaveRecord
 from evaluation.scoring.models import AnnualEvaluation, PeriodScore
 
 __all__ = [
+    "AccountRole",
     "Achievement",
     "AchievementKind",
-    "EmulationAward",
-    "EmulationDecision",
-    "AccountRole",
     "AnnualEvaluation",
     "AuditRecord",
     "DisciplineRecord",
+    "EmulationAward",
+    "EmulationDecision",
     "ImportBatch",
     "LeadershipRole",
     "LeaveKind",

@@ -30,6 +30,8 @@ def format_number(value: Decimal | float | int | None) -> str:
     """12.50 → "12,5": decimal comma, no trailing zeros, as Vietnamese documents write numbers."""
     if value is None:
         return ""
+    if isinstance(value, float):  # a float's exact binary value is not what anyone meant
+        value = Decimal(str(round(value, 2)))
     text = f"{Decimal(value).normalize():f}"
     return text.replace(".", ",")
 

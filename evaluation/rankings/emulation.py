@@ -6,6 +6,7 @@ force, the order the head set, initiatives, discipline) and records what the cou
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -26,6 +27,7 @@ from criteria import (
     collective_titles,
     evaluate_unit,
 )
+from criteria.emulation import why_not
 from criteria.reasons import Reason
 from evaluation.core import audit
 from evaluation.core.db import utcnow
@@ -55,9 +57,18 @@ class Proposal:
     evaluations: list[AnnualEvaluation]
     outcome: UnitOutcome
     collective: tuple[tuple[Title, Reason], ...] | None
+    members: dict[str, Member]
 
     def titles_of(self, evaluation: AnnualEvaluation) -> tuple[Title, ...]:
         return self.outcome.titles.titles.get(str(evaluation.person_id), ())
+
+    def why_not(self, evaluation: AnnualEvaluation) -> Reason | None:
+        """The rule that stopped this person short of a title (A1–A4), if any."""
+        member = self.members.get(str(evaluation.person_id))
+        if member is None:  # not classified (E1) or awaiting a decision (G1)
+            return None
+        level = self.level_of(evaluation)
+        return why_not(dataclasses.replace(member, level=level), self.outcome.titles)
 
     def level_of(self, evaluation: AnnualEvaluation) -> Level:
         return self.outcome.levels.get(str(evaluation.person_id), expected_level(evaluation))
@@ -137,7 +148,11 @@ def proposals(
         )
         outcome = evaluate_unit(UnitInput(family, members, exception=exception))
         collective = _collective(outcome, group, results.get(agency_id), warned)
-        result.append(Proposal(by_id[agency_id], family, group, outcome, collective))
+        result.append(
+            Proposal(
+                by_id[agency_id], family, group, outcome, collective, {m.id: m for m in members}
+            )
+        )
     return result
 
 

@@ -67,3 +67,20 @@ def test_ranking_with_ties_broken_by_the_documented_rule():
     assert [(position, e.key) for position, e in ranked] == [
         (1, "a"), (2, "b"), (3, "c"), (3, "e"), (5, "d"), (0, "f"),
     ]  # fmt: skip
+
+
+def test_why_not_names_the_rule_that_stopped_a_person():
+    from criteria import Level, Member, individual_titles
+    from criteria.emulation import why_not
+
+    members = [
+        Member("good", Level.TOT),
+        Member("completed", Level.HOAN_THANH),
+        Member("disciplined", Level.XUAT_SAC, disciplined=True),
+        Member("excellent", Level.XUAT_SAC, rank=1),
+    ]
+    outcome = individual_titles(members)
+    reasons = {m.id: why_not(m, outcome) for m in members}
+    assert reasons["good"].rule == "A2"
+    assert reasons["completed"].rule == "A1"
+    assert reasons["disciplined"].rule == "A4"

@@ -91,6 +91,7 @@ def test_a_disciplined_person_gets_no_title(session, agency, make_person):
     session.flush()
     proposal = emulation.proposals(session, [agency["unit"]], YEAR, {})[0]
     assert proposal.titles_of(proposal.evaluations[0]) == ()
+    assert proposal.why_not(proposal.evaluations[0]).rule == "A4"
 
 
 def test_an_initiative_makes_a_chien_si_candidate(session, agency, make_person):
@@ -108,6 +109,9 @@ def test_an_initiative_makes_a_chien_si_candidate(session, agency, make_person):
     titles = {e.person_id: proposal.titles_of(e) for e in proposal.evaluations}
     assert titles[people[0].id] == (Title.LAO_DONG_TIEN_TIEN, Title.CHIEN_SI_THI_DUA_CO_SO)
     assert titles[people[1].id] == (Title.LAO_DONG_TIEN_TIEN,)
+    reasons = {e.person_id: proposal.why_not(e) for e in proposal.evaluations}
+    assert reasons[people[0].id] is None
+    assert reasons[people[1].id].rule == "A2"
 
 
 def test_the_council_records_and_revokes_decisions(session, client, login_as, agency, make_person):

@@ -4,7 +4,6 @@ grow with the number of units."""
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 import pytest
 
