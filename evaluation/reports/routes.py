@@ -1,7 +1,136 @@
-"""Download routes for the Excel exports."""
+"""Download routes for the Excel exports.
+
+Each route authorizes exactly as the page that shows the same data, then lets a service build
+the workbook: 404 when the object is missing, 403 when the viewer may not see it.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from collections.abc import Callable
+from urllib.parse import quote
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, abort, current_app
+from flask.typing import ResponseReturnValue
+from flask_login import login_required
+from sqlalchemy.orm import joinedload
+
+from evaluation.core.clock import local_today
+from evaluation.core.db import db
+from evaluation.core.permissions import EvaluationAction, PlanAction, current_viewer
+from evaluation.organisation.models import Person, Unit
+from evaluation.plans.services import plan_with_tasks
+from evaluation.reports import services
+from evaluation.reports.workbook import XLSX_MIMETYPE
+from evaluation.scoring import services as scoring
 
 blueprint = Blueprint("reports", __name__)
+
+
+def _year_or_404(year: int) -> int:
+    if not 2000 <= year <= 2100:
+        abort(404)
+    return year
+
+
+def _download(export: services.Export) -> Response:
+    """The workbook as an attachment: an ASCII name, and the Vietnamese one for browsers that
+    read RFC 6266's filename*."""
+    response = Response(export.stream.getvalue(), mimetype=XLSX_MIMETYPE)
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{export.filename}"; '
+        f"filename*=UTF-8''{quote(export.display_name, safe='')}"
+    )
+    response.headers["Cache-Control"] = "private, no-store"  # personal data
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@blueprint.route("/reports/evaluations/<int:year>/people/<int:person_id>.xlsx")
+@login_required
+def evaluation_sheet(year: int, person_id: int) -> ResponseReturnValue:
+    """The individual sheet, for whoever may open the person's evaluation page."""
+    _year_or_404(year)
+    person = db.session.scalars(
+        sa.select(Person).options(joinedload(Person.unit)).where(Person.id == person_id)
+    ).first()
+    if person is None:
+        abort(404)
+    evaluation = scoring.find_evaluation(db.session, person.id, year)
+    unit = evaluation.unit if evaluation else person.unit
+    decider = scoring.competent_decider(db.session, person)
+    if not current_viewer().can_evaluate(
+        EvaluationAction.VIEW, person, unit, decider.id if decider else None
+    ):
+        abort(403)
+    shown = (
+        evaluation
+        if evaluation and evaluation.locked
+        else scoring.preview(db.session, person, year, evaluation)
+    )
+    return _download(
+        services.evaluation_sheet(
+            db.session,
+            person,
+            year,
+            evaluation,
+            shown,
+            agency_name=current_app.config["AGENCY_NAME"],
+            today=local_today(),
+        )
+    )
+
+
+@blueprint.route("/reports/evaluations/<int:year>/units/<int:unit_id>.xlsx")
+@login_required
+def classification_summary(year: int, unit_id: int) -> ResponseReturnValue:
+    """A subtree's summary: its managers, the personnel office serving it, administrators."""
+    _year_or_404(year)
+    unit = db.session.get(Unit, unit_id)
+    if unit is None:
+        abort(404)
+    if not current_viewer().reaches_unit(unit):
+        abort(403)
+    return _download(
+        services.classification_summary(
+            db.session,
+            unit,
+            year,
+            agency_name=current_app.config["AGENCY_NAME"],
+            today=local_today(),
+        )
+    )
+
+
+@blueprint.route("/reports/plans/<int:plan_id>.xlsx")
+@login_required
+def plan_report(plan_id: int) -> ResponseReturnValue:
+    """A plan with its results, for whoever may open the plan."""
+    plan = plan_with_tasks(db.session, plan_id)
+    if plan is None:
+        abort(404)
+    if not current_viewer().can_plan(PlanAction.VIEW, plan):
+        abort(403)
+    return _download(
+        services.plan_report(
+            db.session, plan, agency_name=current_app.config["AGENCY_NAME"], today=local_today()
+        )
+    )
+
+
+@blueprint.app_context_processor
+def _summary_units() -> dict[str, Callable[[], list[Unit]]]:
+    """`summary_units()` for the evaluations page: the top units of the viewer's reach, the
+    subtrees a summary may be downloaded for. A function, so pages that don't ask pay nothing."""
+
+    def summary_units() -> list[Unit]:
+        viewer = current_viewer()
+        if viewer.is_admin:
+            return list(db.session.scalars(sa.select(Unit).where(Unit.parent_id.is_(None))))
+        paths = sorted(set(viewer.reach_paths))
+        tops = [p for p in paths if not any(p != o and p.startswith(o) for o in paths)]
+        return list(
+            db.session.scalars(sa.select(Unit).where(Unit.path.in_(tops)).order_by(Unit.path))
+        )
+
+    return {"summary_units": summary_units}

@@ -1,0 +1,612 @@
+"""The exports: what each workbook contains, read from the records the pages show.
+
+Each builder takes loaded, already authorized objects and returns the finished .xlsx as bytes
+in a stream; routes only authorize and send. The classification summary reads its rows from a
+streamed query (`yield_per`), so a 40 000-person subtree is never held in memory at once.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm import Session
+
+from criteria import DEFAULT_POLICY, Level, StaffCategory, places, score_period_tasks
+from criteria.quota import quota_pct
+from evaluation.core.labels import LABELS
+from evaluation.organisation.models import Person, Unit, UnitKind
+from evaluation.plans.models import Plan, Task
+from evaluation.plans.periods import PeriodKind
+from evaluation.reports.workbook import Column, Formats, Sheet, new_workbook
+from evaluation.scoring import services as scoring
+from evaluation.scoring.models import AnnualEvaluation, PeriodScore
+
+SUMMARY_CHUNK = 1000
+FORM_NUMBERS = {
+    StaffCategory.CAN_BO: "01",
+    StaffCategory.CONG_CHUC: "02",
+    StaffCategory.VIEN_CHUC: "03",
+}
+# The levels in the order an office reports them; "to be decided" only shows when present.
+LEVEL_ORDER = (
+    Level.XUAT_SAC,
+    Level.TOT,
+    Level.HOAN_THANH,
+    Level.KHONG_HOAN_THANH,
+    Level.KHONG_XEP_LOAI,
+    Level.CAN_QUYET_DINH,
+)
+
+
+# --- file names ---------------------------------------------------------------------------
+
+
+def slugify(text: str) -> str:
+    """ASCII for a file name: "Phòng Kinh tế" → "phong-kinh-te" (đ has no decomposition)."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "danhgia"
+
+
+@dataclass(frozen=True)
+class Export:
+    """A finished workbook and the names to download it under (ASCII and Vietnamese)."""
+
+    stream: io.BytesIO
+    filename: str
+    display_name: str
+
+
+def _export(stream: io.BytesIO, prefix: str, key: str, name: str, display: str) -> Export:
+    stream.seek(0)
+    return Export(stream, f"{prefix}-{slugify(key)}-{slugify(name)}.xlsx", f"{display}.xlsx")
+
+
+def _category_label(category: StaffCategory) -> str:
+    return str(LABELS["category"][category])
+
+
+# --- 1. the individual evaluation sheet ---------------------------------------------------
+
+
+def _form_title(category: StaffCategory) -> tuple[str, str]:
+    """Mẫu số 01/02/03 (rules.md P4) and the form's title for the person's category."""
+    titles = {
+        StaffCategory.CAN_BO: _("PHIẾU ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG CÁN BỘ"),
+        StaffCategory.CONG_CHUC: _("PHIẾU ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG CÔNG CHỨC"),
+        StaffCategory.VIEN_CHUC: _("PHIẾU ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG VIÊN CHỨC"),
+        StaffCategory.NGUOI_LAO_DONG: _("PHIẾU ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG NGƯỜI LAO ĐỘNG"),
+    }
+    number = FORM_NUMBERS.get(category)
+    return (_("Mẫu số %(n)s", n=number) if number else ""), titles[category]
+
+
+def _average(values: Sequence[Decimal]) -> Decimal | None:
+    return sum(values, Decimal(0)) / len(values) if values else None
+
+
+def _task_counts(session: Session, person: Person, year: int) -> dict[tuple[PeriodKind, int], int]:
+    """How many tasks each of the person's plans of the year holds, keyed by period."""
+    rows = session.execute(
+        sa.select(Plan.period_kind, Plan.period_number, sa.func.count(Task.id))
+        .join(Task, Task.plan_id == Plan.id)
+        .where(Plan.person_id == person.id, Plan.period_year == year)
+        .group_by(Plan.period_kind, Plan.period_number)
+    ).all()
+    return {(kind, number): count for kind, number, count in rows}
+
+
+def evaluation_sheet(
+    session: Session,
+    person: Person,
+    year: int,
+    evaluation: AnnualEvaluation | None,
+    shown: AnnualEvaluation,
+    *,
+    agency_name: str,
+    today: date,
+) -> Export:
+    """Phiếu đánh giá, xếp loại chất lượng: what the evaluation page shows, laid out as the form.
+
+    `shown` is the page's result: the decided evaluation, or the rulebook's on today's records.
+    """
+    category = evaluation.category if evaluation else person.category
+    unit = evaluation.unit if evaluation else person.unit
+    form_number, title = _form_title(category)
+    criteria_set = scoring.criteria_set_for(person, year)
+    scores = session.scalars(
+        sa.select(PeriodScore)
+        .where(PeriodScore.person_id == person.id, PeriodScore.period_year == year)
+        .order_by(PeriodScore.period_kind, PeriodScore.period_number)
+    ).all()
+    stream = io.BytesIO()
+    book = new_workbook(stream)
+    formats = Formats(book)
+    columns = [
+        Column(_("Nội dung"), 34, "wrap"),
+        Column(_("Tiêu chí"), 40, "wrap"),
+        Column(_("Điểm tối đa"), 12, "number"),
+        Column(_("Cá nhân tự chấm"), 14, "number"),
+        Column(_("Lãnh đạo chấm"), 14, "number"),
+        Column(_("Điểm được công nhận"), 14, "number"),
+        Column(_("Số nhiệm vụ"), 12, "integer"),
+    ]
+    sheet = Sheet(book, formats, _("Phiếu đánh giá"), columns)
+    agency = scoring.agency_of(session, unit)
+    sheet.heading(
+        agency_name,
+        agency.name,
+        title,
+        " · ".join(filter(None, [form_number, _("Năm %(year)d", year=year)])),
+    )
+    sheet.date_line(_("Ngày lập:"), today)
+
+    sheet.section(_("I. THÔNG TIN CÁ NHÂN"))
+    sheet.field(_("Họ và tên"), person.full_name)
+    sheet.field(_("Ngày sinh"), person.date_of_birth)
+    sheet.field(_("Chức vụ, vị trí việc làm"), person.job_position)
+    sheet.field(_("Đơn vị công tác"), unit.name)
+    sheet.field(_("Đối tượng"), _category_label(category))
+    sheet.field(_("Bộ tiêu chí"), f"{criteria_set.title} ({criteria_set.id})")
+    sheet.skip()
+
+    sheet.section(_("II. TỰ ĐÁNH GIÁ"))
+    sheet.field(_("Báo cáo tự đánh giá"), evaluation.self_report if evaluation else None)
+    self_level = evaluation.self_level if evaluation else None
+    sheet.field(_("Cá nhân tự xếp loại"), self_level.label if self_level else None)
+    sheet.skip()
+
+    sheet.section(_("III. ĐIỂM THEO TIÊU CHÍ (bình quân các kỳ trong năm)"))
+    sheet.header_row(
+        [
+            _("Nhóm"),
+            _("Tiêu chí"),
+            _("Điểm tối đa"),
+            _("Cá nhân tự chấm"),
+            _("Lãnh đạo chấm"),
+            _("Điểm được công nhận"),
+            "",
+        ],
+        repeat=False,
+    )
+    for group in criteria_set.groups:
+        if group.code == "general":
+            for criterion in group.criteria:
+                average = _average(
+                    [
+                        Decimal(str(s.general_breakdown[criterion.code]))
+                        for s in scores
+                        if criterion.code in s.general_breakdown
+                    ]
+                )
+                # No self-scores are kept: the column is left for the person to fill in by hand.
+                sheet.table_row(
+                    [
+                        group.name,
+                        f"{criterion.code}. {criterion.name}",
+                        criterion.max_points,
+                        None,
+                        average,
+                        average,
+                        None,
+                    ],
+                )
+            continue
+        # Task results are scored as a whole from the plans (S2), not criterion by criterion.
+        average = _average([s.task_points for s in scores])
+        single = len(group.criteria) == 1
+        for criterion in group.criteria:
+            points = average if single else None
+            sheet.table_row(
+                [
+                    group.name,
+                    f"{criterion.code}. {criterion.name}",
+                    criterion.max_points,
+                    None,
+                    points,
+                    points,
+                    None,
+                ],
+            )
+        if not single:
+            sheet.table_row(
+                [group.name, _("Cộng nhóm"), group.max_points, None, average, average, None]
+            )
+    total = shown.computed_points
+    sheet.table_row([_("Tổng cộng"), "", criteria_set.max_points, None, None, total, None])
+    sheet.skip()
+
+    sheet.section(_("IV. KẾT QUẢ THỰC HIỆN NHIỆM VỤ THEO KỲ"))
+    sheet.header_row(
+        [
+            _("Kỳ"),
+            _("Lý do điều chỉnh điểm"),
+            _("Điểm tiêu chí chung"),
+            _("Điểm tính từ kế hoạch"),
+            _("Điểm kết quả nhiệm vụ"),
+            _("Tổng điểm"),
+            _("Số nhiệm vụ"),
+        ],
+        repeat=False,
+    )
+    counts = _task_counts(session, person, year)
+    for score in scores:
+        sheet.table_row(
+            [
+                score.period.label,
+                score.adjustment_reason,
+                score.general_points,
+                score.computed_task_points,
+                score.task_points,
+                score.total_points,
+                counts.get((score.period_kind, score.period_number), 0),
+            ]
+        )
+    if not scores:
+        sheet.field(_("Kết quả"), _("Chưa có điểm kỳ nào trong năm."))
+    sheet.skip()
+
+    sheet.section(_("V. KẾT QUẢ XẾP LOẠI THEO QUY TẮC"))
+    sheet.field(_("Mức theo quy tắc"), shown.computed_level.label)
+    sheet.field(_("Tổng điểm"), shown.computed_points, "number")
+    sheet.field(_("Bộ quy tắc"), shown.rulebook)
+    sheet.header_row([_("Quy tắc"), _("Căn cứ"), _("Nội dung")], repeat=False)
+    for reason in shown.computed_reasons:
+        sheet.ws.merge_range(sheet.row, 2, sheet.row, sheet.last_col, "", formats.kinds["wrap"])
+        sheet.table_row(
+            [reason.get("rule", ""), reason.get("source", ""), reason.get("text", "")],
+            ["text", "wrap", "wrap"],
+        )
+    sheet.skip()
+
+    sheet.section(_("VI. Ý KIẾN VÀ QUYẾT ĐỊNH"))
+    general = evaluation.general_assessment if evaluation else None
+    personnel_level = evaluation.personnel_level if evaluation else None
+    sheet.field(_("Ý kiến của tập thể"), evaluation.collective_minutes if evaluation else None)
+    sheet.field(_("Đánh giá tiêu chí chung"), general.label if general else None)
+    sheet.field(_("Ý kiến của cấp ủy"), evaluation.party_comment if evaluation else None)
+    sheet.field(
+        _("Đề xuất của tổ chức cán bộ"),
+        " — ".join(
+            filter(
+                None,
+                [
+                    personnel_level.label if personnel_level else None,
+                    evaluation.personnel_comment if evaluation else None,
+                ],
+            )
+        )
+        or None,
+    )
+    final = evaluation.final_level if evaluation else None
+    sheet.field(_("Mức xếp loại quyết định"), final.label if final else _("Chưa quyết định"))
+    if evaluation and evaluation.decision_reason:
+        sheet.field(_("Lý do khác mức theo quy tắc"), evaluation.decision_reason)
+    if evaluation and evaluation.quota_exception_reason:
+        sheet.field(_("Ngoại lệ vượt tỷ lệ"), evaluation.quota_exception_reason)
+    if evaluation and evaluation.decided_at:
+        sheet.field(_("Ngày quyết định"), evaluation.decided_at, "date")
+        decider = evaluation.decided_by.display_name if evaluation.decided_by else None
+    else:
+        competent = scoring.competent_decider(session, person)
+        decider = competent.full_name if competent else None
+    sheet.field(_("Người quyết định"), decider)
+
+    sheet.footer(today, [_("NGƯỜI TỰ ĐÁNH GIÁ"), _("NGƯỜI LẬP BIỂU"), _("THỦ TRƯỞNG ĐƠN VỊ")])
+    book.close()
+    return _export(
+        stream,
+        "phieu-danh-gia",
+        str(year),
+        person.full_name,
+        _("Phiếu đánh giá %(year)d - %(name)s", year=year, name=person.full_name),
+    )
+
+
+# --- 2. the unit classification summary ---------------------------------------------------
+
+
+def summary_query(unit: Unit, year: int) -> sa.Select:
+    """One row per evaluation held in the subtree (E4: the unit at evaluation time)."""
+    return (
+        sa.select(
+            Person.full_name,
+            Unit.name,
+            AnnualEvaluation.category,
+            Person.job_position,
+            AnnualEvaluation.computed_points,
+            AnnualEvaluation.final_level,
+            AnnualEvaluation.computed_level,
+            AnnualEvaluation.decided_at,
+        )
+        .join(Person, AnnualEvaluation.person_id == Person.id)
+        .join(Unit, AnnualEvaluation.unit_id == Unit.id)
+        .where(AnnualEvaluation.year == year, Unit.path.startswith(unit.path))
+        .order_by(Unit.path, AnnualEvaluation.leader.desc(), Person.full_name, Person.id)
+    )
+
+
+def summary_rows(
+    session: Session, unit: Unit, year: int, chunk_size: int = SUMMARY_CHUNK
+) -> Iterable[sa.Row]:
+    """The summary's rows, fetched `chunk_size` at a time (a server-side cursor on PostgreSQL)."""
+    result = session.execute(
+        summary_query(unit, year).execution_options(yield_per=chunk_size, stream_results=True)
+    )
+    for partition in result.partitions():
+        yield from partition
+
+
+@dataclass(frozen=True)
+class QuotaWarning:
+    """An agency's quota group (Q1–Q4) with more excellent levels than it has places for."""
+
+    agency: Unit
+    rulebook: str
+    excellent: int
+    at_tot: int
+    allowed: int
+    pct: float
+
+
+def quota_warnings(session: Session, unit: Unit, year: int) -> list[QuotaWarning]:
+    """The exceeded quota groups touching the subtree, from counts grouped in SQL.
+
+    The same groups and levels as `scoring.quota_views` (the page's quota cards): each
+    evaluation counts for the nearest agency above its unit, per rule-set family, at its
+    expected level. Counting in SQL keeps a 40 000-person export from loading every
+    evaluation the way the page's view of one agency does.
+    """
+    ancestors = scoring.ancestors(session, unit)
+    above = [u for u in ancestors if u.kind is not UnitKind.DIVISION]
+    top = above[-1] if above else unit  # a loose division under no agency: its own group
+    nested = session.scalars(
+        sa.select(Unit).where(
+            Unit.path.startswith(top.path), Unit.id != top.id, Unit.kind != UnitKind.DIVISION
+        )
+    )
+    agencies = [top, *nested]
+    expected = sa.func.coalesce(
+        AnnualEvaluation.final_level,
+        AnnualEvaluation.personnel_level,
+        AnnualEvaluation.computed_level,
+    )
+    rows = session.execute(
+        sa.select(Unit.path, AnnualEvaluation.rulebook, expected, sa.func.count())
+        .join(Unit, AnnualEvaluation.unit_id == Unit.id)
+        .where(AnnualEvaluation.year == year, Unit.path.startswith(top.path))
+        .group_by(Unit.path, AnnualEvaluation.rulebook, expected)
+    ).all()
+    deepest_first = sorted(agencies, key=lambda agency: agency.depth, reverse=True)
+    excellent: Counter[tuple[int, str]] = Counter()
+    at_tot: Counter[tuple[int, str]] = Counter()
+    for path, rulebook, level, count in rows:
+        agency = next(a for a in deepest_first if path.startswith(a.path))
+        key = (agency.id, rulebook.split("@")[0])
+        if Level(level) is Level.XUAT_SAC:
+            excellent[key] += count
+        elif Level(level) is Level.TOT:
+            at_tot[key] += count
+    by_id = {agency.id: agency for agency in agencies}
+    warnings = []
+    for key in sorted(excellent):
+        agency, family = by_id[key[0]], key[1]
+        if not (agency.contains(unit) or unit.contains(agency)):
+            continue  # a sibling agency's quota is not this subtree's business
+        pct = quota_pct(family)
+        limit = places(at_tot[key], excellent[key], pct, DEFAULT_POLICY.quota_rounding)
+        if excellent[key] > limit:
+            warnings.append(QuotaWarning(agency, family, excellent[key], at_tot[key], limit, pct))
+    return warnings
+
+
+def classification_summary(
+    session: Session,
+    unit: Unit,
+    year: int,
+    *,
+    agency_name: str,
+    today: date,
+    chunk_size: int = SUMMARY_CHUNK,
+) -> Export:
+    """Tổng hợp kết quả đánh giá, xếp loại: one row per person, then counts per level and
+    category, and a warning where the excellent quota (Q1–Q4) is exceeded."""
+    stream = io.BytesIO()
+    book = new_workbook(stream)
+    formats = Formats(book)
+    columns = [
+        Column(_("STT"), 6, "integer"),
+        Column(_("Họ và tên"), 28),
+        Column(_("Đơn vị"), 30, "wrap"),
+        Column(_("Đối tượng"), 14),
+        Column(_("Chức vụ, vị trí việc làm"), 28, "wrap"),
+        Column(_("Tổng điểm"), 11, "number"),
+        Column(_("Mức xếp loại"), 30, "wrap"),
+        Column(_("Ngày quyết định"), 14, "date"),
+    ]
+    sheet = Sheet(book, formats, _("Tổng hợp xếp loại"), columns)
+    sheet.heading(
+        agency_name,
+        unit.name,
+        _("TỔNG HỢP KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG NĂM %(year)d", year=year),
+        _("Đơn vị: %(unit)s (gồm các đơn vị trực thuộc)", unit=unit.name),
+    )
+    sheet.date_line(_("Ngày lập:"), today)
+    sheet.header_row()
+    by_level: Counter[Level] = Counter()
+    by_category: Counter[tuple[StaffCategory, Level]] = Counter()
+    per_category: Counter[StaffCategory] = Counter()
+    number = 0
+    for row in summary_rows(session, unit, year, chunk_size):
+        number += 1
+        level = row.final_level or row.computed_level
+        by_level[level] += 1
+        by_category[(row.category, level)] += 1
+        per_category[row.category] += 1
+        label = (
+            level.label if row.final_level else _("%(level)s (chưa quyết định)", level=level.label)
+        )
+        sheet.table_row(
+            [
+                number,
+                row.full_name,
+                row.name,
+                _category_label(row.category),
+                row.job_position,
+                row.computed_points,
+                label,
+                row.decided_at,
+            ]
+        )
+    if number == 0:
+        sheet.merged(_("Chưa có hồ sơ đánh giá nào trong năm."), formats.italic)
+        sheet.skip()
+    sheet.skip()
+
+    categories = [c for c in StaffCategory if per_category[c]]
+    sheet.section(_("THỐNG KÊ THEO MỨC XẾP LOẠI VÀ ĐỐI TƯỢNG"))
+    labels = [_("Mức xếp loại"), _("Số người"), _("Tỷ lệ")]
+    for category in categories:
+        labels += [_category_label(category), _("Tỷ lệ")]
+    sheet.header_row(labels, repeat=False)
+    if len(labels) > len(columns):  # the per-category columns run past the people's table
+        sheet.ws.set_column(len(columns), len(labels) - 1, 14)
+    kinds = ["wrap", "integer", "percent"] + ["integer", "percent"] * len(categories)
+    for level in LEVEL_ORDER:
+        if level is Level.CAN_QUYET_DINH and not by_level[level]:
+            continue
+        values: list[object] = [level.label, by_level[level], _share(by_level[level], number)]
+        for category in categories:
+            count = by_category[(category, level)]
+            values += [count, _share(count, per_category[category])]
+        sheet.table_row(values, kinds)
+    totals: list[object] = [_("Tổng số"), number, 1.0 if number else 0.0]
+    for category in categories:
+        totals += [per_category[category], 1.0]
+    sheet.table_row(totals, kinds)
+
+    for warning in quota_warnings(session, unit, year):
+        sheet.merged(
+            _(
+                "Cảnh báo: %(agency)s (%(rulebook)s) có %(proposed)d người Hoàn thành xuất "
+                "sắc nhiệm vụ, vượt %(allowed)d chỉ tiêu (không quá %(pct)s%% số Hoàn thành "
+                "tốt nhiệm vụ).",
+                agency=warning.agency.name,
+                rulebook=warning.rulebook,
+                proposed=warning.excellent,
+                allowed=warning.allowed,
+                pct=f"{warning.pct:g}",
+            ),
+            formats.warning,
+        )
+        sheet.ws.set_row(sheet.row, 32)
+        sheet.skip()
+
+    sheet.footer(today)
+    book.close()
+    return _export(
+        stream,
+        "xep-loai",
+        str(year),
+        unit.name,
+        _("Xếp loại %(year)d - %(unit)s", year=year, unit=unit.name),
+    )
+
+
+def _share(count: int, total: int) -> float:
+    return count / total if total else 0.0
+
+
+# --- 3. the period report -----------------------------------------------------------------
+
+
+def plan_report(session: Session, plan: Plan, *, agency_name: str, today: date) -> Export:
+    """A person's or a unit's plan for any period, with each task's result and the S2 points."""
+    stream = io.BytesIO()
+    book = new_workbook(stream)
+    formats = Formats(book)
+    columns = [
+        Column(_("STT"), 6, "integer"),
+        Column(_("Nhiệm vụ, sản phẩm"), 40, "wrap"),
+        Column(_("Nguồn giao"), 16, "wrap"),
+        Column(_("Đơn vị tính"), 12),
+        Column(_("Khối lượng giao"), 12, "number"),
+        Column(_("Trọng số"), 10, "number"),
+        Column(_("Hạn hoàn thành"), 14, "date"),
+        Column(_("Kết quả"), 18, "wrap"),
+        Column(_("Khối lượng đạt"), 12, "number"),
+        Column(_("Ngày hoàn thành"), 14, "date"),
+        Column(_("Minh chứng"), 30, "wrap"),
+    ]
+    sheet = Sheet(book, formats, _("Kế hoạch"), columns)
+    owner = plan.person.full_name if plan.person else plan.unit.name
+    sheet.heading(
+        agency_name,
+        plan.unit.name,
+        _("KẾ HOẠCH VÀ KẾT QUẢ THỰC HIỆN NHIỆM VỤ %(period)s", period=plan.period.label.upper()),
+        owner,
+    )
+    sheet.date_line(_("Ngày lập:"), today)
+    sheet.field(_("Người thực hiện") if plan.person else _("Đơn vị"), owner)
+    if plan.person:
+        sheet.field(_("Chức vụ, vị trí việc làm"), plan.person.job_position)
+    sheet.field(_("Từ ngày"), plan.starts_on, "date")
+    sheet.field(_("Đến ngày"), plan.ends_on, "date")
+    sheet.field(_("Trạng thái"), str(LABELS["plan_status"][plan.status]))
+    sheet.skip()
+    sheet.header_row()
+    for number, task in enumerate(plan.tasks, start=1):
+        sheet.table_row(
+            [
+                number,
+                task.title + (f"\n{task.description}" if task.description else ""),
+                str(LABELS["source"][task.source]),
+                task.unit_of_measure,
+                task.target_quantity,
+                task.weight,
+                task.deadline,
+                str(LABELS["outcome"][task.outcome]) if task.outcome else _("Chưa báo cáo"),
+                task.achieved_quantity,
+                task.completed_on,
+                task.evidence,
+            ]
+        )
+    sheet.skip()
+
+    counts = plan.task_counts(today)
+    sheet.section(_("TỔNG HỢP"))
+    sheet.field(_("Số nhiệm vụ"), counts.total, "integer")
+    sheet.field(_("Đã hoàn thành"), counts.completed, "integer")
+    sheet.field(_("Quá hạn chưa hoàn thành"), counts.overdue, "integer")
+    scorable = [scoring.to_period_task(task) for task in plan.tasks]
+    if any(not task.cancelled for task in scorable):
+        result = score_period_tasks(scorable)
+        sheet.field(_("Tỷ lệ khối lượng (%)"), result.quantity_pct, "number")
+        sheet.field(_("Tỷ lệ chất lượng (%)"), result.quality_pct, "number")
+        sheet.field(_("Tỷ lệ tiến độ (%)"), result.progress_pct, "number")
+        sheet.field(_("Điểm kết quả nhiệm vụ (tối đa 70)"), result.points, "number")
+    if plan.person and plan.period_kind in (PeriodKind.MONTH, PeriodKind.QUARTER):
+        score = scoring.find_period_score(session, plan.person, plan.period)
+        if score is not None:
+            sheet.field(_("Điểm tiêu chí chung (lãnh đạo chấm)"), score.general_points, "number")
+            sheet.field(_("Điểm kết quả nhiệm vụ được công nhận"), score.task_points, "number")
+            sheet.field(_("Nhận xét của lãnh đạo"), score.general_comment)
+
+    sheet.footer(today)
+    book.close()
+    return _export(
+        stream,
+        "ke-hoach",
+        plan.period.key,
+        owner,
+        _("Kế hoạch %(period)s - %(owner)s", period=plan.period.key, owner=owner),
+    )
