@@ -37,6 +37,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from evaluation.core.cli import register_commands
     from evaluation.core.security import init_security
     from evaluation.core.templating import init_templating
+    from evaluation.core.throttle import init_throttle
     from evaluation.imports.routes import blueprint as imports
     from evaluation.organisation.routes import blueprint as organisation
     from evaluation.plans.routes import blueprint as plans
@@ -53,12 +54,13 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         app.register_blueprint(blueprint)
     register_commands(app)
     init_security(app)
+    init_throttle(app)
     _register_error_pages(app)
     return app
 
 
 def _register_error_pages(app: Flask) -> None:
-    for status in (400, 403, 404, 405, 413, 500):
+    for status in (400, 403, 404, 405, 413, 429, 500):
         app.register_error_handler(
             status,
             lambda error, status=status: (render_template("error.html", status=status), status),

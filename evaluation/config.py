@@ -39,6 +39,7 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "WTF_CSRF_TIME_LIMIT": None,  # the session's own lifetime bounds the token
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
         "AGENCY_NAME": os.environ.get("AGENCY_NAME", "UBND tỉnh Sơn Lâm"),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         # DANHGIA_ENV=production turns on the start-up checks of core.security.
         "ENV_NAME": os.environ.get("DANHGIA_ENV", "development"),
     }

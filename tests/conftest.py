@@ -26,6 +26,7 @@ from evaluation import create_app
 from evaluation.accounts.models import AccountRole, User
 from evaluation.core.cli import alembic_config
 from evaluation.core.db import db
+from evaluation.core.throttle import limiter
 from evaluation.organisation import services as organisation
 from evaluation.organisation.models import LeadershipRole, Person, Unit, UnitKind
 
@@ -87,6 +88,7 @@ def session(app: Flask) -> Iterator[Session]:
 
 @pytest.fixture
 def client(app: Flask, session: Session) -> FlaskClient:
+    limiter.reset()  # sign-in failures of one test do not count against the next
     return app.test_client()
 
 
@@ -94,6 +96,7 @@ def client(app: Flask, session: Session) -> FlaskClient:
 def csrf_client(app: Flask, session: Session) -> Iterator[FlaskClient]:
     """A client with CSRF checks on, for tests that post forms as a browser would."""
     app.config["WTF_CSRF_ENABLED"] = True
+    limiter.reset()
     yield app.test_client()
     app.config["WTF_CSRF_ENABLED"] = False
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, current_app, redirect, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
-from flask_login import LoginManager
+from flask_login import LoginManager, current_user
 from sqlalchemy.orm import joinedload
 
 from evaluation.accounts.models import User
@@ -20,10 +21,12 @@ login_manager.session_protection = "strong"
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    if not user_id.isdigit():
+def load_user(login_id: str) -> User | None:
+    """The account of a session, if the session is not older than the account's epoch."""
+    user_id, _, epoch = login_id.partition(":")
+    if not (user_id.isdigit() and epoch.isdigit()):
         return None
-    return db.session.scalars(
+    user = db.session.scalars(
         sa.select(User)
         .options(
             joinedload(User.person).joinedload(Person.unit),
@@ -31,7 +34,31 @@ def load_user(user_id: str) -> User | None:
         )
         .where(User.id == int(user_id))
     ).first()
+    return user if user is not None and user.session_epoch == int(epoch) else None
+
+
+# Pages an account with an initial password may still reach.
+OPEN_WITH_INITIAL_PASSWORD = {
+    "accounts.change_password",
+    "accounts.logout",
+    "accounts.set_language",
+    "static",
+}
+
+
+def require_new_password() -> ResponseReturnValue | None:
+    """Production: an account still on its initial (demo or imported) password changes it
+    before anything else."""
+    if (
+        current_app.config["ENV_NAME"] == "production"
+        and current_user.is_authenticated
+        and current_user.must_change_password
+        and request.endpoint not in OPEN_WITH_INITIAL_PASSWORD
+    ):
+        return redirect(url_for("accounts.change_password"))
+    return None
 
 
 def init_login(app: Flask) -> None:
     login_manager.init_app(app)
+    app.before_request(require_new_password)

@@ -56,6 +56,9 @@ class User(UserMixin, Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Part of the login's identity: bumping it signs out every session made before
+    # (logout, password change), which a signed cookie alone could not do.
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
 
     person: Mapped[Person | None] = relationship(lazy="joined")
     served_unit: Mapped[Unit | None] = relationship()
@@ -63,6 +66,9 @@ class User(UserMixin, Base):
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
         return self.active
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_epoch}"
 
     @property
     def display_name(self) -> str:

@@ -13,6 +13,7 @@ from evaluation.accounts import services
 from evaluation.accounts.forms import ChangePasswordForm, LanguageForm, LoginForm
 from evaluation.core.db import db
 from evaluation.core.errors import DomainError
+from evaluation.core.throttle import sign_in_limits
 
 blueprint = Blueprint("accounts", __name__)
 
@@ -27,6 +28,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @blueprint.route("/login", methods=["GET", "POST"])
+@sign_in_limits()
 def login() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(url_for("plans.my_plans"))
@@ -51,6 +53,8 @@ def login() -> ResponseReturnValue:
 @blueprint.route("/logout", methods=["POST"])
 @login_required
 def logout() -> ResponseReturnValue:
+    services.end_sessions(db.session, current_user)
+    db.session.commit()
     logout_user()
     session.clear()
     flash(_("Bạn đã đăng xuất."), "info")
@@ -71,6 +75,7 @@ def change_password() -> ResponseReturnValue:
             getattr(form, error.field or "new_password").errors.append(error.message)
         else:
             db.session.commit()
+            login_user(current_user)  # this session carries the new epoch; others end
             flash(_("Đã đổi mật khẩu."), "success")
             return redirect(url_for("plans.my_plans"))
     return render_template("accounts/password.html", form=form)

@@ -34,6 +34,7 @@ def change_password(session: Session, user: User, current: str, new: str) -> Non
         raise DomainError(_("Mật khẩu mới phải khác mật khẩu cũ."), field="new_password")
     user.set_password(new)
     user.must_change_password = False
+    end_sessions(session, user)
     audit.record(
         session,
         actor_id=user.id,
@@ -41,4 +42,10 @@ def change_password(session: Session, user: User, current: str, new: str) -> Non
         object_id=user.id,
         action="change_password",
     )
+    session.flush()
+
+
+def end_sessions(session: Session, user: User) -> None:
+    """Sign out every session of this account (a signed cookie cannot be revoked otherwise)."""
+    user.session_epoch += 1
     session.flush()

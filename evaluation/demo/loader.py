@@ -221,6 +221,7 @@ def _load_users(
                 role=AccountRole(spec.get("account_role", "staff")),
                 person_id=person.id if person else None,
                 served_unit_id=units[served].id if served else None,
+                must_change_password=True,  # the shared demo password: changed first in production
             )
         )
         counts["users"] += 1

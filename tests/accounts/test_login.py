@@ -112,3 +112,69 @@ def test_session_cookie_is_httponly_and_lax(client, person):
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie
     assert "SameSite=Lax" in cookie
+
+
+def test_failed_sign_ins_are_throttled_per_account(client, person, make_unit, make_person):
+    for _ in range(5):
+        response = client.post("/login", data={"username": person.code.lower(), "password": "x1"})
+        assert response.status_code == 200
+    blocked = client.post("/login", data={"username": person.code.lower(), "password": PASSWORD})
+    assert blocked.status_code == 429
+    assert "thử lại sau 15 phút" in blocked.get_data(as_text=True)
+    other = make_person(make_unit())  # another account from the same address still signs in
+    assert (
+        client.post(
+            "/login", data={"username": other.code.lower(), "password": PASSWORD}
+        ).status_code
+        == 302
+    )
+
+
+def test_successful_sign_ins_do_not_count(client, person):
+    for _ in range(8):
+        assert (
+            client.post(
+                "/login", data={"username": person.code.lower(), "password": PASSWORD}
+            ).status_code
+            == 302
+        )
+        client.post("/logout")
+
+
+def test_logout_ends_the_session_even_for_a_copied_cookie(client, person):
+    client.post("/login", data={"username": person.code.lower(), "password": PASSWORD})
+    stolen = client.get_cookie("session").value
+    client.post("/logout")
+    client.set_cookie("session", stolen)
+    response = client.get("/plans")
+    assert response.status_code == 302
+    assert "/login" in response.location
+
+
+def test_changing_the_password_ends_other_sessions(app, client, person):
+    other_tab = app.test_client()
+    for browser in (client, other_tab):
+        browser.post("/login", data={"username": person.code.lower(), "password": PASSWORD})
+    client.post(
+        "/account/password",
+        data={"current_password": PASSWORD, "new_password": "Moi2026abc", "confirm": "Moi2026abc"},
+    )
+    assert client.get("/plans").status_code == 200  # the session that changed it goes on
+    assert other_tab.get("/plans").status_code == 302
+
+
+def test_production_forces_a_new_password_first(app, session, client, person, monkeypatch):
+    user = session.get(User, account_id(session, person))
+    user.must_change_password = True
+    session.flush()
+    client.post("/login", data={"username": person.code.lower(), "password": PASSWORD})
+    assert client.get("/plans").status_code == 200  # development: not enforced
+    monkeypatch.setitem(app.config, "ENV_NAME", "production")
+    response = client.get("/plans")
+    assert response.status_code == 302
+    assert response.location.endswith("/account/password")
+    client.post(
+        "/account/password",
+        data={"current_password": PASSWORD, "new_password": "Moi2026abc", "confirm": "Moi2026abc"},
+    )
+    assert client.get("/plans").status_code == 200
