@@ -331,8 +331,10 @@ def ancestors(session: Session, unit: Unit) -> list[Unit]:
 
 
 def agency_of(session: Session, unit: Unit) -> Unit:
-    """The agency or unit a division belongs to: the nearest unit that is not a division."""
-    return next(u for u in reversed(ancestors(session, unit)) if u.kind is not UnitKind.DIVISION)
+    """The agency or unit a division belongs to: the nearest unit that is not a division
+    (a tree made of divisions alone answers to its topmost one)."""
+    line = ancestors(session, unit)
+    return next((u for u in reversed(line) if u.kind is not UnitKind.DIVISION), line[0])
 
 
 def head_of(session: Session, unit: Unit) -> Person | None:

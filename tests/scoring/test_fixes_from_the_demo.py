@@ -84,3 +84,9 @@ def test_tasks_not_yet_due_are_not_counted_as_missed(session, make_unit, make_pe
     after = assemble_facts(session, person, 2026, as_of=date(2026, 12, 1))
     assert [t.completed for t in before.tasks] == [True]
     assert [t.completed for t in after.tasks] == [True, False]
+
+
+def test_a_tree_of_divisions_answers_to_its_topmost_unit(session, make_unit):
+    top = make_unit("Phòng")
+    below = make_unit("Tổ", parent=top)
+    assert services.agency_of(session, below) == top
