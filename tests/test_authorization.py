@@ -42,8 +42,15 @@ ACTIONS = {
     "evaluation": ("GET", "/evaluations/2026/people/{person}", PlanStatus.DRAFT),
     # authorized deciders are redirected back with the step's outcome; others get 403
     "decide": ("POST", "/evaluations/2026/people/{person}/decision", PlanStatus.DRAFT),
+    # the Excel import pages: the actor's role decides, not the owner
+    "import_staff": ("GET", "/imports/staff", PlanStatus.DRAFT),
+    "import_tasks": ("GET", "/imports/tasks", PlanStatus.DRAFT),
     # the drill-down behind a unit's rank: the owner's unit
     "unit_rank": ("GET", "/rankings/2026-03/units/{unit}", PlanStatus.DRAFT),
+    # Excel exports, authorized like the pages that show the same data
+    "sheet": ("GET", "/reports/evaluations/2026/people/{person}.xlsx", PlanStatus.DRAFT),
+    "summary": ("GET", "/reports/evaluations/2026/units/{unit}.xlsx", PlanStatus.DRAFT),
+    "plan_xlsx": ("GET", "/reports/plans/{plan}.xlsx", PlanStatus.DRAFT),
 }
 
 # actor → {object owner → {action → expected status}}; every cell is written out.
@@ -52,24 +59,29 @@ MATRIX: dict[str, dict[str, dict[str, int]]] = {
     "staff_a": {  # an employee: own records only
         "staff_a": dict(view=OK, edit=OK, approve=DENIED, close=DENIED, person=OK,
                         score=DENIED, records=DENIED, evaluation=OK, decide=DENIED,
-                        unit_rank=DENIED),
+                        unit_rank=DENIED, sheet=OK, summary=DENIED, plan_xlsx=OK),
         "colleague_a": dict(view=DENIED, edit=DENIED, approve=DENIED, person=DENIED,
-                            score=DENIED, evaluation=DENIED),
-        "staff_b": dict(view=DENIED, edit=DENIED, approve=DENIED, person=DENIED),
+                            score=DENIED, evaluation=DENIED, sheet=DENIED, plan_xlsx=DENIED),
+        "staff_b": dict(view=DENIED, edit=DENIED, approve=DENIED, person=DENIED,
+                        import_staff=DENIED, import_tasks=DENIED),
         "head_dept": dict(view=DENIED, edit=DENIED, approve=DENIED, person=DENIED),
         "staff_c": dict(view=DENIED, edit=DENIED, approve=DENIED, person=DENIED),
     },
     "deputy_a": {  # a deputy: the unit's staff, not the head, not the siblings
-        "deputy_a": dict(view=OK, edit=OK, approve=DENIED),
+        "deputy_a": dict(view=OK, edit=OK, approve=DENIED, import_staff=DENIED,
+                         import_tasks=OK),
         "staff_a": dict(view=OK, edit=DENIED, approve=DONE, close=DONE, person=OK,
-                        score=OK, records=DENIED, evaluation=OK, decide=DENIED, unit_rank=OK),
+                        score=OK, records=DENIED, evaluation=OK, decide=DENIED, unit_rank=OK,
+                        sheet=OK, summary=OK, plan_xlsx=OK),
         "head_a": dict(view=OK, edit=DENIED, approve=DENIED, person=OK, score=DENIED),
-        "staff_b": dict(view=DENIED, approve=DENIED, person=DENIED, unit_rank=DENIED),
+        "staff_b": dict(view=DENIED, approve=DENIED, person=DENIED, unit_rank=DENIED,
+                        sheet=DENIED, summary=DENIED, plan_xlsx=DENIED),
         "head_dept": dict(view=DENIED, approve=DENIED, person=DENIED),
         "staff_c": dict(view=DENIED, approve=DENIED, person=DENIED),
     },
     "head_a": {  # a division head: staff and deputies of the division
-        "head_a": dict(view=OK, edit=OK, approve=DENIED),
+        "head_a": dict(view=OK, edit=OK, approve=DENIED, import_staff=DENIED,
+                       import_tasks=OK),
         "staff_a": dict(view=OK, edit=DENIED, approve=DONE, **{"return": DONE}, score=OK),
         "deputy_a": dict(view=OK, approve=DONE, score=OK, decide=DENIED),
         "staff_b": dict(view=DENIED, approve=DENIED, person=DENIED),
@@ -79,24 +91,28 @@ MATRIX: dict[str, dict[str, dict[str, int]]] = {
     "head_dept": {  # the department's head: the whole department, division heads included
         "head_a": dict(view=OK, edit=DENIED, approve=DONE, person=OK, score=OK, decide=DONE),
         "staff_b": dict(view=OK, approve=DONE, close=DONE, person=OK, decide=DONE,
-                        unit_rank=OK),
+                        unit_rank=OK, sheet=OK, summary=OK),
         "personnel": dict(view=OK, approve=DONE),
         "head_dept": dict(view=OK, approve=DENIED),
         "staff_c": dict(view=DENIED, approve=DENIED, person=DENIED, score=DENIED, decide=DENIED,
-                        unit_rank=DENIED),
+                        unit_rank=DENIED, sheet=DENIED, summary=DENIED),
     },
     "personnel": {  # the personnel office: reads its subtree, keeps records, decides nothing
         "staff_a": dict(view=OK, edit=DENIED, approve=DENIED, close=DENIED, person=OK,
-                        score=DENIED, records=OK, evaluation=OK, decide=DENIED, unit_rank=OK),
-        "head_dept": dict(view=OK, approve=DENIED, person=OK, records=OK),
+                        score=DENIED, records=OK, evaluation=OK, decide=DENIED, unit_rank=OK,
+                        sheet=OK, summary=OK, plan_xlsx=OK),
+        "head_dept": dict(view=OK, approve=DENIED, person=OK, records=OK, import_staff=OK,
+                          import_tasks=OK),
         "staff_c": dict(view=DENIED, approve=DENIED, person=DENIED, records=DENIED,
-                        evaluation=DENIED, unit_rank=DENIED),
+                        evaluation=DENIED, unit_rank=DENIED, sheet=DENIED, summary=DENIED,
+                        plan_xlsx=DENIED),
     },
     "admin": {  # the administrator: reads everything, decides nothing
         "staff_a": dict(view=OK, edit=DENIED, approve=DENIED, person=OK, score=DENIED,
-                        records=DENIED, evaluation=OK, decide=DENIED),
+                        records=DENIED, evaluation=OK, decide=DENIED, import_staff=DENIED,
+                        import_tasks=DENIED),
         "staff_c": dict(view=OK, edit=DENIED, approve=DENIED, person=OK, evaluation=OK,
-                        unit_rank=OK),
+                        unit_rank=OK, sheet=OK, summary=OK, plan_xlsx=OK),
     },
 }
 
@@ -225,6 +241,9 @@ def test_every_route_is_covered_by_an_access_test(app):
         "scoring.evaluation_step", "records.person_records",
         "rankings.rankings_home", "rankings.ranking", "rankings.unit_drilldown",
         "rankings.emulation_page", "rankings.record_decision", "rankings.revoke",
-        "rankings.add_achievement",
+        "rankings.add_achievement", "rankings.dashboard",
+        "imports.staff_upload", "imports.staff_template", "imports.tasks_upload",
+        "imports.tasks_template", "imports.batch_preview", "imports.batch_confirm",
+        "reports.evaluation_sheet", "reports.classification_summary", "reports.plan_report",
     }  # fmt: skip
     assert {rule.endpoint for rule in app.url_map.iter_rules()} == covered

@@ -1,0 +1,587 @@
+"""The staff list import: units and people by code, previewed, then written all at once.
+
+Codes are the identity: a unit or person whose code exists is updated, otherwise created,
+so importing the same file twice changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm import Session, joinedload
+
+from criteria.levels import StaffCategory
+from evaluation.core import audit
+from evaluation.core.labels import LABELS
+from evaluation.core.permissions import Viewer
+from evaluation.imports.changes import (
+    CREATE,
+    UNCHANGED,
+    UPDATE,
+    Change,
+    ImportInvalid,
+    Preview,
+    by_codes,
+    cell_error,
+)
+from evaluation.imports.workbook import CellError, Column, Workbook, normalize, read_sheet
+from evaluation.organisation import services as organisation
+from evaluation.organisation.models import LeadershipRole, Person, Placement, Unit, UnitKind
+
+UNITS_SHEET = "Đơn vị"
+PEOPLE_SHEET = "Nhân sự"
+CODE_MAX = 40
+UNIT_NAME_MAX = 200
+FULL_NAME_MAX = 120
+POSITION_MAX = 200
+EMAIL_MAX = 254
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+UNIT_COLUMNS = (
+    Column("code", "Mã đơn vị", required=True, width=16),
+    Column("name", "Tên đơn vị", required=True, width=45),
+    Column("kind", "Loại đơn vị", required=True, width=26),
+    Column("parent", "Mã đơn vị cấp trên", width=20),
+)
+PEOPLE_COLUMNS = (
+    Column("code", "Mã cán bộ", required=True, width=14),
+    Column("full_name", "Họ và tên", required=True, width=28),
+    Column("date_of_birth", "Ngày sinh", width=13),
+    Column("category", "Đối tượng", required=True, width=18),
+    Column("job_position", "Vị trí việc làm", required=True, width=30),
+    Column("unit", "Mã đơn vị", required=True, width=14),
+    Column("role", "Chức vụ lãnh đạo", width=20),
+    Column("email", "Email", width=28),
+)
+
+# The first label of each is offered in the template's drop-down; all are accepted, without
+# regard to case or diacritics, as are the stored codes.
+KIND_LABELS: dict[UnitKind, tuple[str, ...]] = {
+    UnitKind.AGENCY: ("Cơ quan hành chính", "Cơ quan", "agency"),
+    UnitKind.PUBLIC_SERVICE: (
+        "Đơn vị sự nghiệp công lập",
+        "Đơn vị sự nghiệp",
+        "public_service",
+    ),
+    UnitKind.COMMUNE: ("Xã, phường", "Xã", "Phường", "Đặc khu", "commune"),
+    UnitKind.DIVISION: ("Phòng, ban", "Phòng", "Ban", "division"),
+}
+CATEGORY_LABELS: dict[StaffCategory, tuple[str, ...]] = {
+    category: (category.label,) for category in StaffCategory
+}
+ROLE_LABELS: dict[LeadershipRole, tuple[str, ...]] = {
+    LeadershipRole.HEAD: (
+        "Cấp trưởng",
+        "Trưởng phòng",
+        "Trưởng ban",
+        "Giám đốc",
+        "Chủ tịch",
+        "Chánh Văn phòng",
+        "Chánh Thanh tra",
+        "Thủ trưởng",
+        "Người đứng đầu",
+    ),
+    LeadershipRole.DEPUTY: (
+        "Cấp phó",
+        "Phó Trưởng phòng",
+        "Phó Trưởng ban",
+        "Phó Giám đốc",
+        "Phó Chủ tịch",
+        "Phó Chánh Văn phòng",
+        "Phó Chánh Thanh tra",
+    ),
+    LeadershipRole.NONE: ("Không giữ chức vụ", "Không", "Nhân viên", "Chuyên viên"),
+}
+
+
+def _aliases(table: dict[Any, tuple[str, ...]]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for member, labels in table.items():
+        for label in (*labels, member.value, member.name):
+            found[normalize(label)] = member
+    return found
+
+
+_KINDS = _aliases(KIND_LABELS)
+_CATEGORIES = _aliases(CATEGORY_LABELS)
+_ROLES = _aliases(ROLE_LABELS)
+
+
+def template() -> tuple[tuple[str, tuple[Column, ...]], ...]:
+    return ((UNITS_SHEET, UNIT_COLUMNS), (PEOPLE_SHEET, PEOPLE_COLUMNS))
+
+
+TEMPLATE_CHOICES = {
+    "kind": [labels[0] for labels in KIND_LABELS.values()],
+    "category": [labels[0] for labels in CATEGORY_LABELS.values()],
+    "role": [labels[0] for labels in ROLE_LABELS.values()],
+}
+
+INSTRUCTIONS = [
+    "Mẫu nhập danh sách đơn vị và nhân sự",
+    "1. Trang “Đơn vị”: mỗi dòng một đơn vị. Mã đơn vị là duy nhất; đơn vị đã có (cùng mã) được "
+    "cập nhật tên và loại, đơn vị mới được tạo dưới đơn vị cấp trên ghi ở cột “Mã đơn vị cấp "
+    "trên” (đơn vị đã có trong hệ thống, hoặc một đơn vị mới ở dòng khác của trang này).",
+    "2. Loại đơn vị: Cơ quan hành chính; Đơn vị sự nghiệp công lập; Xã, phường; Phòng, ban.",
+    "3. Trang “Nhân sự”: mỗi dòng một người. Mã cán bộ là duy nhất; người đã có được cập nhật. "
+    "Người đổi đơn vị, chức vụ hoặc vị trí việc làm được ghi quá trình công tác từ ngày nhập.",
+    "4. Đối tượng: Cán bộ; Công chức; Viên chức; Người lao động.",
+    "5. Chức vụ lãnh đạo: để trống hoặc “Không giữ chức vụ”; “Cấp trưởng” (Trưởng phòng, Giám "
+    "đốc, Chủ tịch…); “Cấp phó” (Phó Trưởng phòng, Phó Giám đốc…).",
+    "6. Ngày sinh: kiểu ngày, hoặc gõ ngày/tháng/năm, ví dụ 05/09/1985. Email có thể để trống.",
+    "7. Chỉ nhập giá trị, không dùng công thức và không gộp ô. Các cột có dấu (*) là bắt buộc; "
+    "tối đa 20.000 dòng mỗi trang, tệp không quá 5 MB.",
+    "8. Sau khi tải lên, hệ thống cho xem trước những gì sẽ thêm, sửa hoặc giữ nguyên; chưa có gì "
+    "được ghi cho đến khi bạn xác nhận. Nhập lại cùng một tệp không thay đổi gì.",
+]
+
+# --- reading the file -------------------------------------------------------------------------
+
+
+def parse(workbook: Workbook, today: date) -> tuple[dict[str, Any], list[CellError]]:
+    """The rows as plain JSON values, and every problem a single cell shows on its own."""
+    errors: list[CellError] = []
+    units_sheet = read_sheet(workbook, UNITS_SHEET, UNIT_COLUMNS)
+    people_sheet = read_sheet(workbook, PEOPLE_SHEET, PEOPLE_COLUMNS)
+    errors += units_sheet.errors + people_sheet.errors
+    units: list[dict[str, Any]] = []
+    for row in units_sheet.rows or ():
+        kind = _choice(row, "kind", _KINDS, _("loại đơn vị"))
+        units.append(
+            {
+                "row": row.number,
+                "code": row.text("code", CODE_MAX, required=True),
+                "name": row.text("name", UNIT_NAME_MAX, required=True),
+                "kind": kind.value if kind else None,
+                "parent": row.text("parent", CODE_MAX),
+            }
+        )
+        units[-1]["ok"] = not row.errors
+        errors += row.errors
+    people: list[dict[str, Any]] = []
+    for row in people_sheet.rows or ():
+        born = row.date("date_of_birth")
+        if born is not None and not date(1900, 1, 1) <= born <= today:
+            row.error("date_of_birth", _("Ngày sinh phải trước hôm nay và sau năm 1900."))
+            born = None
+        email = row.text("email", EMAIL_MAX)
+        if email is not None and not _EMAIL.match(email):
+            row.error("email", _("Địa chỉ email không hợp lệ."))
+        category = _choice(row, "category", _CATEGORIES, _("đối tượng"))
+        role = (
+            _choice(row, "role", _ROLES, _("chức vụ lãnh đạo"))
+            if row.values.get("role") is not None
+            else LeadershipRole.NONE
+        )
+        people.append(
+            {
+                "row": row.number,
+                "code": row.text("code", CODE_MAX, required=True),
+                "full_name": row.text("full_name", FULL_NAME_MAX, required=True),
+                "date_of_birth": born.isoformat() if born else None,
+                "category": category.value if category else None,
+                "job_position": row.text("job_position", POSITION_MAX, required=True),
+                "unit": row.text("unit", CODE_MAX, required=True),
+                "role": role.value if role else None,
+                "email": email,
+            }
+        )
+        people[-1]["ok"] = not row.errors
+        errors += row.errors
+    letters = {
+        "units": _letters(units_sheet.rows),
+        "people": _letters(people_sheet.rows),
+    }
+    return {"units": units, "people": people, "letters": letters}, errors
+
+
+def _letters(rows: list[Any] | None) -> dict[str, str]:
+    return dict(rows[0].letters) if rows else {}
+
+
+def _choice(row: Any, key: str, table: dict[str, Any], what: str) -> Any:
+    value = row.values.get(key)
+    if value is None:
+        row.error(key, _("Ô này không được để trống."))
+        return None
+    member = table.get(normalize(str(value)))
+    if member is None:
+        row.error(key, _("Không hiểu %(what)s “%(value)s”.", what=what, value=str(value)[:60]))
+    return member
+
+
+# --- what it would do -----------------------------------------------------------------------
+
+
+def preview(session: Session, viewer: Viewer, payload: dict[str, Any]) -> Preview:
+    """Compare the rows with the database; check reach, codes and references."""
+    unit_rows: list[dict[str, Any]] = payload["units"]
+    people_rows: list[dict[str, Any]] = payload["people"]
+    errors: list[CellError] = []
+    unit_at = _placer(payload, "units", UNITS_SHEET, UNIT_COLUMNS)
+    person_at = _placer(payload, "people", PEOPLE_SHEET, PEOPLE_COLUMNS)
+
+    unit_rows = [r for r in unit_rows if r["code"]]
+    people_rows = [r for r in people_rows if r["code"]]
+    mentioned = {r["code"] for r in unit_rows} | {r["parent"] for r in unit_rows if r["parent"]}
+    mentioned |= {r["unit"] for r in people_rows if r["unit"]}
+    existing = by_codes(session, Unit, mentioned, [joinedload(Unit.parent)])
+
+    in_file: dict[str, dict[str, Any]] = {}
+    for r in unit_rows:
+        if r["code"] in in_file:
+            errors.append(unit_at(r, "code", _duplicate(r["code"], in_file[r["code"]]["row"])))
+        else:
+            in_file[r["code"]] = r
+    new_codes = {code for code in in_file if code not in existing}
+
+    units: list[Change] = []
+    for code, r in in_file.items():
+        unit = existing.get(code)
+        if not r["ok"]:
+            continue  # its cell errors are listed already; its code still counts as known
+        if unit is not None:
+            units.append(_unit_update(viewer, unit, r, errors, unit_at))
+            continue
+        parent = r["parent"]
+        if not parent:
+            errors.append(unit_at(r, "parent", _("Đơn vị mới cần mã đơn vị cấp trên.")))
+        elif parent not in new_codes:
+            _check_unit_reference(
+                viewer, existing.get(parent), parent, r, "parent", errors, unit_at
+            )
+        units.append(
+            Change(UNITS_SHEET, r["row"], code, r["name"], CREATE, _unit_fields(None, r), r)
+        )
+    order = _creation_order(in_file, new_codes, errors, unit_at)
+
+    people_existing = by_codes(
+        session, Person, {r["code"] for r in people_rows}, [joinedload(Person.unit)]
+    )
+    seen: dict[str, int] = {}
+    people: list[Change] = []
+    for r in people_rows:
+        if r["code"] in seen:
+            errors.append(person_at(r, "code", _duplicate(r["code"], seen[r["code"]])))
+            continue
+        seen[r["code"]] = r["row"]
+        if r["unit"] and r["unit"] not in new_codes:
+            _check_unit_reference(
+                viewer, existing.get(r["unit"]), r["unit"], r, "unit", errors, person_at
+            )
+        person = people_existing.get(r["code"])
+        if not r["ok"]:
+            continue
+        if person is None:
+            people.append(
+                Change(
+                    PEOPLE_SHEET,
+                    r["row"],
+                    r["code"],
+                    r["full_name"],
+                    CREATE,
+                    _person_fields(None, r),
+                    r,
+                )
+            )
+            continue
+        if not viewer.reaches_unit(person.unit):
+            errors.append(
+                person_at(
+                    r,
+                    "code",
+                    _(
+                        "Mã %(code)s là của một người thuộc đơn vị ngoài phạm vi bạn phụ trách.",
+                        code=r["code"],
+                    ),
+                )
+            )
+        fields = _person_fields(person, r)
+        people.append(
+            Change(
+                PEOPLE_SHEET,
+                r["row"],
+                r["code"],
+                r["full_name"],
+                UPDATE if fields else UNCHANGED,
+                fields,
+                r,
+                person,
+            )
+        )
+    result = Preview({"units": units, "people": people}, errors)
+    result.sections["units"].sort(key=lambda c: (order.get(c.code, -1), c.row))
+    return result
+
+
+def _placer(payload: dict[str, Any], section: str, sheet: str, columns: tuple[Column, ...]) -> Any:
+    letters = payload.get("letters", {}).get(section, {})
+    headers = {column.key: column.header for column in columns}
+
+    def at(r: dict[str, Any], key: str, message: str) -> CellError:
+        return cell_error(letters, headers, sheet, r["row"], key, message)
+
+    return at
+
+
+def _duplicate(code: str, first_row: int) -> str:
+    return _("Mã %(code)s trùng với dòng %(row)d.", code=code, row=first_row)
+
+
+def _check_unit_reference(
+    viewer: Viewer,
+    unit: Unit | None,
+    code: str,
+    r: dict[str, Any],
+    key: str,
+    errors: list[CellError],
+    at: Any,
+) -> None:
+    if unit is None:
+        errors.append(
+            at(
+                r,
+                key,
+                _(
+                    "Không tìm thấy đơn vị mã %(code)s, trong hệ thống cũng như trong trang "
+                    "“Đơn vị”.",
+                    code=code,
+                ),
+            )
+        )
+    elif not viewer.reaches_unit(unit):
+        errors.append(at(r, key, _("Đơn vị %(code)s nằm ngoài phạm vi bạn phụ trách.", code=code)))
+
+
+def _unit_update(
+    viewer: Viewer, unit: Unit, r: dict[str, Any], errors: list[CellError], at: Any
+) -> Change:
+    if not viewer.reaches_unit(unit):
+        errors.append(
+            at(r, "code", _("Đơn vị %(code)s nằm ngoài phạm vi bạn phụ trách.", code=unit.code))
+        )
+    current_parent = unit.parent.code if unit.parent else None
+    if r["parent"] and r["parent"] != current_parent:
+        errors.append(
+            at(
+                r,
+                "parent",
+                _(
+                    "Không đổi được đơn vị cấp trên của đơn vị đã có (hiện là %(parent)s) bằng "
+                    "nhập tệp.",
+                    parent=current_parent or "—",
+                ),
+            )
+        )
+    fields = _unit_fields(unit, r)
+    return Change(
+        UNITS_SHEET,
+        r["row"],
+        unit.code,
+        r["name"],
+        UPDATE if fields else UNCHANGED,
+        fields,
+        r,
+        unit,
+    )
+
+
+def _creation_order(
+    in_file: dict[str, dict[str, Any]], new_codes: set[str], errors: list[CellError], at: Any
+) -> dict[str, int]:
+    """Parents before children among the new units; a cycle is an error on each of its rows."""
+    depth: dict[str, int] = {}
+    for code in sorted(new_codes):
+        chain: list[str] = []
+        current: str | None = code
+        while current in new_codes and current not in depth:
+            if current in chain:
+                for member in chain[chain.index(current) :]:
+                    errors.append(
+                        at(
+                            in_file[member],
+                            "parent",
+                            _("Các đơn vị mới lấy nhau làm cấp trên thành vòng lặp."),
+                        )
+                    )
+                    depth[member] = 0
+                break
+            chain.append(current)
+            current = in_file[current]["parent"]
+        base = depth.get(current, -1) if current in new_codes else -1
+        for offset, member in enumerate(reversed(chain), start=1):
+            depth.setdefault(member, base + offset)
+    return depth
+
+
+def _unit_fields(unit: Unit | None, r: dict[str, Any]) -> list[tuple[str, str, str]]:
+    kinds = LABELS["unit_kind"]
+    pairs = [
+        (_("Tên đơn vị"), unit.name if unit else "", r["name"]),
+        (_("Loại đơn vị"), str(kinds[unit.kind]) if unit else "", str(kinds[UnitKind(r["kind"])])),
+    ]
+    if unit is None:
+        pairs.append((_("Đơn vị cấp trên"), "", r["parent"] or ""))
+    return [pair for pair in pairs if pair[1] != pair[2]]
+
+
+def _person_fields(person: Person | None, r: dict[str, Any]) -> list[tuple[str, str, str]]:
+    categories, roles = LABELS["category"], LABELS["role"]
+    born = r["date_of_birth"]
+    old_born = person.date_of_birth.isoformat() if person and person.date_of_birth else None
+    pairs = [
+        (_("Họ và tên"), person.full_name if person else "", r["full_name"]),
+        (_("Ngày sinh"), _vn(old_born), _vn(born)),
+        (
+            _("Đối tượng"),
+            str(categories[person.category]) if person else "",
+            str(categories[StaffCategory(r["category"])]),
+        ),
+        (_("Vị trí việc làm"), person.job_position if person else "", r["job_position"]),
+        (_("Đơn vị"), person.unit.code if person else "", r["unit"]),
+        (
+            _("Chức vụ lãnh đạo"),
+            str(roles[person.leadership_role]) if person else "",
+            str(roles[LeadershipRole(r["role"])]),
+        ),
+        (_("Email"), (person.email or "") if person else "", r["email"] or ""),
+    ]
+    return [pair for pair in pairs if pair[1] != pair[2]]
+
+
+def _vn(iso: str | None) -> str:
+    return f"{date.fromisoformat(iso):%d/%m/%Y}" if iso else ""
+
+
+# --- writing it ---------------------------------------------------------------------------
+
+
+def apply(
+    session: Session, viewer: Viewer, payload: dict[str, Any], *, actor_id: int, today: date
+) -> Preview:
+    """Write what the preview shows, re-checked against the database as it is now.
+
+    Services flush only; the route commits once, so any failure leaves nothing behind.
+    """
+    result = preview(session, viewer, payload)
+    if result.errors:
+        raise ImportInvalid(result.errors)
+    units = {c.code: c.target for c in result.sections["units"] if c.target is not None}
+    for change in result.sections["units"]:
+        r = change.data
+        if change.action == CREATE:
+            parent = (
+                units.get(r["parent"])
+                or session.scalars(sa.select(Unit).where(Unit.code == r["parent"])).one()
+            )
+            unit = organisation.create_unit(
+                session, code=r["code"], name=r["name"], kind=UnitKind(r["kind"]), parent=parent
+            )
+            units[unit.code] = unit
+            _audit(session, actor_id, "unit", unit.id, "import_create", None, r)
+        elif change.action == UPDATE:
+            unit = change.target
+            unit.name = r["name"]
+            unit.kind = UnitKind(r["kind"])
+            _audit(session, actor_id, "unit", unit.id, "import_update", None, _diff(change))
+    missing = {c.data["unit"] for c in result.sections["people"]} - set(units)
+    units |= by_codes(session, Unit, missing)
+    for change in result.sections["people"]:
+        r = change.data
+        unit = units[r["unit"]]
+        born = date.fromisoformat(r["date_of_birth"]) if r["date_of_birth"] else None
+        if change.action == CREATE:
+            person = organisation.place_new_person(
+                session,
+                code=r["code"],
+                full_name=r["full_name"],
+                category=StaffCategory(r["category"]),
+                job_position=r["job_position"],
+                unit=unit,
+                role=LeadershipRole(r["role"]),
+                starts_on=today,
+                date_of_birth=born,
+                email=r["email"],
+            )
+            _audit(session, actor_id, "person", person.id, "import_create", None, r)
+        elif change.action == UPDATE:
+            _update_person(session, change.target, r, unit, born, actor_id=actor_id, today=today)
+            _audit(
+                session, actor_id, "person", change.target.id, "import_update", None, _diff(change)
+            )
+    session.flush()
+    return result
+
+
+def _update_person(
+    session: Session,
+    person: Person,
+    r: dict[str, Any],
+    unit: Unit,
+    born: date | None,
+    *,
+    actor_id: int,
+    today: date,
+) -> None:
+    person.full_name = r["full_name"]
+    person.date_of_birth = born
+    person.category = StaffCategory(r["category"])
+    person.email = r["email"]
+    role = LeadershipRole(r["role"])
+    if (person.unit_id, person.leadership_role, person.job_position) == (
+        unit.id,
+        role,
+        r["job_position"],
+    ):
+        return
+    current = session.scalars(
+        sa.select(Placement).where(Placement.person_id == person.id, Placement.ends_on.is_(None))
+    ).one()
+    if current.starts_on >= today:
+        # A placement that began today (or is yet to begin) is corrected, not closed: a
+        # placement must last at least a day.
+        current.unit = unit
+        current.leadership_role = role
+        current.job_position = r["job_position"]
+        person.unit = unit
+        person.leadership_role = role
+        person.job_position = r["job_position"]
+    else:
+        organisation.move_person(
+            session,
+            person,
+            to_unit=unit,
+            role=role,
+            job_position=r["job_position"],
+            on=today,
+            actor_id=actor_id,
+            reason=_("Nhập danh sách nhân sự từ tệp Excel"),
+        )
+
+
+def _diff(change: Change) -> dict[str, list[str]]:
+    return {name: [old, new] for name, old, new in change.fields}
+
+
+def _audit(
+    session: Session,
+    actor_id: int,
+    object_type: str,
+    object_id: int,
+    action: str,
+    old: Any,
+    new: Any,
+) -> None:
+    audit.record(
+        session,
+        actor_id=actor_id,
+        object_type=object_type,
+        object_id=object_id,
+        action=action,
+        old=old,
+        new=new,
+    )
