@@ -6,8 +6,8 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field, IntegerField
-from wtforms.validators import Optional, ValidationError
+from wtforms import Field, IntegerField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
 
@@ -32,3 +32,16 @@ class ActionForm(FlaskForm):
     """
 
     version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+
+
+class ReasonForm(ActionForm):
+    """An action that needs a written reason: reopening what was closed or decided."""
+
+    reason = TextAreaField(
+        _l("Lý do"),
+        validators=[
+            DataRequired(message=_l("Cần ghi rõ lý do.")),
+            Length(max=4000),
+            no_control_characters,
+        ],
+    )

@@ -33,6 +33,7 @@ class PlanAction(enum.Enum):
     ASSIGN = "assign"  # a manager adds a task to a staff member's plan
     APPROVE = "approve"  # approve or return
     CLOSE = "close"
+    REOPEN = "reopen"  # a closed plan, by the personnel office, with a reason
 
 
 class EvaluationAction(enum.Enum):
@@ -47,6 +48,7 @@ class EvaluationAction(enum.Enum):
     NOTIFY = "notification"
     PETITION = "petition"
     RESOLVE = "petition_resolved"
+    REOPEN = "reopen"  # a decided evaluation, by the personnel office, with a reason
 
 
 @dataclass(frozen=True)
@@ -147,6 +149,9 @@ class Viewer:
             return above and plan.status is PlanStatus.SUBMITTED
         if action is PlanAction.CLOSE:
             return above and plan.status is PlanStatus.REPORTED
+        if action is PlanAction.REOPEN:
+            personnel = self.served_path is not None and plan.unit.path.startswith(self.served_path)
+            return personnel and plan.status is PlanStatus.CLOSED
         raise ValueError(action)
 
     # --- scoring and evaluations ---------------------------------------------------------
@@ -180,6 +185,7 @@ class Viewer:
             EvaluationAction.NOTIFY: decider or personnel,
             EvaluationAction.PETITION: own,
             EvaluationAction.RESOLVE: decider,
+            EvaluationAction.REOPEN: personnel,
         }
         return allowed[action]
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask
 from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from criteria import Level
@@ -49,6 +50,8 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.globals["zip"] = zip
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["labels"] = LABELS
-    app.jinja_env.globals["step_labels"] = {step.value: step.label for step in Step}
+    app.jinja_env.globals["step_labels"] = {step.value: step.label for step in Step} | {
+        "reopen": _l("Mở lại hồ sơ đã quyết định")
+    }
     app.jinja_env.globals["level_labels"] = {level.value: level.label for level in Level}
     app.context_processor(_globals)

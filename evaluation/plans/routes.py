@@ -12,7 +12,7 @@ from wtforms.fields.choices import SelectChoice
 from evaluation.core.clock import local_today
 from evaluation.core.db import db
 from evaluation.core.errors import DomainError
-from evaluation.core.forms import ActionForm
+from evaluation.core.forms import ActionForm, ReasonForm
 from evaluation.core.permissions import PlanAction, current_viewer
 from evaluation.core.views import commit, show_domain_error
 from evaluation.organisation.models import Person
@@ -136,6 +136,7 @@ def plan_detail(plan_id: int) -> ResponseReturnValue:
         can={action.value: viewer.can_plan(action, plan) for action in PlanAction},
         action_form=ActionForm(version=plan.version),
         return_form=ReturnForm(version=plan.version),
+        reopen_form=ReasonForm(version=plan.version),
     )
 
 
@@ -164,6 +165,25 @@ def plan_transition(plan_id: int, verb: str) -> ResponseReturnValue:
         show_domain_error(None, error)
     else:
         commit(TRANSITION_MESSAGES[verb]())
+    return redirect(url_for("plans.plan_detail", plan_id=plan.id))
+
+
+@blueprint.route("/plans/<int:plan_id>/reopen", methods=["POST"])
+@login_required
+def plan_reopen(plan_id: int) -> ResponseReturnValue:
+    """The personnel office reopens a closed plan, with a written reason on the record."""
+    plan = get_plan_or_404(plan_id, PlanAction.REOPEN)
+    form = ReasonForm()
+    if form.validate_on_submit():
+        try:
+            services.check_version(plan, form.version.data)
+            services.reopen(db.session, plan, reason=form.reason.data, actor_id=current_user.id)
+        except DomainError as error:
+            show_domain_error(None, error)
+        else:
+            commit(_("Đã mở lại kế hoạch."))
+    else:
+        show_domain_error(None, DomainError(_("Cần ghi rõ lý do.")))
     return redirect(url_for("plans.plan_detail", plan_id=plan.id))
 
 

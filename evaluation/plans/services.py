@@ -381,3 +381,22 @@ def overdue_count(session: Session, viewer: Viewer, today: date) -> int:
         )
         or 0
     )
+
+
+def reopen(session: Session, plan: Plan, *, reason: str, actor_id: int) -> Plan:
+    """A closed plan is read-only; the personnel office may reopen it with a written reason.
+
+    It goes back to approved, so its results can be corrected and reported again.
+    """
+    if plan.status is not PlanStatus.CLOSED:
+        raise DomainError(_("Chỉ mở lại được kế hoạch đã đóng."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Cần ghi lý do mở lại."), field="reason")
+    plan.status = PlanStatus.APPROVED
+    plan.closed_at = None
+    plan.reported_at = None
+    _touch(plan)
+    session.flush()
+    _audit_plan(session, plan, actor_id, "reopen", PlanStatus.CLOSED, plan.status, reason)
+    return plan

@@ -20,7 +20,7 @@ from evaluation.core.audit import AuditRecord
 from evaluation.core.clock import local_today
 from evaluation.core.db import db
 from evaluation.core.errors import DomainError
-from evaluation.core.forms import ActionForm
+from evaluation.core.forms import ActionForm, ReasonForm
 from evaluation.core.permissions import EvaluationAction, current_viewer
 from evaluation.core.views import commit, show_domain_error
 from evaluation.organisation.models import Person, Unit
@@ -262,6 +262,8 @@ def evaluation_page(year: int, person_id: int) -> ResponseReturnValue:
 def _step_open(evaluation: AnnualEvaluation | None, action: EvaluationAction) -> bool:
     if action is EvaluationAction.VIEW:
         return False
+    if action is EvaluationAction.REOPEN:
+        return evaluation is not None and evaluation.locked
     step = Step(action.value)
     if evaluation is None or evaluation.step is None:
         return step is Step.SELF_ASSESSMENT
@@ -284,6 +286,7 @@ def _step_forms(
         "notification": ActionForm(version=version),
         "petition": forms.PetitionForm(version=version),
         "petition_resolved": forms.ResolutionForm(version=version),
+        "reopen": ReasonForm(version=version),
     }
 
 
@@ -296,6 +299,7 @@ STEP_FORMS: dict[EvaluationAction, type[ActionForm]] = {
     EvaluationAction.NOTIFY: ActionForm,
     EvaluationAction.PETITION: forms.PetitionForm,
     EvaluationAction.RESOLVE: forms.ResolutionForm,
+    EvaluationAction.REOPEN: ReasonForm,
 }
 
 
@@ -344,6 +348,9 @@ def _perform(action: EvaluationAction, form: Any, evaluation: AnnualEvaluation) 
             **common,
         ),
     }
+    verbs[EvaluationAction.REOPEN] = lambda: services.reopen(
+        db.session, evaluation, reason=form.reason.data, **common
+    )
     verbs[action]()
 
 
@@ -380,4 +387,6 @@ def evaluation_step(year: int, person_id: int, step: str) -> ResponseReturnValue
 
 
 def _step_label(action: EvaluationAction) -> str:
+    if action is EvaluationAction.REOPEN:
+        return _("Mở lại hồ sơ đã quyết định")
     return Step(action.value).label

@@ -642,6 +642,42 @@ def resolve_petition(
     )
 
 
+def reopen(
+    session: Session,
+    evaluation: AnnualEvaluation,
+    *,
+    reason: str,
+    actor_id: int,
+    seen_version: int | None = None,
+) -> None:
+    """A decided evaluation is locked; the personnel office may reopen it with a written
+    reason. The decision is withdrawn (on the record) and the competent person decides again."""
+    _check_version(evaluation.version, seen_version)
+    if not evaluation.locked:
+        raise DomainError(_("Hồ sơ chưa có quyết định; không cần mở lại."))
+    reason = _required(reason, _("Cần ghi lý do mở lại."), "reason")
+    old = evaluation.final_level.value if evaluation.final_level else None
+    evaluation.final_level = None
+    evaluation.decision_reason = None
+    evaluation.quota_exception_reason = None
+    evaluation.decided_at = None
+    evaluation.decided_by_id = None
+    evaluation.notified_at = None
+    evaluation.step = Step.PERSONNEL_PROPOSAL  # outside P1's forward steps: a recorded reopening
+    refresh_result(session, evaluation)
+    session.flush()
+    audit.record(
+        session,
+        actor_id=actor_id,
+        object_type="evaluation",
+        object_id=evaluation.id,
+        action="reopen",
+        old=old,
+        new=None,
+        reason=reason,
+    )
+
+
 # --- quotas (Q1–Q4) -----------------------------------------------------------------------
 
 

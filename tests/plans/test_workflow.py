@@ -253,3 +253,34 @@ def test_the_database_refuses_a_cancelled_task_without_a_reason(session, team, s
     task.cancel_reason = None
     with pytest.raises(sa.exc.IntegrityError):
         session.flush()
+
+
+def test_a_closed_plan_is_reopened_only_by_the_personnel_office_with_a_reason(
+    session, client, login_as, make_unit, make_person
+):
+    from evaluation.accounts.models import AccountRole
+
+    agency = make_unit("Sở")
+    unit = make_unit(parent=agency)
+    head = make_person(unit, role=LeadershipRole.HEAD)
+    staff = make_person(unit)
+    personnel = make_person(agency, account_role=AccountRole.PERSONNEL, served_unit=agency)
+    plan = services.create_plan(session, staff, WEEK_11, actor_id=account_id(session, staff))
+    plan.status = PlanStatus.CLOSED
+    session.flush()
+    for actor in (staff, head):
+        login_as(actor)
+        assert client.post(f"/plans/{plan.id}/reopen", data={"reason": "x"}).status_code == 403
+    login_as(personnel)
+    client.post(f"/plans/{plan.id}/reopen", data={"reason": ""})
+    session.refresh(plan)
+    assert plan.status is PlanStatus.CLOSED
+    client.post(f"/plans/{plan.id}/reopen", data={"reason": "Báo cáo nhầm số liệu"})
+    session.refresh(plan)
+    assert plan.status is PlanStatus.APPROVED
+    entry = session.scalars(
+        sa.select(AuditRecord).where(
+            AuditRecord.object_id == plan.id, AuditRecord.action == "reopen"
+        )
+    ).one()
+    assert entry.reason == "Báo cáo nhầm số liệu"

@@ -302,3 +302,31 @@ def test_a_step_from_a_stale_page_is_refused(session, client, login_as, org, mak
     evaluation = services.find_evaluation(session, staff.id, YEAR)
     session.refresh(evaluation)
     assert evaluation.party_comment is None
+
+
+def test_the_personnel_office_reopens_a_decision_with_a_reason(
+    session, client, login_as, org, make_person
+):
+    staff = records_for(session, org["division"], ALL_ON_TIME, make_person)
+    walk(client, login_as, org, staff, until="decision", level="tot")
+    evaluation = services.find_evaluation(session, staff.id, YEAR)
+    login_as(org["head"])
+    assert client.post(url(staff, "reopen"), data={"reason": "x"}).status_code == 403
+    login_as(org["personnel"])
+    post_step(client, staff, "reopen", {"reason": ""})
+    session.refresh(evaluation)
+    assert evaluation.locked  # no reason, no reopening
+    post_step(client, staff, "reopen", {"reason": "Sai sót trong hồ sơ kỷ luật"})
+    session.refresh(evaluation)
+    assert not evaluation.locked
+    assert evaluation.final_level is None
+    entry = session.scalars(
+        sa.select(AuditRecord).where(
+            AuditRecord.object_id == evaluation.id, AuditRecord.action == "reopen"
+        )
+    ).one()
+    assert (entry.old_value, entry.reason) == ('"tot"', "Sai sót trong hồ sơ kỷ luật")
+    login_as(org["director"])  # the competent person decides again
+    assert post_step(client, staff, "decision", {"level": "tot"}).status_code == 302
+    session.refresh(evaluation)
+    assert evaluation.final_level is Level.TOT
