@@ -34,6 +34,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     from evaluation.accounts.login import init_login
     from evaluation.accounts.routes import blueprint as accounts
+    from evaluation.audit.routes import blueprint as audit
     from evaluation.core.cli import register_commands
     from evaluation.core.security import init_security
     from evaluation.core.templating import init_templating
@@ -49,7 +50,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     init_login(app)
     init_templating(app)
     for blueprint in (
-        accounts, plans, organisation, scoring, records, rankings, reports, imports,
+        accounts, plans, organisation, scoring, records, rankings, reports, imports, audit,
     ):  # fmt: skip
         app.register_blueprint(blueprint)
     register_commands(app)

@@ -27,6 +27,15 @@ def format_date(value: date | datetime | None) -> str:
     return value.strftime("%d/%m/%Y")
 
 
+def format_moment(value: datetime | None) -> str:
+    """A moment as the agencies read it: 24/11/2026 14:05 (Asia/Ho_Chi_Minh)."""
+    if value is None:
+        return ""
+    if value.tzinfo is not None:
+        value = value.astimezone(AGENCY_TIMEZONE)
+    return value.strftime("%d/%m/%Y %H:%M")
+
+
 def format_number(value: Decimal | float | int | None) -> str:
     """12.50 → "12,5": decimal comma, no trailing zeros, as Vietnamese documents write numbers."""
     if value is None:
@@ -45,6 +54,7 @@ def _globals() -> dict[str, Any]:
 def init_templating(app: Flask) -> None:
     app.jinja_env.filters["vndate"] = format_date
     app.jinja_env.filters["num"] = format_number
+    app.jinja_env.filters["vndatetime"] = format_moment
     app.jinja_env.filters["unit_bar"] = lambda result: (result.unit.name, result.score.points)
     app.jinja_env.filters["unit_levels"] = lambda result: (result.unit.name, result.levels)
     app.jinja_env.globals["zip"] = zip

@@ -1,0 +1,42 @@
+"""The audit trail: shown to the personnel office for its subtree, newest first."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from evaluation.accounts.models import AccountRole
+from evaluation.organisation.models import LeadershipRole, UnitKind
+from evaluation.plans import services as plans
+from evaluation.plans.periods import Period, PeriodKind
+from evaluation.plans.services import TaskInput
+from tests.conftest import account_id
+
+
+def test_the_personnel_office_sees_changes_made_in_its_subtree(
+    session, client, login_as, make_unit, make_person
+):
+    agency = make_unit("Sở", UnitKind.AGENCY)
+    elsewhere = make_unit("Xã", UnitKind.COMMUNE)
+    personnel = make_person(agency, account_role=AccountRole.PERSONNEL, served_unit=agency)
+    inside = make_person(make_unit(parent=agency), name="Người trong Sở")
+    outside = make_person(elsewhere, name="Người ở xã")
+    week = Period(PeriodKind.WEEK, 2026, 11)
+    task = TaskInput("Việc", None, Decimal(1), "việc", Decimal(1), date(2026, 3, 12))
+    for person in (inside, outside):
+        plan = plans.create_plan(session, person, week, actor_id=account_id(session, person))
+        plans.add_task(session, plan, task, actor_id=None)
+        plans.transition(session, plan, "submit", actor_id=account_id(session, person))
+    login_as(personnel)
+    page = client.get("/audit").get_data(as_text=True)
+    assert page.count("Người trong Sở") == 2  # create and submit
+    assert "Người ở xã" not in page
+    assert page.index("submit") < page.index("create")  # newest first
+
+
+def test_only_the_personnel_office_and_administrators_see_the_trail(
+    client, login_as, make_unit, make_person
+):
+    unit = make_unit()
+    login_as(make_person(unit, role=LeadershipRole.HEAD))
+    assert client.get("/audit").status_code == 403
