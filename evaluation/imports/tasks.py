@@ -341,7 +341,8 @@ def apply(session: Session, viewer: Viewer, payload: dict[str, Any], *, actor_id
     if result.errors:
         raise ImportInvalid(result.errors)
     unit = session.get(Unit, payload["unit_id"])
-    assert unit is not None  # preview refused a missing unit
+    if unit is None:  # preview refused a missing unit; the database changed since
+        raise ImportInvalid(result.errors)
     period = Period.from_key(payload["period"])
     created: dict[str, Plan] = {}
     for change in result.sections["tasks"]:
