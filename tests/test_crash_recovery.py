@@ -1,0 +1,197 @@
+"""Killing the server in the middle of a save leaves the database as it was, and the site
+works after a restart. A real server process, a real SIGKILL.
+
+The save is the confirmation of a large staff import (thousands of people in one
+transaction), which takes seconds: the server is killed one second into it.
+"""
+
+from __future__ import annotations
+
+import http.cookiejar
+import os
+import re
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from alembic import command
+from sqlalchemy.orm import Session
+
+from criteria import StaffCategory
+from evaluation.accounts.models import AccountRole, User
+from evaluation.core.cli import alembic_config
+from evaluation.core.db import make_engine
+from evaluation.core.permissions import Viewer
+from evaluation.imports import services as imports
+from evaluation.organisation import services as organisation
+from evaluation.organisation.models import Person, UnitKind
+from tests.conftest import _TEST_HASH, PASSWORD, ROOT
+from tests.imports.helpers import staff_book
+
+PEOPLE = 6000
+SCHEMA = "crash_e2e"
+
+
+def _database(tmp_path: Path) -> str:
+    url = os.environ.get("TEST_DATABASE_URL", "")
+    if not url.startswith("postgresql"):
+        return f"sqlite:///{tmp_path / 'crash.sqlite3'}"
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        connection.exec_driver_sql(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE")
+        connection.exec_driver_sql(f"CREATE SCHEMA {SCHEMA}")
+    engine.dispose()
+    return f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{SCHEMA}"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Server:
+    """The application in a process of its own, as it runs for real."""
+
+    def __init__(self, url: str) -> None:
+        self.url, self.port = url, _free_port()
+        code = (
+            "from werkzeug.serving import run_simple; from evaluation import create_app; "
+            f"run_simple('127.0.0.1', {self.port}, create_app(), threaded=True)"
+        )
+        env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "crash-test-" + "k" * 32}
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", code], cwd=ROOT, env=env,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        self.base = f"http://127.0.0.1:{self.port}"
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{self.base}/login", timeout=2):
+                    return
+            except OSError:
+                time.sleep(0.2)
+        self.kill()
+        raise RuntimeError("the server did not start")
+
+    def kill(self) -> None:
+        self.process.kill()  # SIGKILL: no cleanup, no rollback by the application
+        self.process.wait(timeout=10)
+
+
+class Browser:
+    """Cookies and CSRF tokens, the way a browser keeps them."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+        )
+
+    def get(self, path: str) -> str:
+        with self.opener.open(self.base + path, timeout=30) as response:
+            return response.read().decode()
+
+    def post(self, path: str, form_page: str, data: dict[str, str], timeout: float = 60) -> int:
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form_page).group(1)
+        body = urllib.parse.urlencode({**data, "csrf_token": token}).encode()
+        with self.opener.open(self.base + path, data=body, timeout=timeout) as response:
+            return response.status
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> Iterator[tuple[str, int]]:
+    """A migrated database with an agency, its personnel office, and a large pending import."""
+    url = _database(tmp_path)
+    command.upgrade(alembic_config(url), "head")
+    engine = make_engine(url)
+    with Session(engine) as session:
+        agency = organisation.create_unit(
+            session, code="SO", name="Sở", kind=UnitKind.AGENCY, parent=None
+        )
+        clerk = organisation.place_new_person(
+            session, code="TC1", full_name="Cán bộ tổ chức", category=StaffCategory.CONG_CHUC,
+            job_position="Chuyên viên", unit=agency, starts_on=date(2026, 1, 1),
+        )  # fmt: skip
+        user = User(
+            username="tochuc", password_hash=_TEST_HASH, role=AccountRole.PERSONNEL,
+            person=clerk, served_unit=agency,
+        )  # fmt: skip
+        session.add(user)
+        session.flush()
+        people = [
+            [f"NV{n:05d}", f"Nguyễn Văn {n}", date(1990, 1, 1), "Công chức", "Chuyên viên", "SO",
+             "", ""]
+            for n in range(PEOPLE)
+        ]  # fmt: skip
+        result = imports.upload_staff(
+            session, Viewer.of(user), staff_book([], people), actor_id=user.id,
+            today=date(2026, 11, 24),
+        )  # fmt: skip
+        assert result.batch is not None, result.errors[:3]
+        batch_id = result.batch.id
+        session.commit()
+    engine.dispose()
+    yield url, batch_id
+
+
+def people_count(url: str) -> int:
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            return connection.scalar(sa.select(sa.func.count(Person.id)))
+    finally:
+        engine.dispose()
+
+
+def test_a_kill_in_the_middle_of_a_save_changes_nothing(world):
+    url, batch_id = world
+    before = people_count(url)
+    server = Server(url)
+    try:
+        browser = Browser(server.base)
+        browser.post("/login", browser.get("/login"), {"username": "tochuc", "password": PASSWORD})
+        preview = browser.get(f"/imports/batches/{batch_id}")
+        outcome: dict[str, object] = {}
+
+        def confirm() -> None:
+            try:
+                outcome["status"] = browser.post(
+                    f"/imports/batches/{batch_id}/confirm", preview, {}
+                )
+            except (urllib.error.URLError, ConnectionError, OSError) as error:
+                outcome["error"] = error
+
+        saving = threading.Thread(target=confirm)
+        saving.start()
+        time.sleep(1.0)
+        assert "status" not in outcome, "the save finished before the kill: make it larger"
+        server.kill()
+        saving.join(timeout=30)
+    finally:
+        if server.process.poll() is None:
+            server.kill()
+    assert "error" in outcome  # the connection died with the server
+    assert people_count(url) == before  # nothing of the interrupted transaction remains
+
+    restarted = Server(url)
+    try:
+        browser = Browser(restarted.base)
+        browser.post("/login", browser.get("/login"), {"username": "tochuc", "password": PASSWORD})
+        assert "Cơ cấu tổ chức" in browser.get("/organisation/")
+        preview = browser.get(f"/imports/batches/{batch_id}")
+        browser.post(f"/imports/batches/{batch_id}/confirm", preview, {}, timeout=120)
+    finally:
+        restarted.kill()
+    assert people_count(url) == before + PEOPLE  # the same save, done again, completes
