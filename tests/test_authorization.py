@@ -36,6 +36,7 @@ ACTIONS = {
     "approve": ("POST", "/plans/{plan}/approve", PlanStatus.SUBMITTED),
     "return": ("POST", "/plans/{plan}/return", PlanStatus.SUBMITTED),
     "close": ("POST", "/plans/{plan}/close", PlanStatus.REPORTED),
+    "reopen": ("POST", "/plans/{plan}/reopen", PlanStatus.CLOSED),
     "person": ("GET", "/organisation/people/{person}", PlanStatus.DRAFT),
     "score": ("GET", "/scoring/2026-03/people/{person}", PlanStatus.DRAFT),
     "records": ("GET", "/people/{person}/records", PlanStatus.DRAFT),
@@ -51,15 +52,19 @@ ACTIONS = {
     "sheet": ("GET", "/reports/evaluations/2026/people/{person}.xlsx", PlanStatus.DRAFT),
     "summary": ("GET", "/reports/evaluations/2026/units/{unit}.xlsx", PlanStatus.DRAFT),
     "plan_xlsx": ("GET", "/reports/plans/{plan}.xlsx", PlanStatus.DRAFT),
+    # the ranking and emulation workbooks: like their pages, the actor's reach decides
+    "ranking_xlsx": ("GET", "/reports/rankings/2026-03.xlsx", PlanStatus.DRAFT),
+    "emulation_xlsx": ("GET", "/reports/emulation/2026.xlsx", PlanStatus.DRAFT),
 }
 
 # actor → {object owner → {action → expected status}}; every cell is written out.
 # fmt: off
 MATRIX: dict[str, dict[str, dict[str, int]]] = {
     "staff_a": {  # an employee: own records only
-        "staff_a": dict(view=OK, edit=OK, approve=DENIED, close=DENIED, person=OK,
+        "staff_a": dict(view=OK, edit=OK, approve=DENIED, close=DENIED, reopen=DENIED, person=OK,
                         score=DENIED, records=DENIED, evaluation=OK, decide=DENIED,
-                        unit_rank=DENIED, sheet=OK, summary=DENIED, plan_xlsx=OK),
+                        unit_rank=DENIED, sheet=OK, summary=DENIED, plan_xlsx=OK,
+                        ranking_xlsx=DENIED, emulation_xlsx=DENIED),
         "colleague_a": dict(view=DENIED, edit=DENIED, approve=DENIED, person=DENIED,
                             score=DENIED, evaluation=DENIED, sheet=DENIED, plan_xlsx=DENIED),
         "staff_b": dict(view=DENIED, edit=DENIED, approve=DENIED, person=DENIED,
@@ -70,7 +75,7 @@ MATRIX: dict[str, dict[str, dict[str, int]]] = {
     "deputy_a": {  # a deputy: the unit's staff, not the head, not the siblings
         "deputy_a": dict(view=OK, edit=OK, approve=DENIED, import_staff=DENIED,
                          import_tasks=OK),
-        "staff_a": dict(view=OK, edit=DENIED, approve=DONE, close=DONE, person=OK,
+        "staff_a": dict(view=OK, edit=DENIED, approve=DONE, close=DONE, reopen=DENIED, person=OK,
                         score=OK, records=DENIED, evaluation=OK, decide=DENIED, unit_rank=OK,
                         sheet=OK, summary=OK, plan_xlsx=OK),
         "head_a": dict(view=OK, edit=DENIED, approve=DENIED, person=OK, score=DENIED),
@@ -98,21 +103,23 @@ MATRIX: dict[str, dict[str, dict[str, int]]] = {
                         unit_rank=DENIED, sheet=DENIED, summary=DENIED),
     },
     "personnel": {  # the personnel office: reads its subtree, keeps records, decides nothing
-        "staff_a": dict(view=OK, edit=DENIED, approve=DENIED, close=DENIED, person=OK,
+        "staff_a": dict(view=OK, edit=DENIED, approve=DENIED, close=DENIED, reopen=DONE, person=OK,
                         score=DENIED, records=OK, evaluation=OK, decide=DENIED, unit_rank=OK,
                         sheet=OK, summary=OK, plan_xlsx=OK),
         "head_dept": dict(view=OK, approve=DENIED, person=OK, records=OK, import_staff=OK,
-                          import_tasks=OK),
+                          import_tasks=OK, ranking_xlsx=OK, emulation_xlsx=OK),
         "staff_c": dict(view=DENIED, approve=DENIED, person=DENIED, records=DENIED,
                         evaluation=DENIED, unit_rank=DENIED, sheet=DENIED, summary=DENIED,
                         plan_xlsx=DENIED),
     },
     "admin": {  # the administrator: reads everything, decides nothing
-        "staff_a": dict(view=OK, edit=DENIED, approve=DENIED, person=OK, score=DENIED,
+        "staff_a": dict(view=OK, edit=DENIED, approve=DENIED, reopen=DENIED, person=OK,
+                        score=DENIED,
                         records=DENIED, evaluation=OK, decide=DENIED, import_staff=DENIED,
                         import_tasks=DENIED),
         "staff_c": dict(view=OK, edit=DENIED, approve=DENIED, person=OK, evaluation=OK,
-                        unit_rank=OK, sheet=OK, summary=OK, plan_xlsx=OK),
+                        unit_rank=OK, sheet=OK, summary=OK, plan_xlsx=OK, ranking_xlsx=OK,
+                        emulation_xlsx=OK),
     },
 }
 
@@ -173,7 +180,7 @@ def test_access(session, client, login_as, world, actor, owner, action, expected
     plan = plan_in_state(session, world[owner], status)
     login_as(world[actor])
     target = url.format(plan=plan.id, person=world[owner].id, unit=world[owner].unit_id)
-    data = {"comment": "Cần bổ sung"} if action == "return" else {}
+    data = {"comment": "Cần bổ sung", "reason": "Mở lại để sửa số liệu"}
     response = client.open(target, method=method, data=data)
     assert response.status_code == expected, f"{actor} {action} {owner}'s plan"
     session.refresh(plan)
@@ -235,15 +242,17 @@ def test_every_route_is_covered_by_an_access_test(app):
         "accounts.set_language", "plans.home", "plans.my_plans", "plans.new_plan",
         "plans.plan_detail", "plans.plan_transition", "plans.new_task", "plans.edit_task",
         "plans.delete_task", "plans.report_result", "plans.my_unit", "plans.assign_task",
+        "plans.plan_reopen",
         "organisation.tree", "organisation.unit_detail", "organisation.person_detail",
         "scoring.scoring_home", "scoring.scoring_period", "scoring.score_person",
         "scoring.evaluations_home", "scoring.evaluations_year", "scoring.evaluation_page",
         "scoring.evaluation_step", "records.person_records",
         "rankings.rankings_home", "rankings.ranking", "rankings.unit_drilldown",
         "rankings.emulation_page", "rankings.record_decision", "rankings.revoke",
-        "rankings.add_achievement", "rankings.dashboard",
+        "rankings.add_achievement", "rankings.dashboard", "audit.trail",
         "imports.staff_upload", "imports.staff_template", "imports.tasks_upload",
         "imports.tasks_template", "imports.batch_preview", "imports.batch_confirm",
         "reports.evaluation_sheet", "reports.classification_summary", "reports.plan_report",
+        "reports.unit_ranking", "reports.emulation_list",
     }  # fmt: skip
     assert {rule.endpoint for rule in app.url_map.iter_rules()} == covered

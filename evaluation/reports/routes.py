@@ -19,7 +19,9 @@ from evaluation.core.clock import local_today
 from evaluation.core.db import db
 from evaluation.core.permissions import EvaluationAction, PlanAction, current_viewer
 from evaluation.organisation.models import Person, Unit
+from evaluation.plans.periods import Period, PeriodKind
 from evaluation.plans.services import plan_with_tasks
+from evaluation.rankings.routes import _units_in_reach as units_in_reach
 from evaluation.reports import services
 from evaluation.reports.workbook import XLSX_MIMETYPE
 from evaluation.scoring import services as scoring
@@ -114,6 +116,45 @@ def plan_report(plan_id: int) -> ResponseReturnValue:
     return _download(
         services.plan_report(
             db.session, plan, agency_name=current_app.config["AGENCY_NAME"], today=local_today()
+        )
+    )
+
+
+@blueprint.route("/reports/rankings/<key>.xlsx")
+@login_required
+def unit_ranking(key: str) -> ResponseReturnValue:
+    """The ranking page as a workbook: the same units in reach (403 for employees)."""
+    try:
+        period = Period.from_key(key)
+    except ValueError:
+        abort(404)
+    if period.kind is PeriodKind.WEEK:
+        abort(404)
+    units = units_in_reach(current_viewer())
+    return _download(
+        services.unit_ranking(
+            db.session,
+            units,
+            period,
+            agency_name=current_app.config["AGENCY_NAME"],
+            today=local_today(),
+        )
+    )
+
+
+@blueprint.route("/reports/emulation/<int:year>.xlsx")
+@login_required
+def emulation_list(year: int) -> ResponseReturnValue:
+    """The emulation page's proposals as the list the council receives."""
+    _year_or_404(year)
+    units = units_in_reach(current_viewer())
+    return _download(
+        services.emulation_list(
+            db.session,
+            units,
+            year,
+            agency_name=current_app.config["AGENCY_NAME"],
+            today=local_today(),
         )
     )
 

@@ -20,12 +20,16 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
-from criteria import DEFAULT_POLICY, Level, StaffCategory, places, score_period_tasks
+from criteria import DEFAULT_POLICY, Level, StaffCategory, Title, places, score_period_tasks
+from criteria.emulation import SOURCES as TITLE_SOURCES
 from criteria.quota import quota_pct
 from evaluation.core.labels import LABELS
 from evaluation.organisation.models import Person, Unit, UnitKind
 from evaluation.plans.models import Plan, Task
-from evaluation.plans.periods import PeriodKind
+from evaluation.plans.periods import Period, PeriodKind
+from evaluation.rankings import emulation
+from evaluation.rankings import services as rankings
+from evaluation.rankings.emulation import Proposal
 from evaluation.reports.workbook import Column, Formats, Sheet, new_workbook
 from evaluation.scoring import services as scoring
 from evaluation.scoring.models import AnnualEvaluation, PeriodScore
@@ -610,3 +614,266 @@ def plan_report(session: Session, plan: Plan, *, agency_name: str, today: date) 
         owner,
         _("Kế hoạch %(period)s - %(owner)s", period=plan.period.key, owner=owner),
     )
+
+
+# --- 4. the unit ranking sheet ------------------------------------------------------------
+
+
+def collective_titles_by_unit(proposals: Sequence[Proposal]) -> dict[int, tuple[Title, ...]]:
+    """The collective titles (A5) proposed for each agency, over all its rule-set families."""
+    titles: dict[int, list[Title]] = {}
+    for proposal in proposals:
+        own = titles.setdefault(proposal.agency.id, [])
+        own.extend(title for title, _reason in proposal.collective or () if title not in own)
+    return {unit_id: tuple(found) for unit_id, found in titles.items() if found}
+
+
+def unit_ranking(
+    session: Session, units: Sequence[Unit], period: Period, *, agency_name: str, today: date
+) -> Export:
+    """Xếp hạng đơn vị: the ranking page's peer groups, row for row, with the collective title
+    proposed where the period is a year (titles are only proposed for a year's results)."""
+    by_id = {unit.id: unit for unit in units}
+    results = rankings.unit_results(session, units, period, today)
+    previous = rankings.unit_results(session, units, rankings.previous_period(period), today)
+    groups = rankings.rankings(results, previous, by_id)
+    titles: dict[int, tuple[Title, ...]] = {}
+    if period.kind is PeriodKind.YEAR:
+        agencies = [unit for unit in units if unit.kind is not UnitKind.DIVISION]
+        titles = collective_titles_by_unit(
+            emulation.proposals(session, agencies, period.year, results)
+        )
+
+    stream = io.BytesIO()
+    book = new_workbook(stream)
+    formats = Formats(book)
+    columns = [
+        Column(_("Hạng"), 7, "integer"),
+        Column(_("Đơn vị"), 34, "wrap"),
+        Column(_("Điểm"), 10, "number"),
+        Column(_("Mức"), 26, "wrap"),
+        Column(_("Chỉ tiêu hoàn thành"), 13, "percent"),
+        Column(_("Trễ hạn"), 10, "percent"),
+        Column(_("Kỷ luật"), 9, "integer"),
+        Column(_("So với kỳ trước"), 11, "change"),
+        Column(_("Danh hiệu thi đua đề nghị"), 30, "wrap"),
+    ]
+    sheet = Sheet(book, formats, _("Xếp hạng đơn vị"), columns)
+    sheet.heading(
+        agency_name,
+        None,
+        _("KẾT QUẢ XẾP HẠNG ĐƠN VỊ %(period)s", period=period.label.upper()),
+        _("So với %(before)s", before=rankings.previous_period(period).label),
+    )
+    sheet.date_line(_("Ngày lập:"), today)
+    for index, group in enumerate(groups):
+        heading = str(LABELS["unit_kind"][group.kind])
+        if group.title_unit is not None:
+            heading += f" · {group.title_unit.name}"
+        sheet.section(heading)
+        sheet.header_row(repeat=index == 0)
+        for row in group.rows:
+            result = row.result
+            sheet.table_row(
+                [
+                    row.position or None,
+                    result.unit.name,
+                    result.score.points,
+                    result.score.level.label if result.score.level else None,
+                    result.figures.completed_pct / 100,
+                    result.overdue_pct / 100,
+                    result.figures.disciplined,
+                    row.change,
+                    ", ".join(title.label for title in titles.get(result.unit.id, ())),
+                ]
+            )
+        sheet.skip()
+    if not groups:
+        sheet.merged(
+            _("Không có nhóm đơn vị nào để xếp hạng trong phạm vi phụ trách."), formats.italic
+        )
+        sheet.skip()
+
+    sheet.footer(today)
+    book.close()
+    stream.seek(0)
+    return Export(
+        stream,
+        f"xep-hang-{slugify(period.key)}.xlsx",
+        _("Xếp hạng đơn vị %(period)s", period=period.key) + ".xlsx",
+    )
+
+
+# --- 5. the emulation proposal list -------------------------------------------------------
+
+
+def criteria_met(proposal: Proposal, evaluation: AnnualEvaluation, title: Title) -> str:
+    """What the person meets for an individual title, in the words of the rules A1–A3."""
+    member = proposal.members.get(str(evaluation.person_id))
+    level = proposal.level_of(evaluation)
+    if title is Title.LAO_DONG_TIEN_TIEN:
+        return _(
+            "A1 (%(source)s): xếp loại %(level)s, không bị kỷ luật trong năm.",
+            source=TITLE_SOURCES["A1"],
+            level=level.label,
+        )
+    grounds = []
+    if level is Level.XUAT_SAC:
+        grounds.append(Level.XUAT_SAC.label)
+    if member is not None and member.initiative:
+        grounds.append(_("có sáng kiến được công nhận"))
+    if member is not None and member.science_work:
+        grounds.append(_("có đề tài khoa học được nghiệm thu"))
+    text = _(
+        "A2 (%(source)s): Lao động tiên tiến; %(grounds)s.",
+        source=TITLE_SOURCES["A2"],
+        grounds="; ".join(grounds),
+    )
+    if member is not None and member.rank is not None:
+        text += " " + _("A3: trong tỷ lệ, thứ tự ưu tiên %(rank)d.", rank=member.rank)
+    return text
+
+
+def emulation_list(
+    session: Session, units: Sequence[Unit], year: int, *, agency_name: str, today: date
+) -> Export:
+    """Danh sách đề nghị khen thưởng: people and collectives proposed for each title with the
+    criteria they meet, then those left out with the rule that stopped them (A1–A5)."""
+    results = rankings.unit_results(session, units, Period(PeriodKind.YEAR, year, 1), today)
+    agencies = [unit for unit in units if unit.kind is not UnitKind.DIVISION]
+    proposals = emulation.proposals(session, agencies, year, results)
+
+    stream = io.BytesIO()
+    book = new_workbook(stream)
+    formats = Formats(book)
+    columns = [
+        Column(_("STT"), 6, "integer"),
+        Column(_("Họ và tên, tập thể"), 28, "wrap"),
+        Column(_("Đơn vị"), 28, "wrap"),
+        Column(_("Cơ quan xét"), 26, "wrap"),
+        Column(_("Mức xếp loại"), 26, "wrap"),
+        Column(_("Tiêu chí đáp ứng"), 60, "wrap"),
+    ]
+    sheet = Sheet(book, formats, _("Đề nghị khen thưởng"), columns)
+    sheet.heading(
+        agency_name,
+        None,
+        _("DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG NĂM %(year)d", year=year),
+        _("Danh hiệu thi đua theo Luật Thi đua, khen thưởng 2022 (A1–A5)"),
+    )
+    sheet.date_line(_("Ngày lập:"), today)
+    first = True
+
+    def table(heading: str) -> None:
+        nonlocal first
+        sheet.section(heading)
+        sheet.header_row(repeat=first)
+        first = False
+
+    roman = ("I", "II", "III", "IV", "V")
+    for number, title in enumerate(
+        (
+            Title.CHIEN_SI_THI_DUA_CO_SO,
+            Title.LAO_DONG_TIEN_TIEN,
+            Title.TAP_THE_LAO_DONG_XUAT_SAC,
+            Title.TAP_THE_LAO_DONG_TIEN_TIEN,
+        )
+    ):
+        table(_("%(n)s. DANH HIỆU %(title)s", n=roman[number], title=title.label.upper()))
+        count = 0
+        for proposal in proposals:
+            if title in emulation.INDIVIDUAL_TITLES:
+                for evaluation in proposal.evaluations:
+                    if title in proposal.titles_of(evaluation):
+                        count += 1
+                        sheet.table_row(
+                            [
+                                count,
+                                evaluation.person.full_name,
+                                evaluation.unit.name,
+                                _agency_label(proposal),
+                                proposal.level_of(evaluation).label,
+                                criteria_met(proposal, evaluation, title),
+                            ]
+                        )
+            else:
+                for collective, reason in proposal.collective or ():
+                    if collective is title:
+                        count += 1
+                        level = _unit_level(results.get(proposal.agency.id))
+                        sheet.table_row(
+                            [
+                                count,
+                                proposal.agency.name,
+                                proposal.agency.name,
+                                _agency_label(proposal),
+                                level,
+                                f"{reason.rule} ({reason.source}): {reason.text}",
+                            ]
+                        )
+        if not count:
+            sheet.merged(_("Không có."), formats.italic)
+            sheet.skip()
+        sheet.skip()
+
+    table(_("%(n)s. CHƯA ĐỀ NGHỊ HOẶC CHƯA ĐỦ ĐIỀU KIỆN", n=roman[4]))
+    count = 0
+    for proposal in proposals:
+        for evaluation in proposal.evaluations:
+            reason = proposal.why_not(evaluation)
+            held = proposal.titles_of(evaluation)
+            if reason is None and held:
+                continue  # proposed for every title within reach
+            count += 1
+            text = (
+                f"{reason.rule} ({reason.source}): {reason.text}"
+                if reason
+                else _("Chưa xếp loại hoặc đang chờ quyết định: chưa xét danh hiệu.")
+            )
+            if held:
+                text = (
+                    _("Đề nghị %(titles)s.", titles=", ".join(t.label for t in held)) + " " + text
+                )
+            sheet.table_row(
+                [
+                    count,
+                    evaluation.person.full_name,
+                    evaluation.unit.name,
+                    _agency_label(proposal),
+                    proposal.level_of(evaluation).label,
+                    text,
+                ]
+            )
+    if not count:
+        sheet.merged(_("Không có."), formats.italic)
+        sheet.skip()
+    sheet.skip()
+
+    sheet.section(_("CĂN CỨ"))
+    for proposal in proposals:
+        for reason in proposal.outcome.reasons:
+            sheet.merged(
+                f"{_agency_label(proposal)} · {reason.rule} ({reason.source}): {reason.text}",
+                formats.kinds["wrap"],
+            )
+            sheet.ws.set_row(sheet.row, 32)
+            sheet.skip()
+
+    sheet.footer(today)
+    book.close()
+    stream.seek(0)
+    return Export(
+        stream,
+        f"de-nghi-khen-thuong-{year}.xlsx",
+        _("Đề nghị khen thưởng %(year)d", year=year) + ".xlsx",
+    )
+
+
+def _agency_label(proposal: Proposal) -> str:
+    return f"{proposal.agency.name} ({proposal.rulebook})"
+
+
+def _unit_level(result: rankings.UnitResult | None) -> str | None:
+    if result is None or result.score.level is None:
+        return None
+    return result.score.level.label

@@ -57,7 +57,7 @@ class Column:
 
     label: str
     width: float
-    kind: str = "text"  # text, wrap, number, integer, percent, date
+    kind: str = "text"  # text, wrap, number, integer, percent, date, change
 
 
 class Formats:
@@ -89,6 +89,8 @@ class Formats:
             "integer": make(cell, num_format="#,##0", align="center"),
             "percent": make(cell, num_format="0.0%"),
             "date": make(cell, num_format="dd/mm/yyyy", align="center"),
+            # places gained since the previous period: a signed number shown as ▲ 2 / ▼ 1 / =
+            "change": make(cell, num_format='"▲ "0;"▼ "0;"="', align="center"),
         }
         # Excel keeps a quote-prefixed cell as text even when someone edits it later.
         self.quoted = {
@@ -145,7 +147,7 @@ class Sheet:
         elif isinstance(value, bool):
             self.text(row, col, _("Có") if value else _("Không"), "text")
         elif isinstance(value, int | float | Decimal):
-            number_kind = kind if kind in ("number", "integer", "percent") else "number"
+            number_kind = kind if kind in ("number", "integer", "percent", "change") else "number"
             self.ws.write_number(row, col, float(value), formats[number_kind])
         elif isinstance(value, datetime):
             self.ws.write_datetime(row, col, to_local_date(value), formats["date"])
