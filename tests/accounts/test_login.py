@@ -178,3 +178,15 @@ def test_production_forces_a_new_password_first(app, session, client, person, mo
         data={"current_password": PASSWORD, "new_password": "Moi2026abc", "confirm": "Moi2026abc"},
     )
     assert client.get("/plans").status_code == 200
+
+
+def test_sessions_expire_after_thirty_idle_minutes(client, person):
+    from datetime import UTC, datetime, timedelta
+    from email.utils import parsedate_to_datetime
+
+    response = client.post("/login", data={"username": person.code.lower(), "password": PASSWORD})
+    cookie = response.headers["Set-Cookie"]
+    expires = parsedate_to_datetime(re.search(r"Expires=([^;]+)", cookie).group(1))
+    assert abs(expires - datetime.now(UTC) - timedelta(minutes=30)) < timedelta(minutes=1)
+    # each request slides the expiry forward: idle time, not time since sign-in
+    assert "Expires=" in client.get("/plans").headers.get("Set-Cookie", "")
