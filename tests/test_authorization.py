@@ -249,7 +249,7 @@ def test_every_route_is_covered_by_an_access_test(app):
         "scoring.evaluation_step", "records.person_records",
         "rankings.rankings_home", "rankings.ranking", "rankings.unit_drilldown",
         "rankings.emulation_page", "rankings.record_decision", "rankings.revoke",
-        "rankings.add_achievement", "rankings.dashboard", "audit.trail",
+        "rankings.add_achievement", "rankings.dashboard", "audit.trail", "audit.trail_export",
         "imports.staff_upload", "imports.staff_template", "imports.tasks_upload",
         "imports.tasks_template", "imports.batch_preview", "imports.batch_confirm",
         "reports.evaluation_sheet", "reports.classification_summary", "reports.plan_report",

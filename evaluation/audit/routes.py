@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
 from evaluation.audit import services
+from evaluation.core.clock import local_today
 from evaluation.core.db import db
 from evaluation.core.permissions import current_viewer
+from evaluation.reports.routes import xlsx_response
 
 blueprint = Blueprint("audit", __name__)
 
@@ -24,3 +26,19 @@ def trail() -> ResponseReturnValue:
         abort(404)
     entries, more = services.page_of(db.session, viewer, page)
     return render_template("audit/trail.html", entries=entries, page=page, more=more)
+
+
+@blueprint.route("/audit.xlsx")
+@login_required
+def trail_export() -> ResponseReturnValue:
+    viewer = current_viewer()
+    if not (viewer.is_personnel or viewer.is_admin):
+        abort(403)
+    return xlsx_response(
+        services.export(
+            db.session,
+            viewer,
+            agency_name=current_app.config["AGENCY_NAME"],
+            today=local_today(),
+        )
+    )

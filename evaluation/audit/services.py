@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import Session, aliased
 
 from evaluation.accounts.models import User
 from evaluation.core.audit import AuditRecord
 from evaluation.core.permissions import Viewer
+from evaluation.core.templating import format_moment
 from evaluation.organisation.models import Person, Unit
+from evaluation.reports.services import Export
+from evaluation.reports.workbook import Column, Formats, Sheet, new_workbook
 
 PAGE_SIZE = 100
 
@@ -46,9 +52,47 @@ def page_of(session: Session, viewer: Viewer, page: int) -> tuple[list[Entry], b
     return entries[:PAGE_SIZE], len(entries) > PAGE_SIZE
 
 
-def stream(session: Session, viewer: Viewer, chunk: int = 1000) -> Iterator[Entry]:
+def stream_entries(session: Session, viewer: Viewer, chunk: int = 1000) -> Iterator[Entry]:
     """The whole trail in reach, for export, read in chunks."""
     for record, username, name in session.execute(
         _query(viewer).execution_options(yield_per=chunk)
     ):
         yield Entry(record, name or username or "—")
+
+
+def export(session: Session, viewer: Viewer, *, agency_name: str, today: date) -> Export:
+    """The change log in reach as a workbook, streamed row by row (constant memory)."""
+    stream = io.BytesIO()
+    book = new_workbook(stream)
+    columns = [
+        Column(_("Thời điểm"), 18),
+        Column(_("Người thực hiện"), 26),
+        Column(_("Đối tượng"), 18),
+        Column(_("Mã"), 9, "integer"),
+        Column(_("Thao tác"), 20),
+        Column(_("Giá trị cũ"), 30, "wrap"),
+        Column(_("Giá trị mới"), 30, "wrap"),
+        Column(_("Lý do"), 36, "wrap"),
+    ]
+    sheet = Sheet(book, Formats(book), _("Nhật ký"), columns)
+    sheet.heading(agency_name, None, _("NHẬT KÝ THAY ĐỔI DỮ LIỆU ĐÁNH GIÁ, XẾP LOẠI"))
+    sheet.date_line(_("Ngày lập:"), today)
+    sheet.header_row()
+    for entry in stream_entries(session, viewer):
+        record = entry.record
+        sheet.table_row(
+            [
+                format_moment(record.at),
+                entry.actor,
+                record.object_type,
+                record.object_id,
+                record.action,
+                record.old_value or "",
+                record.new_value or "",
+                record.reason or "",
+            ]
+        )
+    sheet.footer(today)
+    book.close()
+    stream.seek(0)
+    return Export(stream, f"nhat-ky-{today:%Y-%m-%d}.xlsx", f"Nhật ký {today:%d-%m-%Y}.xlsx")

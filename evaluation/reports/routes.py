@@ -35,7 +35,7 @@ def _year_or_404(year: int) -> int:
     return year
 
 
-def _download(export: services.Export) -> Response:
+def xlsx_response(export: services.Export) -> Response:
     """The workbook as an attachment: an ASCII name, and the Vietnamese one for browsers that
     read RFC 6266's filename*."""
     response = Response(export.stream.getvalue(), mimetype=XLSX_MIMETYPE)
@@ -70,7 +70,7 @@ def evaluation_sheet(year: int, person_id: int) -> ResponseReturnValue:
         if evaluation and evaluation.locked
         else scoring.preview(db.session, person, year, evaluation)
     )
-    return _download(
+    return xlsx_response(
         services.evaluation_sheet(
             db.session,
             person,
@@ -93,7 +93,7 @@ def classification_summary(year: int, unit_id: int) -> ResponseReturnValue:
         abort(404)
     if not current_viewer().reaches_unit(unit):
         abort(403)
-    return _download(
+    return xlsx_response(
         services.classification_summary(
             db.session,
             unit,
@@ -113,7 +113,7 @@ def plan_report(plan_id: int) -> ResponseReturnValue:
         abort(404)
     if not current_viewer().can_plan(PlanAction.VIEW, plan):
         abort(403)
-    return _download(
+    return xlsx_response(
         services.plan_report(
             db.session, plan, agency_name=current_app.config["AGENCY_NAME"], today=local_today()
         )
@@ -131,7 +131,7 @@ def unit_ranking(key: str) -> ResponseReturnValue:
     if period.kind is PeriodKind.WEEK:
         abort(404)
     units = units_in_reach(current_viewer())
-    return _download(
+    return xlsx_response(
         services.unit_ranking(
             db.session,
             units,
@@ -148,7 +148,7 @@ def emulation_list(year: int) -> ResponseReturnValue:
     """The emulation page's proposals as the list the council receives."""
     _year_or_404(year)
     units = units_in_reach(current_viewer())
-    return _download(
+    return xlsx_response(
         services.emulation_list(
             db.session,
             units,

@@ -40,3 +40,30 @@ def test_only_the_personnel_office_and_administrators_see_the_trail(
     unit = make_unit()
     login_as(make_person(unit, role=LeadershipRole.HEAD))
     assert client.get("/audit").status_code == 403
+
+
+def test_the_trail_exports_to_excel_with_the_same_records(
+    session, client, login_as, make_unit, make_person
+):
+    import io
+
+    import openpyxl
+
+    agency = make_unit("Sở", UnitKind.AGENCY)
+    personnel = make_person(agency, account_role=AccountRole.PERSONNEL, served_unit=agency)
+    person = make_person(make_unit(parent=agency), name="=HYPERLINK(1)")
+    plans.create_plan(
+        session, person, Period(PeriodKind.WEEK, 2026, 11), actor_id=account_id(session, person)
+    )
+    session.flush()  # the request reads through its own session
+    login_as(personnel)
+    response = client.get("/audit.xlsx")
+    assert response.status_code == 200
+    assert "nhat-ky-" in response.headers["Content-Disposition"]
+    book = openpyxl.load_workbook(io.BytesIO(response.data))
+    cells = [cell for row in book.active.iter_rows() for cell in row if cell.value is not None]
+    assert any(cell.value == "create" for cell in cells)
+    actor = next(cell for cell in cells if str(cell.value).startswith("=HYPERLINK"))
+    assert actor.data_type != "f"  # a name that looks like a formula stays text
+    login_as(make_person(agency, role=LeadershipRole.HEAD))
+    assert client.get("/audit.xlsx").status_code == 403
