@@ -43,6 +43,20 @@ def _reset_postgres(url: str) -> None:
     engine.dispose()
 
 
+def private_database(tmp_path: Path, name: str) -> str:
+    """A database of its own for a test that runs real server processes and commits: a SQLite
+    file, or, when the suite runs on PostgreSQL, a schema of its own in the test database."""
+    url = os.environ.get("TEST_DATABASE_URL", "")
+    if not url.startswith("postgresql"):
+        return f"sqlite:///{tmp_path / f'{name}.sqlite3'}"
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        connection.exec_driver_sql(f"DROP SCHEMA IF EXISTS {name} CASCADE")
+        connection.exec_driver_sql(f"CREATE SCHEMA {name}")
+    engine.dispose()
+    return f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{name}"
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = os.environ.get("TEST_DATABASE_URL")

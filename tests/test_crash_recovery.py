@@ -35,23 +35,11 @@ from evaluation.core.permissions import Viewer
 from evaluation.imports import services as imports
 from evaluation.organisation import services as organisation
 from evaluation.organisation.models import Person, UnitKind
-from tests.conftest import _TEST_HASH, PASSWORD, ROOT
+from tests.conftest import _TEST_HASH, PASSWORD, ROOT, private_database
 from tests.imports.helpers import staff_book
 
 PEOPLE = 6000
 SCHEMA = "crash_e2e"
-
-
-def _database(tmp_path: Path) -> str:
-    url = os.environ.get("TEST_DATABASE_URL", "")
-    if not url.startswith("postgresql"):
-        return f"sqlite:///{tmp_path / 'crash.sqlite3'}"
-    engine = sa.create_engine(url)
-    with engine.begin() as connection:
-        connection.exec_driver_sql(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE")
-        connection.exec_driver_sql(f"CREATE SCHEMA {SCHEMA}")
-    engine.dispose()
-    return f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{SCHEMA}"
 
 
 def _free_port() -> int:
@@ -113,7 +101,7 @@ class Browser:
 @pytest.fixture
 def world(tmp_path: Path) -> Iterator[tuple[str, int]]:
     """A migrated database with an agency, its personnel office, and a large pending import."""
-    url = _database(tmp_path)
+    url = private_database(tmp_path, SCHEMA)
     command.upgrade(alembic_config(url), "head")
     engine = make_engine(url)
     with Session(engine) as session:

@@ -6,15 +6,12 @@ when the suite runs on PostgreSQL, a schema of its own in the test database.
 
 from __future__ import annotations
 
-import os
 import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 from alembic import command
 from playwright.sync_api import Browser, Page, sync_playwright
 from sqlalchemy.orm import Session
@@ -24,29 +21,17 @@ from evaluation import create_app
 from evaluation.core.cli import alembic_config
 from evaluation.core.db import db, make_engine
 from evaluation.demo.loader import load_demo
+from tests.conftest import private_database
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 BROWSER_SCHEMA = "browser_e2e"
 
 
-def _browser_database(tmp_path: Path) -> str:
-    url = os.environ.get("TEST_DATABASE_URL", "")
-    if not url.startswith("postgresql"):
-        return f"sqlite:///{tmp_path / 'browser.sqlite3'}"
-    engine = sa.create_engine(url)
-    with engine.begin() as connection:
-        connection.exec_driver_sql(f"DROP SCHEMA IF EXISTS {BROWSER_SCHEMA} CASCADE")
-        connection.exec_driver_sql(f"CREATE SCHEMA {BROWSER_SCHEMA}")
-    engine.dispose()
-    separator = "&" if "?" in url else "?"
-    return f"{url}{separator}options=-csearch_path%3D{BROWSER_SCHEMA}"
-
-
 @pytest.fixture(scope="session")
 def live_database(tmp_path_factory: pytest.TempPathFactory) -> str:
     """The live server's database: migrated, with the demo organisation loaded."""
-    url = _browser_database(tmp_path_factory.mktemp("browser"))
+    url = private_database(tmp_path_factory.mktemp("browser"), BROWSER_SCHEMA)
     command.upgrade(alembic_config(url), "head")
     with live_session(url) as session:
         load_demo(session)
