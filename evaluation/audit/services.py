@@ -66,8 +66,8 @@ def export(session: Session, viewer: Viewer, *, agency_name: str, today: date) -
     book = new_workbook(stream)
     columns = [
         Column(_("Thời điểm"), 18),
-        Column(_("Người thực hiện"), 26),
-        Column(_("Đối tượng"), 18),
+        Column(_("Người thay đổi"), 26),
+        Column(_("Dữ liệu thay đổi"), 18),
         Column(_("Mã"), 9, "integer"),
         Column(_("Thao tác"), 20),
         Column(_("Giá trị cũ"), 30, "wrap"),
