@@ -39,6 +39,10 @@ run: seed
 	@echo "danhgia: http://127.0.0.1:5000"
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
+# gunicorn with 2 × cores + 1 workers on 127.0.0.1:8000 (gunicorn.conf.py), after migrations.
+serve: migrate
+	$(BIN)/gunicorn -c gunicorn.conf.py app:app
+
 # Debian's Chromium for the browser tests; nothing downloads a browser of its own.
 chromium:
 	@command -v chromium >/dev/null || { \

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import click
 from alembic import command
 from alembic.config import Config
@@ -54,6 +56,42 @@ def register_commands(app: Flask) -> None:
 
         with db.transaction() as session:
             click.echo(load_demo(session))
+
+    @demo_group.command("generate")
+    @click.option("--people", type=click.IntRange(min=100), required=True)
+    @click.option("--years", type=click.IntRange(min=1), default=1, show_default=True)
+    @click.option("--seed", type=int, default=2026, show_default=True)
+    @click.option("--last-year", type=int, help="The last complete year (default: last year).")
+    @click.option("--weeks", is_flag=True, help="Weekly plans too (the bulk of the volume).")
+    @click.option("--logins", is_flag=True, help="A login per person, one shared password.")
+    def generate(
+        people: int, years: int, seed: int, last_year: int | None, weeks: bool, logins: bool
+    ) -> None:
+        """A synthetic province of PEOPLE people and YEARS complete years, for benchmarks."""
+        from evaluation.core.clock import local_today
+        from evaluation.demo.generator import PASSWORD, Options, generate_province
+
+        options = Options(
+            people=people,
+            years=years,
+            seed=seed,
+            last_year=last_year or local_today().year - 1,
+            weeks=weeks,
+            logins=logins,
+        )
+        if options.last_year >= local_today().year:
+            raise click.BadParameter("only complete years are generated", param_hint="--last-year")
+        started = time.perf_counter()
+        try:
+            with db.transaction() as session:
+                counts = generate_province(session, options)
+        except ValueError as error:
+            raise click.ClickException(str(error)) from error
+        elapsed = time.perf_counter() - started
+        click.echo(", ".join(f"{count} {table}" for table, count in counts.items()))
+        click.echo(f"{sum(counts.values())} rows in {elapsed:.1f} s")
+        if logins:
+            click.echo(f"Mật khẩu chung của mọi tài khoản: {PASSWORD}")
 
     @demo_group.command("logins")
     def logins() -> None:
