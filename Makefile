@@ -74,10 +74,15 @@ lint: install
 	$(BIN)/bandit -q -c pyproject.toml -r evaluation criteria
 
 # Known vulnerabilities in the dependencies. pip-audit asks a vulnerability service on the
-# internet; where it cannot reach one (a closed network), it says so and this target fails.
+# internet; on a closed network it skips every package, and this says so instead of passing.
 audit: install
 	$(BIN)/bandit -q -c pyproject.toml -r evaluation criteria
-	$(BIN)/pip-audit --strict --progress-spinner off
+	@$(BIN)/pip-audit --progress-spinner off > instance/pip-audit.log 2>&1; status=$$?; \
+	  cat instance/pip-audit.log; [ $$status -eq 0 ] || exit $$status; \
+	  skipped=$$(grep -c "could not be audited" instance/pip-audit.log); \
+	  if [ "$$skipped" -gt 0 ]; then \
+	    echo "NOT AUDITED: $$skipped packages (no vulnerability data reachable from here)."; \
+	    exit 3; fi
 
 fmt: install
 	$(BIN)/ruff format .

@@ -48,7 +48,10 @@ from evaluation.records.models import DisciplineRecord
 from evaluation.scoring.models import AnnualEvaluation, PeriodScore
 
 CHUNK = 5000
-PASSWORD = "Danhgia@2026"  # noqa: S105 - the demo's shared password, as in seed_data
+# The synthetic province's shared password, as the demo's in seed_data (not a secret); like
+# every initial password it is changed first in production.
+PASSWORD = "Danhgia@2026"  # noqa: S105  # nosec B105
+SHARED_PASSWORD_CHANGED_FIRST = True
 # Vietnam is UTC+7 all year: local wall-clock hours become UTC by subtracting seven.
 UTC_OFFSET_HOURS = 7
 # A province of 40 000 people has about 1 500 units: one department per 2 000 people and one
@@ -365,7 +368,8 @@ def _build_units(prefix: str, people: int, ids: Ids) -> list[UnitSpec]:
 
 def _place_people(prefix: str, total: int, units: list[UnitSpec], ids: Ids, seed: int) -> None:
     """A head for every unit, deputies while people last, the rest as staff by weight."""
-    rng = random.Random(f"{seed}:people")  # noqa: S311
+    # Seeded streams: a benchmark province must come out the same each time (bandit B311).
+    rng = random.Random(f"{seed}:people")  # noqa: S311  # nosec B311
     roles: list[tuple[UnitSpec, LeadershipRole]] = [(u, LeadershipRole.HEAD) for u in units]
     for unit in units:
         roles += [(unit, LeadershipRole.DEPUTY)] * unit.deputies
@@ -786,7 +790,7 @@ def _cap_xuat_sac(evaluations: list[dict[str, Any]]) -> None:
 
 def _unit_year(builder: YearBuilder, unit: UnitSpec, year: int, seed: int) -> None:
     """The unit's own targets for the year, its quarters and months (no weekly unit plans)."""
-    rng = random.Random(f"{seed}:{unit.code}:{year}")  # noqa: S311
+    rng = random.Random(f"{seed}:{unit.code}:{year}")  # noqa: S311  # nosec B311
     pool = builder.usable[unit.task_set, PeriodKind.MONTH]
     manager = unit.parent.head_user_id if unit.parent else None
     scale = max(1, (len(unit.people) - 1) // 2)
@@ -808,7 +812,7 @@ def _unit_year(builder: YearBuilder, unit: UnitSpec, year: int, seed: int) -> No
 def _organisation_rows(
     writer: Writer, units: list[UnitSpec], ids: Ids, options: Options, seed: int
 ) -> None:
-    rng = random.Random(f"{seed}:organisation")  # noqa: S311
+    rng = random.Random(f"{seed}:organisation")  # noqa: S311  # nosec B311
     first_year = options.last_year - options.years + 1
     for unit in units:
         writer.add(
@@ -838,9 +842,8 @@ def _organisation_rows(
                 "person_id": None,
                 "served_unit_id": None,
                 "active": True,
-                "must_change_password": False,
+                "must_change_password": SHARED_PASSWORD_CHANGED_FIRST,
                 "created_at": joined_at,
-                "password_changed_at": None,
                 "last_login_at": None,
                 "session_epoch": 0,
             },
@@ -902,9 +905,8 @@ def _organisation_rows(
                         "person_id": person.id,
                         "served_unit_id": None,
                         "active": True,
-                        "must_change_password": False,
+                        "must_change_password": SHARED_PASSWORD_CHANGED_FIRST,
                         "created_at": joined_at,
-                        "password_changed_at": None,
                         "last_login_at": None,
                         "session_epoch": 0,
                     },
@@ -922,13 +924,9 @@ def _sync_sequences(session: Session) -> None:
     if session.get_bind().dialect.name != "postgresql":
         return
     for model in ID_TABLES:
-        name = model.__tablename__
-        session.execute(
-            sa.text(
-                f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "  # noqa: S608
-                f"(SELECT coalesce(max(id), 1) FROM {name}))"
-            )
-        )
+        highest = sa.select(sa.func.coalesce(sa.func.max(model.id), 1)).scalar_subquery()
+        sequence = sa.func.pg_get_serial_sequence(model.__tablename__, "id")
+        session.execute(sa.select(sa.func.setval(sequence, highest)))
 
 
 def prefix_for(seed: int) -> str:
@@ -957,7 +955,7 @@ def generate_province(session: Session, options: Options) -> Counter[str]:
             _unit_year(builder, unit, year, options.seed)
             evaluations = []
             for person in unit.people:
-                rng = random.Random(f"{options.seed}:{person.code}:{year}")  # noqa: S311
+                rng = random.Random(f"{options.seed}:{person.code}:{year}")  # noqa: S311  # nosec B311
                 evaluations.append(_person_year(builder, person, year, _manager(person), rng))
             _cap_xuat_sac(evaluations)
             for evaluation in evaluations:
