@@ -9,7 +9,7 @@ from wtforms import DateField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
-from evaluation.core.forms import ActionForm
+from evaluation.core.forms import ActionForm, plausible_date
 from evaluation.plans.periods import PERIOD_KIND_LABELS, Period, PeriodKind
 
 PERIOD_KINDS = (PeriodKind.MONTH, PeriodKind.QUARTER)
@@ -33,7 +33,7 @@ class TaskUploadForm(UploadForm):
     )
     day = DateField(
         _l("Một ngày bất kỳ trong kỳ"),
-        validators=[InputRequired(message=_l("Cần chọn ngày."))],
+        validators=[InputRequired(message=_l("Cần chọn ngày.")), plausible_date],
         description=_l("Ví dụ chọn 15/12/2026 với loại Quý để nhập kế hoạch quý IV/2026."),
     )
 

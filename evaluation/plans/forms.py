@@ -9,7 +9,13 @@ from wtforms import DateField, DecimalField, SelectField, StringField, TextAreaF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from evaluation.core.forms import ActionForm, finite_number, no_control_characters
+from evaluation.core.forms import (
+    ActionForm,
+    blank_to_empty,
+    finite_number,
+    no_control_characters,
+    plausible_date,
+)
 from evaluation.core.labels import LABELS
 from evaluation.plans.models import (
     EVIDENCE_MAX,
@@ -40,7 +46,7 @@ class NewPlanForm(ActionForm):
     kind = SelectField(_l("Loại kế hoạch"), choices=_kind_choices, validators=[InputRequired()])
     day = DateField(
         _l("Một ngày bất kỳ trong kỳ"),
-        validators=[InputRequired(message=_l("Cần chọn ngày."))],
+        validators=[InputRequired(message=_l("Cần chọn ngày.")), plausible_date],
         description=_l("Ví dụ chọn 24/11/2026 với loại Tuần để lập kế hoạch tuần 48."),
     )
 
@@ -92,7 +98,7 @@ class TaskForm(ActionForm):
             ),
         ],
     )
-    deadline = DateField(_l("Hạn hoàn thành"), validators=[InputRequired()])
+    deadline = DateField(_l("Hạn hoàn thành"), validators=[InputRequired()])  # bound by the period
     parent_task_id = SelectField(
         _l("Thuộc nhiệm vụ của kế hoạch dài hơn"),
         coerce=_optional_int,
@@ -118,7 +124,7 @@ class AssignTaskForm(TaskForm):
 
     person_id = SelectField(_l("Giao cho"), coerce=int, validators=[InputRequired()])
     kind = SelectField(_l("Loại kế hoạch"), choices=_kind_choices, validators=[InputRequired()])
-    day = DateField(_l("Một ngày trong kỳ"), validators=[InputRequired()])
+    day = DateField(_l("Một ngày trong kỳ"), validators=[InputRequired(), plausible_date])
 
 
 class ResultForm(ActionForm):
@@ -141,7 +147,7 @@ class ResultForm(ActionForm):
             ),
         ],
     )
-    completed_on = DateField(_l("Ngày hoàn thành"), validators=[Optional()])
+    completed_on = DateField(_l("Ngày hoàn thành"), validators=[Optional(), plausible_date])
     cancel_reason = StringField(
         _l("Lý do huỷ"), validators=[Optional(), Length(max=TITLE_MAX), no_control_characters]
     )
@@ -154,6 +160,7 @@ class ResultForm(ActionForm):
         choices=[NO_CHOICE]
         + [SelectChoice(q.value, label) for q, label in SELF_QUALITY_LABELS.items()],
         validators=[Optional()],
+        filters=[blank_to_empty],
     )
 
     def to_input(self) -> ResultInput:

@@ -8,7 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from criteria import Title
-from evaluation.core.forms import ActionForm, no_control_characters
+from evaluation.core.forms import ActionForm, no_control_characters, plausible_date
 from evaluation.rankings.models import AchievementKind
 from evaluation.scoring.forms import _text
 
@@ -17,7 +17,7 @@ class DecisionForm(ActionForm):
     number = StringField(
         _l("Số quyết định"), validators=[DataRequired(), Length(max=80), no_control_characters]
     )
-    decided_on = DateField(_l("Ngày quyết định"), validators=[InputRequired()])
+    decided_on = DateField(_l("Ngày quyết định"), validators=[InputRequired(), plausible_date])
     title = SelectField(_l("Danh hiệu"), choices=[SelectChoice(t.value, t.label) for t in Title])
     people = SelectMultipleField(_l("Cá nhân"), coerce=int, validate_choice=True, choices=[])
     units = SelectMultipleField(_l("Tập thể"), coerce=int, validate_choice=True, choices=[])

@@ -18,7 +18,13 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from criteria import Criterion, DisciplineForm, GeneralAssessment, Level
-from evaluation.core.forms import ActionForm, finite_number, no_control_characters
+from evaluation.core.forms import (
+    ActionForm,
+    blank_to_empty,
+    finite_number,
+    no_control_characters,
+    plausible_date,
+)
 from evaluation.plans.models import Task
 from evaluation.records.models import LeaveKind
 from evaluation.scoring.models import TEXT_MAX
@@ -151,6 +157,7 @@ class ResolutionForm(ActionForm):
         _l("Mức xếp loại sau khi giải quyết"),
         choices=[SelectChoice("", _l("Giữ nguyên")), *level_choices(PROPOSABLE_LEVELS)],
         validators=[Optional()],
+        filters=[blank_to_empty],
     )
 
 
@@ -162,8 +169,8 @@ class LeaveForm(ActionForm):
             SelectChoice(LeaveKind.MATERNITY.value, _l("Nghỉ thai sản")),
         ],
     )
-    starts_on = DateField(_l("Từ ngày"), validators=[InputRequired()])
-    ends_on = DateField(_l("Đến ngày"), validators=[InputRequired()])
+    starts_on = DateField(_l("Từ ngày"), validators=[InputRequired(), plausible_date])
+    ends_on = DateField(_l("Đến ngày"), validators=[InputRequired(), plausible_date])
     note = _text(_l("Ghi chú"), required=False, max_length=1000)
 
 
@@ -174,7 +181,7 @@ class DisciplineRecordForm(ActionForm):
     decision_number = StringField(
         _l("Số quyết định"), validators=[Optional(), Length(max=80), no_control_characters]
     )
-    effective_on = DateField(_l("Ngày có hiệu lực"), validators=[InputRequired()])
+    effective_on = DateField(_l("Ngày có hiệu lực"), validators=[InputRequired(), plausible_date])
     form = SelectField(
         _l("Hình thức kỷ luật"), choices=[SelectChoice(f.value, f.label) for f in DisciplineForm]
     )

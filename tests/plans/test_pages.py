@@ -87,6 +87,7 @@ def test_adding_a_task_shows_it_on_the_plan(session, client, login_as, team, wee
         ("target_quantity", "abc", "Not a valid decimal value."),
         ("target_quantity", "NaN", "Giá trị số không hợp lệ."),
         ("target_quantity", "Infinity", "Giá trị số không hợp lệ."),
+        ("weight", "sNaN", "Giá trị số không hợp lệ."),  # found by tests/test_fuzz_forms.py
         ("target_quantity", "1e400", "Số lượng phải lớn hơn 0 và không quá 1.000.000."),
         ("weight", "-1", "Trọng số từ 0,1 đến 100."),
         ("deadline", "2026-03-16", "Hạn hoàn thành phải nằm trong kỳ kế hoạch"),
@@ -132,6 +133,32 @@ def test_bad_result_input_is_refused(session, client, login_as, team, week_plan)
     assert "Cần nhập ngày hoàn thành." in form_errors(response.get_data(as_text=True))
     session.refresh(task)
     assert task.outcome is None
+
+
+@pytest.mark.parametrize(
+    ("self_quality", "status", "stored"),
+    [(" ", 302, None), ("\t", 302, None), ("goodx", 422, None)],
+)
+def test_a_blank_self_quality_means_none_and_an_unknown_one_is_refused(
+    session, client, login_as, team, week_plan, self_quality, status, stored
+):
+    """Found by tests/test_fuzz_forms.py: a blank " " got past Optional() and crashed."""
+    task = services.add_task(
+        session,
+        week_plan,
+        services.TaskInput("Báo cáo", None, 1, "báo cáo", 1, date(2026, 3, 13)),
+        actor_id=account_id(session, team[2]),
+    )
+    week_plan.status = PlanStatus.APPROVED
+    session.flush()
+    login_as(team[2])
+    response = client.post(
+        f"/tasks/{task.id}/result", data={"outcome": "not_done", "self_quality": self_quality}
+    )
+    assert response.status_code == status
+    session.refresh(task)
+    assert task.self_quality is stored
+    assert (task.outcome is None) == (status == 422)
 
 
 def test_submit_then_manager_approves_through_the_pages(session, client, login_as, team, week_plan):
@@ -210,3 +237,14 @@ def test_english_is_available(client, login_as, team):
     assert "My work plans" in page
     client.post("/language", data={"lang": "vi"})
     assert "Kế hoạch công tác của tôi" in client.get("/plans").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31", "1999-12-31"])
+def test_plans_for_implausible_years_are_refused(session, client, login_as, team, day):
+    login_as(team[2])
+    response = client.post("/plans/new", data={"kind": "year", "day": day})
+    assert response.status_code == 422
+    assert "Ngày phải trong khoảng năm 2000 đến 2100." in form_errors(
+        response.get_data(as_text=True)
+    )
+    assert session.scalar(sa.select(sa.func.count(Plan.id))) == 0

@@ -120,6 +120,25 @@ def test_the_whole_procedure_through_the_pages(session, client, login_as, org, m
     assert staff.full_name in published
 
 
+def test_a_blank_level_when_resolving_a_petition_keeps_the_level(
+    session, client, login_as, org, make_person
+):
+    """Found by tests/test_fuzz_forms.py: a blank " " got past Optional() and crashed."""
+    staff = records_for(session, org["division"], ALL_ON_TIME, make_person)
+    walk(client, login_as, org, staff, until="notification", level="tot")
+    login_as(staff)
+    client.post(url(staff, "petition"), data={"text": "Đề nghị xem xét lại"})
+    login_as(org["director"])
+    response = post_step(
+        client, staff, "petition_resolved", {"resolution": "Xem xét", "level": " "}
+    )
+    assert response.status_code == 302
+    evaluation = services.find_evaluation(session, staff.id, YEAR)
+    session.refresh(evaluation)
+    assert evaluation.step.value == "petition_resolved"
+    assert evaluation.final_level is Level.TOT
+
+
 @pytest.mark.parametrize(
     ("step", "actor", "data"),
     [
