@@ -127,17 +127,37 @@ def subtree(session: Session, unit: Unit) -> list[Unit]:
     )
 
 
-def people_in_reach(session: Session, viewer: Viewer) -> list[Person]:
-    """The people an account may see, with their units, in tree order."""
-    return list(
-        session.scalars(
-            sa.select(Person)
-            .join(Unit, Person.unit_id == Unit.id)
-            .options(contains_eager(Person.unit))
-            .where(viewer.person_scope())
-            .order_by(Unit.path, Person.leadership_role, Person.full_name)
-        )
+PAGE_SIZE = 200
+
+
+def people_in_reach(session: Session, viewer: Viewer, *, page: int | None = None) -> list[Person]:
+    """The people an account may see, with their units, in tree order; a page of them when
+    `page` is given (a province-wide office reaches tens of thousands)."""
+    query = (
+        sa.select(Person)
+        .join(Unit, Person.unit_id == Unit.id)
+        .options(contains_eager(Person.unit))
+        .where(viewer.person_scope())
+        .order_by(Unit.path, Person.leadership_role, Person.full_name, Person.id)
     )
+    if page is not None:
+        query = query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
+    return list(session.scalars(query))
+
+
+def count_in_reach(session: Session, viewer: Viewer) -> int:
+    return (
+        session.scalar(
+            sa.select(sa.func.count(Person.id))
+            .join(Unit, Person.unit_id == Unit.id)
+            .where(viewer.person_scope())
+        )
+        or 0
+    )
+
+
+def pages(total: int) -> int:
+    return max(1, -(-total // PAGE_SIZE))
 
 
 def units_with_counts(session: Session, viewer: Viewer) -> list[tuple[Unit, int]]:

@@ -16,7 +16,7 @@ from evaluation.core.forms import ActionForm, ReasonForm
 from evaluation.core.permissions import PlanAction, current_viewer
 from evaluation.core.views import commit, show_domain_error
 from evaluation.organisation.models import Person
-from evaluation.organisation.services import people_in_reach
+from evaluation.organisation.services import count_in_reach, pages, people_in_reach
 from evaluation.plans import services
 from evaluation.plans.forms import (
     NO_CHOICE,
@@ -300,9 +300,16 @@ def my_unit() -> ResponseReturnValue:
     if not (viewer.is_manager or viewer.is_personnel or viewer.is_admin):
         abort(403)
     today = local_today()
+    page = request.args.get("page", default=1, type=int)
+    total = count_in_reach(db.session, viewer)
+    if not 1 <= page <= pages(total):
+        abort(404)
     return render_template(
         "plans/unit.html",
-        people=people_in_reach(db.session, viewer),
+        people=people_in_reach(db.session, viewer, page=page),
+        people_total=total,
+        page=page,
+        pages=pages(total),
         awaiting=services.plans_awaiting(db.session, viewer),
         overdue=services.overdue_tasks(db.session, viewer, today),
         today=today,

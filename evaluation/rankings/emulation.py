@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from criteria import (
     CollectiveFacts,
     DisciplineForm,
+    InvalidFacts,
     Level,
     Member,
     QuotaException,
@@ -58,6 +59,7 @@ class Proposal:
     outcome: UnitOutcome
     collective: tuple[tuple[Title, Reason], ...] | None
     members: dict[str, Member]
+    warning: str | None = None  # why the quota could not be applied as proposed
 
     def titles_of(self, evaluation: AnnualEvaluation) -> tuple[Title, ...]:
         return self.outcome.titles.titles.get(str(evaluation.person_id), ())
@@ -75,12 +77,15 @@ class Proposal:
 
 
 def proposals(
-    session: Session, agencies: Sequence[Unit], year: int, results: dict[int, UnitResult]
+    session: Session,
+    agencies: Sequence[Unit],
+    year: int,
+    results: dict[int, UnitResult],
+    among: Sequence[Unit] = (),
 ) -> list[Proposal]:
     """Individuals (A1–A3, after the quota Q1–Q4) and the collective (A5) of each agency.
 
     Three queries whatever the number of agencies: evaluations, achievements, discipline.
-    Each evaluation belongs to the nearest agency above its unit.
     """
     if not agencies:
         return []
@@ -93,6 +98,7 @@ def proposals(
             .where(
                 AnnualEvaluation.year == year,
                 sa.or_(*(Unit.path.startswith(agency.path) for agency in agencies)),
+                *(~Unit.path.startswith(other.path) for other in _nested(agencies, among)),
             )
             .order_by(Person.full_name)
         )
@@ -115,11 +121,16 @@ def proposals(
     disciplined = {person_id for person_id, _form in disciplines}
     warned = {p for p, form in disciplines if form is not DisciplineForm.KHIEN_TRACH}
 
-    deepest_first = sorted(agencies, key=lambda agency: agency.depth, reverse=True)
+    # Each person belongs to the nearest agency above them, among all agencies (`among`):
+    # an agency nested in a requested one keeps its people even when not requested itself.
+    requested = {agency.id for agency in agencies}
+    deepest_first = sorted({*agencies, *among}, key=lambda agency: agency.depth, reverse=True)
     groups: dict[tuple[int, str], list[AnnualEvaluation]] = {}
     for evaluation in evaluations:
         agency = next(a for a in deepest_first if evaluation.unit.path.startswith(a.path))
-        groups.setdefault((agency.id, evaluation.rulebook.split("@")[0]), []).append(evaluation)
+        if agency.id in requested:
+            family = evaluation.rulebook.split("@")[0]
+            groups.setdefault((agency.id, family), []).append(evaluation)
 
     by_id = {agency.id: agency for agency in agencies}
     result = []
@@ -138,28 +149,69 @@ def proposals(
             for e in group
             if expected_level(e).is_ranked
         )
-        exception = next(
-            (
-                QuotaException("người có thẩm quyền", e.quota_exception_reason)
-                for e in group
-                if e.quota_exception_reason
-            ),
-            None,
-        )
-        outcome = evaluate_unit(UnitInput(family, members, exception=exception))
-        collective = _collective(outcome, group, results.get(agency_id), warned)
+        outcome, warning = _titles(family, members, group)
+        collective = _collective(outcome, group, results.get(agency_id), disciplined, warned)
         result.append(
             Proposal(
-                by_id[agency_id], family, group, outcome, collective, {m.id: m for m in members}
+                by_id[agency_id],
+                family,
+                group,
+                outcome,
+                collective,
+                {m.id: m for m in members},
+                warning,
             )
         )
     return result
+
+
+def _nested(agencies: Sequence[Unit], among: Sequence[Unit]) -> list[Unit]:
+    """Agencies inside a requested one but not requested: their people are not read."""
+    requested = {agency.id for agency in agencies}
+    return [
+        other
+        for other in among
+        if other.id not in requested
+        and any(other.path.startswith(agency.path) for agency in agencies)
+    ]
+
+
+DECIDED = QuotaException(
+    "người có thẩm quyền", "Các mức Hoàn thành xuất sắc đã được quyết định, trong tỷ lệ"
+)
+
+
+def _titles(
+    family: str, members: tuple[Member, ...], group: Sequence[AnnualEvaluation]
+) -> tuple[UnitOutcome, str | None]:
+    """Quota, then titles. Decided levels already went through the quota (or its recorded
+    exception) at the decision, so they are taken as they are; proposals beyond the quota
+    need the order the head sets (Q3), and without it the page says so instead of guessing."""
+    recorded = next(
+        (
+            QuotaException("người có thẩm quyền", e.quota_exception_reason)
+            for e in group
+            if e.quota_exception_reason
+        ),
+        None,
+    )
+    undecided = any(e.final_level is None and expected_level(e) is Level.XUAT_SAC for e in group)
+    exception = recorded or (None if undecided else DECIDED)
+    try:
+        return evaluate_unit(UnitInput(family, members, exception=exception)), None
+    except InvalidFacts:
+        unordered = evaluate_unit(UnitInput(family, members, exception=DECIDED))
+        return unordered, _(
+            "Số đề nghị Hoàn thành xuất sắc vượt tỷ lệ nhưng chưa được xếp thứ tự ưu tiên (Q3): "
+            "bộ phận tổ chức cần nhập thứ tự trước khi xét danh hiệu."
+        )
 
 
 def _collective(
     outcome: UnitOutcome,
     group: Sequence[AnnualEvaluation],
     unit_result: UnitResult | None,
+    disciplined: set[int],
     warned: set[int],
 ) -> tuple[tuple[Title, Reason], ...] | None:
     """A5: the agency as a collective, from its result and its members' titles."""
@@ -177,7 +229,8 @@ def _collective(
             ),
             lao_dong_tien_tien=sum(Title.LAO_DONG_TIEN_TIEN in t for t in titles.values()),
             chien_si_thi_dua=sum(Title.CHIEN_SI_THI_DUA_CO_SO in t for t in titles.values()),
-            disciplined=unit_result.figures.disciplined,
+            # the group's own people: the unit's rolled-up figure spans nested agencies too
+            disciplined=sum(e.person_id in disciplined for e in group),
             disciplined_warning_or_above=sum(e.person_id in warned for e in group),
         )
     )

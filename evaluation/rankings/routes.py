@@ -116,22 +116,32 @@ def _agencies(units: list[Unit]) -> list[Unit]:
 @blueprint.route("/emulation/<int:year>", methods=["GET"])
 @login_required
 def emulation_page(year: int) -> ResponseReturnValue:
+    """One agency's proposals at a time (a province has hundreds), with links to the others."""
     if not 2000 <= year <= 2100:
         abort(404)
     viewer = current_viewer()
     units = _units_in_reach(viewer)
     agencies = _agencies(units)
-    results = services.unit_results(
-        db.session, units, Period(PeriodKind.YEAR, year, 1), local_today()
-    )
-    proposals = emulation.proposals(db.session, agencies, year, results)
+    chosen = request.args.get("agency", type=int)
+    selected = next((a for a in agencies if a.id == chosen), agencies[0] if agencies else None)
+    if chosen is not None and (selected is None or selected.id != chosen):
+        abort(404)
+    proposals: list[emulation.Proposal] = []
+    if selected is not None:
+        subtree = [unit for unit in units if unit.path.startswith(selected.path)]
+        results = services.unit_results(
+            db.session, subtree, Period(PeriodKind.YEAR, year, 1), local_today()
+        )
+        proposals = emulation.proposals(db.session, [selected], year, results, among=agencies)
     return render_template(
         "rankings/emulation.html",
         year=year,
+        agencies=agencies,
+        selected=selected,
         proposals=proposals,
         decisions=emulation.decisions(db.session, [a.id for a in agencies], year),
-        forms={agency.id: _decision_form(agency, proposals) for agency in agencies}
-        if viewer.is_personnel
+        forms={selected.id: _decision_form(selected, proposals)}
+        if viewer.is_personnel and selected is not None
         else {},
         revoke_form=RevokeForm(),
     )

@@ -24,7 +24,7 @@ from evaluation.core.forms import ActionForm, ReasonForm
 from evaluation.core.permissions import EvaluationAction, current_viewer
 from evaluation.core.views import commit, show_domain_error
 from evaluation.organisation.models import Person, Unit
-from evaluation.organisation.services import people_in_reach
+from evaluation.organisation.services import count_in_reach, pages, people_in_reach
 from evaluation.plans.periods import Period, PeriodKind
 from evaluation.scoring import forms, services
 from evaluation.scoring.models import AnnualEvaluation
@@ -75,8 +75,8 @@ def scoring_period(key: str) -> ResponseReturnValue:
     wanted = PeriodKind.QUARTER if period.kind is PeriodKind.QUARTER else PeriodKind.MONTH
     people = [
         p
-        for p in people_in_reach(db.session, viewer)
-        if viewer.can_score(p) and services.scoring_period(p, period.starts_on).kind is wanted
+        for p in services.people_to_score(db.session, viewer)
+        if services.scoring_period(p, period.starts_on).kind is wanted
     ]
     rows = services.scoring_sheet(db.session, people, period)
     return render_template(
@@ -177,7 +177,11 @@ def evaluations_year(year: int) -> ResponseReturnValue:
     if not 2000 <= year <= 2100:
         abort(404)
     viewer = current_viewer()
-    people = [p for p in people_in_reach(db.session, viewer) if p.id != viewer.person_id]
+    page = request.args.get("page", default=1, type=int)
+    total = count_in_reach(db.session, viewer)
+    if not 1 <= page <= pages(total):
+        abort(404)
+    people = [p for p in people_in_reach(db.session, viewer, page=page) if p.id != viewer.person_id]
     rows = services.evaluation_sheet(db.session, people, year)
     units = (
         db.session.scalars(
@@ -196,6 +200,8 @@ def evaluations_year(year: int) -> ResponseReturnValue:
         "scoring/evaluations.html",
         year=year,
         rows=rows,
+        page=page,
+        pages=pages(total),
         flags=services.flags_for(db.session, people, year),
         published=(
             services.published_in_unit(db.session, current_user.person.unit_id, year)

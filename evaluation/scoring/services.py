@@ -16,7 +16,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
 
 from criteria import (
     Candidate,
@@ -43,6 +43,7 @@ from criteria.quota import quota_pct
 from evaluation.core import audit
 from evaluation.core.db import utcnow
 from evaluation.core.errors import Conflict, DomainError
+from evaluation.core.permissions import Viewer
 from evaluation.organisation.models import LeadershipRole, Person, Unit, UnitKind
 from evaluation.organisation.services import unit_on
 from evaluation.plans.models import Plan, Task, TaskOutcome, in_period
@@ -90,6 +91,24 @@ def general_criteria(criteria_set: CriteriaSet) -> Sequence:
 
 
 # --- period scores ------------------------------------------------------------------------
+
+
+def people_to_score(session: Session, viewer: Viewer) -> list[Person]:
+    """Whom a manager scores: the staff of their own unit each month, and the heads of the
+    units directly below each quarter (the seeds' rule), not the whole subtree."""
+    if viewer.managed_unit_id is None:
+        return []
+    child_head = sa.and_(
+        Person.leadership_role == LeadershipRole.HEAD, Unit.parent_id == viewer.managed_unit_id
+    )
+    candidates = session.scalars(
+        sa.select(Person)
+        .join(Unit, Person.unit_id == Unit.id)
+        .options(contains_eager(Person.unit))
+        .where(sa.or_(Person.unit_id == viewer.managed_unit_id, child_head))
+        .order_by(Unit.path, Person.full_name, Person.id)
+    )
+    return [person for person in candidates if viewer.can_score(person)]
 
 
 def scoring_period(person: Person, day: date) -> Period:

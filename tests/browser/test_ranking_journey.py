@@ -34,5 +34,6 @@ def test_ranking_drilldown_and_emulation(live_server: str, page: Page) -> None:
     page.go_back()
     page.get_by_role("link", name=re.compile("Thi đua, khen thưởng năm")).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Thi đua, khen thưởng")
+    page.locator("nav.agencies").get_by_role("link", name="Xã Tân Phong").click()
     expect(page.locator("td.titles").filter(has_text="Lao động tiên tiến").first).to_be_visible()
     expect(page.locator("article.decision").first).to_contain_text("Lao động tiên tiến")

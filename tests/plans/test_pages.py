@@ -248,3 +248,20 @@ def test_plans_for_implausible_years_are_refused(session, client, login_as, team
         response.get_data(as_text=True)
     )
     assert session.scalar(sa.select(sa.func.count(Plan.id))) == 0
+
+
+def test_long_lists_of_people_come_in_pages(
+    session, client, login_as, team, make_person, monkeypatch
+):
+    monkeypatch.setattr("evaluation.organisation.services.PAGE_SIZE", 3)
+    unit, head, _staff = team
+    for n in range(4):
+        make_person(unit, name=f"Người số {n}")
+    login_as(head)
+    first = client.get("/unit").get_data(as_text=True)
+    people = first.split('id="people"')[1]
+    assert people.count("/organisation/people/") == 3
+    assert "Trang 1 / 2" in people and 'rel="next"' in people
+    second = client.get("/unit?page=2").get_data(as_text=True).split('id="people"')[1]
+    assert second.count("/organisation/people/") == 3  # six people in all
+    assert client.get("/unit?page=3").status_code == 404

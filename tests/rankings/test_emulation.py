@@ -166,3 +166,45 @@ def test_achievements_are_recorded_by_the_personnel_office(
     login_as(agency["personnel"])
     client.post(f"/people/{person.id}/achievements", data=data)
     assert session.scalars(sa.select(Achievement.title)).all() == ["Quy trình số hoá hồ sơ"]
+
+
+def test_decided_levels_are_not_put_through_the_quota_again(
+    session, client, login_as, agency, make_person
+):
+    """Three decided xuat_sac among two at tot: the decisions stand (their quota, or its
+    exception, was settled when they were made), and the titles follow them."""
+    people = [make_person(agency["office"]) for _ in range(5)]
+    for index, person in enumerate(people):
+        evaluation_for(session, person, Level.XUAT_SAC if index < 3 else Level.TOT)
+    session.flush()
+    proposal = emulation.proposals(session, [agency["unit"]], YEAR, {})[0]
+    assert proposal.warning is None
+    assert all(Title.LAO_DONG_TIEN_TIEN in proposal.titles_of(e) for e in proposal.evaluations)
+    login_as(agency["personnel"])
+    assert client.get(f"/emulation/{YEAR}").status_code == 200
+
+
+def test_unranked_proposals_beyond_the_quota_ask_for_an_order(
+    session, client, login_as, agency, make_person
+):
+    for index in range(4):
+        person = make_person(agency["office"])
+        evaluation_for(session, person, Level.XUAT_SAC if index < 2 else Level.TOT, proposed=True)
+    session.flush()
+    login_as(agency["personnel"])
+    response = client.get(f"/emulation/{YEAR}")
+    assert response.status_code == 200
+    assert "chưa được xếp thứ tự ưu tiên (Q3)" in response.get_data(as_text=True)
+
+
+def test_a_nested_agency_keeps_its_people_out_of_the_parents_proposals(
+    session, agency, make_unit, make_person
+):
+    commune = make_unit("Xã", UnitKind.COMMUNE, parent=agency["unit"])
+    evaluation_for(session, make_person(agency["office"], name="Người của Sở"), Level.TOT)
+    evaluation_for(session, make_person(commune, name="Người của xã"), Level.TOT)
+    session.flush()
+    (proposal,) = emulation.proposals(
+        session, [agency["unit"]], YEAR, {}, among=[agency["unit"], commune]
+    )
+    assert [e.person.full_name for e in proposal.evaluations] == ["Người của Sở"]

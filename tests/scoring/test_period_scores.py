@@ -215,3 +215,15 @@ def dataclass_replace(value, **changes):
     import dataclasses
 
     return dataclasses.replace(value, **changes)
+
+
+def test_a_manager_scores_their_own_staff_not_the_whole_subtree(
+    session, client, login_as, team, make_person
+):
+    director, _head, staff = team
+    own_staff = make_person(director.unit, name="Nhân viên văn phòng Sở")
+    login_as(director)
+    month = client.get("/scoring/2026-03").get_data(as_text=True)
+    assert "Nhân viên văn phòng Sở" in month
+    assert staff.full_name not in month  # a division's staff are scored by its own head
+    assert client.get(f"/scoring/2026-03/people/{own_staff.id}").status_code == 200
