@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 from hypothesis import strategies as st
 from sqlalchemy.orm import Session
 
+from evaluation.core.clock import local_today
 from evaluation.core.db import Base
 
 MISSING = object()  # the field is left out of the request
@@ -226,8 +227,8 @@ def rule_problems(session: Session) -> list[str]:
     """The business rules that forms and services guard, checked on what was stored."""
     problems: list[str] = []
 
-    def check(sql: str, what: str) -> None:
-        ids = session.execute(sa.text(sql)).scalars().all()
+    def check(sql: str, what: str, **params: object) -> None:
+        ids = session.execute(sa.text(sql), params).scalars().all()
         if ids:
             problems.append(f"{what}: {ids}")
 
@@ -246,9 +247,10 @@ def rule_problems(session: Session) -> list[str]:
         " WHERE task.deadline < plan.starts_on OR task.deadline > plan.ends_on",
         "task with a deadline outside its plan's period",
     )
-    check(
-        "SELECT id FROM task WHERE completed_on > date('now', '+1 day')",
+    check(  # portable SQL: the suite also runs on PostgreSQL
+        "SELECT id FROM task WHERE completed_on > :tomorrow",
         "task completed in the future",
+        tomorrow=local_today() + timedelta(days=1),
     )
     check(
         "SELECT id FROM period_score WHERE NOT (general_points BETWEEN 0 AND 30)"
