@@ -88,10 +88,10 @@ def unit_score(figures: UnitFigures, policy: UnitResultPolicy = DEFAULT_UNIT_POL
     """
     own = own_targets_score(figures)
     members = figures.members_average
-    if own is None and members is None:
-        return UnitScore(None, None, None, ())
     if own is None:
-        base = float(members)  # type: ignore[arg-type]
+        if members is None:
+            return UnitScore(None, None, None, ())
+        base = members
     elif members is None:
         base = own
     else:

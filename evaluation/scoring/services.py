@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
 from criteria import (
     Candidate,
     CriteriaSet,
+    GeneralAssessment,
     Level,
     PeriodTask,
     QuotaOutcome,
@@ -485,7 +486,7 @@ def record_collective(
     evaluation: AnnualEvaluation,
     *,
     minutes: str,
-    general: object,
+    general: GeneralAssessment,
     actor_id: int,
     seen_version: int | None = None,
 ) -> None:
@@ -494,14 +495,14 @@ def record_collective(
     evaluation.collective_minutes = _required(
         minutes, _("Cần nhập biên bản họp góp ý của tập thể."), "minutes"
     )
-    evaluation.general_assessment = general  # type: ignore[assignment]
+    evaluation.general_assessment = general
     refresh_result(session, evaluation)
     _advance(
         session,
         evaluation,
         Step.COLLECTIVE_COMMENTS,
         actor_id=actor_id,
-        new=getattr(general, "value", None),
+        new=general.value,
     )
 
 
