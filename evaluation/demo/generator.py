@@ -33,7 +33,14 @@ from criteria.levels import DisciplineForm, Level, StaffCategory
 from criteria.procedure import Step
 from criteria.rulebooks import select_rulebook
 from evaluation.accounts.models import HASH_METHOD, AccountRole, User
-from evaluation.demo.loader import FIXED_HOLIDAYS, Catalogue, Template, read_catalogue
+from evaluation.demo.loader import (
+    FIXED_HOLIDAYS,
+    PLAN_LEAD_DAYS,
+    TASKS_PER_PLAN,
+    Catalogue,
+    Template,
+    read_catalogue,
+)
 from evaluation.organisation.models import (
     LeadershipRole,
     Person,
@@ -62,23 +69,11 @@ MIN_PEOPLE = 100
 XUAT_SAC_SHARE = 0.20
 TWO_PLACES = Decimal("0.01")
 
-TASKS_PER_PLAN = {
-    PeriodKind.YEAR: (4, 6),
-    PeriodKind.QUARTER: (3, 5),
-    PeriodKind.MONTH: (3, 5),
-    PeriodKind.WEEK: (2, 4),
-}
 DEADLINE_WINDOW_DAYS = {
     PeriodKind.WEEK: 7,
     PeriodKind.MONTH: 20,
     PeriodKind.QUARTER: 45,
     PeriodKind.YEAR: 120,
-}
-PLAN_LEAD_DAYS = {
-    PeriodKind.WEEK: 3,
-    PeriodKind.MONTH: 3,
-    PeriodKind.QUARTER: 5,
-    PeriodKind.YEAR: 7,
 }
 # (share of people, late rate, not-done rate, general points range): most people are reliable.
 PROFILES = (

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
-from criteria import Level, StaffCategory
+from criteria import GeneralAssessment, Level, StaffCategory
 from evaluation.accounts.models import AccountRole
 from evaluation.core.db import utcnow
 from evaluation.organisation.models import LeadershipRole, UnitKind
@@ -138,7 +138,11 @@ def evaluated_staff(session, org):
         session, evaluation, report="=1+2 Hoàn thành các nhiệm vụ", level=Level.TOT, actor_id=me
     )
     scoring.record_collective(
-        session, evaluation, minutes=DANGEROUS_COMMENT, general="good", actor_id=head
+        session,
+        evaluation,
+        minutes=DANGEROUS_COMMENT,
+        general=GeneralAssessment.GOOD,
+        actor_id=head,
     )
     scoring.propose(
         session, evaluation, level=evaluation.computed_level, comment="-Đề nghị giữ nguyên",
