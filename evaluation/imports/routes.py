@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
+from collections.abc import Callable, Sequence
+
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -20,10 +23,10 @@ from evaluation.imports.forms import ConfirmForm, TaskUploadForm, UploadForm
 from evaluation.imports.models import ImportBatch, ImportKind, ImportStatus
 from evaluation.imports.workbook import MAX_UPLOAD_BYTES, RefusedFile, write_template
 from evaluation.organisation.models import Unit
+from evaluation.reports.routes import xlsx_response
+from evaluation.reports.services import Export
 
 blueprint = Blueprint("imports", __name__, url_prefix="/imports")
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _require_staff_importer() -> None:
@@ -56,32 +59,46 @@ def get_batch_or_404(batch_id: int) -> ImportBatch:
 # --- staff lists --------------------------------------------------------------------------
 
 
+def _answer_upload(
+    form: UploadForm, kind: str, upload: Callable[[], services.UploadResult]
+) -> ResponseReturnValue:
+    """A clean file becomes a pending batch shown in preview; a file with errors lists them
+    all (422) and keeps nothing; a file we do not open is refused on the form."""
+    try:
+        result = upload()
+    except RefusedFile as refused:
+        form.file.errors = [refused.message]
+        return _upload_page(form, kind)
+    if result.batch is None:
+        db.session.rollback()
+        return _upload_page(form, kind, result.errors)
+    db.session.commit()
+    return redirect(url_for("imports.batch_preview", batch_id=result.batch.id))
+
+
+def _upload_page(form: UploadForm, kind: str, errors: Sequence[object] = ()) -> ResponseReturnValue:
+    status = 422 if form.errors or errors else 200
+    return render_template("imports/upload.html", form=form, kind=kind, errors=list(errors)), status
+
+
 @blueprint.route("/staff", methods=["GET", "POST"])
 @login_required
 def staff_upload() -> ResponseReturnValue:
     _require_staff_importer()
     form = UploadForm()
     if form.validate_on_submit():
-        try:
-            result = services.upload_staff(
+        return _answer_upload(
+            form,
+            "staff",
+            lambda: services.upload_staff(
                 db.session,
                 current_viewer(),
                 _read_upload(form),
                 actor_id=current_user.id,
                 today=local_today(),
-            )
-        except RefusedFile as refused:
-            form.file.errors = [refused.message]
-        else:
-            if result.batch is not None:
-                db.session.commit()
-                return redirect(url_for("imports.batch_preview", batch_id=result.batch.id))
-            db.session.rollback()
-            return render_template(
-                "imports/upload.html", form=form, kind="staff", errors=result.errors
-            ), 422
-    status = 422 if form.errors else 200
-    return render_template("imports/upload.html", form=form, kind="staff", errors=[]), status
+            ),
+        )
+    return _upload_page(form, "staff")
 
 
 @blueprint.route("/staff/template.xlsx")
@@ -114,27 +131,19 @@ def tasks_upload() -> ResponseReturnValue:
         unit = db.session.get(Unit, form.unit_id.data)
         if unit is None:  # the choices hold only units in reach
             abort(404)
-        try:
-            result = services.upload_tasks(
+        return _answer_upload(
+            form,
+            "tasks",
+            lambda: services.upload_tasks(
                 db.session,
                 current_viewer(),
                 _read_upload(form),
                 unit=unit,
                 period=form.period,
                 actor_id=current_user.id,
-            )
-        except RefusedFile as refused:
-            form.file.errors = [refused.message]
-        else:
-            if result.batch is not None:
-                db.session.commit()
-                return redirect(url_for("imports.batch_preview", batch_id=result.batch.id))
-            db.session.rollback()
-            return render_template(
-                "imports/upload.html", form=form, kind="tasks", errors=result.errors
-            ), 422
-    status = 422 if form.errors else 200
-    return render_template("imports/upload.html", form=form, kind="tasks", errors=[]), status
+            ),
+        )
+    return _upload_page(form, "tasks")
 
 
 @blueprint.route("/tasks/template.xlsx")
@@ -146,9 +155,7 @@ def tasks_template() -> ResponseReturnValue:
 
 
 def _download(content: bytes, name: str) -> ResponseReturnValue:
-    import io
-
-    return send_file(io.BytesIO(content), mimetype=XLSX, as_attachment=True, download_name=name)
+    return xlsx_response(Export(io.BytesIO(content), name, name))
 
 
 # --- preview and confirm ------------------------------------------------------------------
