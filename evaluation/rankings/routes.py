@@ -27,7 +27,8 @@ from evaluation.scoring import services as scoring_services
 blueprint = Blueprint("rankings", __name__)
 
 
-def _units_in_reach(viewer: Viewer) -> list[Unit]:
+def units_in_reach(viewer: Viewer) -> list[Unit]:
+    """The units an account ranks: its subtree (403 for those who reach none)."""
     if not (viewer.is_admin or viewer.reach_paths):
         abort(403)
     query = sa.select(Unit).order_by(Unit.path)
@@ -36,7 +37,8 @@ def _units_in_reach(viewer: Viewer) -> list[Unit]:
     return list(db.session.scalars(query))
 
 
-def _period_or_404(key: str) -> Period:
+def period_or_404(key: str) -> Period:
+    """A month, quarter or year key; weeks are not ranked."""
     try:
         period = Period.from_key(key)
     except ValueError:
@@ -58,8 +60,8 @@ def rankings_home() -> ResponseReturnValue:
 @blueprint.route("/rankings/<key>")
 @login_required
 def ranking(key: str) -> ResponseReturnValue:
-    period = _period_or_404(key)
-    units = _units_in_reach(current_viewer())
+    period = period_or_404(key)
+    units = units_in_reach(current_viewer())
     today = local_today()
     before = services.previous_period(period)
     results = services.unit_results(db.session, units, period, today)
@@ -85,7 +87,7 @@ def _following(period: Period) -> Period:
 @blueprint.route("/rankings/<key>/units/<int:unit_id>")
 @login_required
 def unit_drilldown(key: str, unit_id: int) -> ResponseReturnValue:
-    period = _period_or_404(key)
+    period = period_or_404(key)
     unit = db.session.get(Unit, unit_id)
     if unit is None:
         abort(404)
@@ -120,7 +122,7 @@ def emulation_page(year: int) -> ResponseReturnValue:
     if not 2000 <= year <= 2100:
         abort(404)
     viewer = current_viewer()
-    units = _units_in_reach(viewer)
+    units = units_in_reach(viewer)
     agencies = _agencies(units)
     chosen = request.args.get("agency", type=int)
     selected = next((a for a in agencies if a.id == chosen), agencies[0] if agencies else None)
@@ -264,7 +266,7 @@ def add_achievement(person_id: int) -> ResponseReturnValue:
 @login_required
 def dashboard() -> ResponseReturnValue:
     viewer = current_viewer()
-    units = _units_in_reach(viewer)
+    units = units_in_reach(viewer)
     today = local_today()
     year = Period(PeriodKind.YEAR, today.year, 1)
     results = services.unit_results(db.session, units, year, today)

@@ -19,9 +19,8 @@ from evaluation.core.clock import local_today
 from evaluation.core.db import db
 from evaluation.core.permissions import EvaluationAction, PlanAction, current_viewer
 from evaluation.organisation.models import Person, Unit
-from evaluation.plans.periods import Period, PeriodKind
 from evaluation.plans.services import plan_with_tasks
-from evaluation.rankings.routes import _units_in_reach as units_in_reach
+from evaluation.rankings.routes import period_or_404, units_in_reach
 from evaluation.reports import services
 from evaluation.reports.workbook import XLSX_MIMETYPE
 from evaluation.scoring import services as scoring
@@ -124,12 +123,7 @@ def plan_report(plan_id: int) -> ResponseReturnValue:
 @login_required
 def unit_ranking(key: str) -> ResponseReturnValue:
     """The ranking page as a workbook: the same units in reach (403 for employees)."""
-    try:
-        period = Period.from_key(key)
-    except ValueError:
-        abort(404)
-    if period.kind is PeriodKind.WEEK:
-        abort(404)
+    period = period_or_404(key)
     units = units_in_reach(current_viewer())
     return xlsx_response(
         services.unit_ranking(
