@@ -36,6 +36,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from evaluation.accounts.routes import blueprint as accounts
     from evaluation.audit.routes import blueprint as audit
     from evaluation.core.cli import register_commands
+    from evaluation.core.health import blueprint as health
     from evaluation.core.security import init_security
     from evaluation.core.templating import init_templating
     from evaluation.core.throttle import init_throttle
@@ -50,7 +51,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     init_login(app)
     init_templating(app)
     for blueprint in (
-        accounts, plans, organisation, scoring, records, rankings, reports, imports, audit,
+        accounts, plans, organisation, scoring, records, rankings, reports, imports, audit, health,
     ):  # fmt: skip
         app.register_blueprint(blueprint)
     register_commands(app)

@@ -253,6 +253,6 @@ def test_every_route_is_covered_by_an_access_test(app):
         "imports.staff_upload", "imports.staff_template", "imports.tasks_upload",
         "imports.tasks_template", "imports.batch_preview", "imports.batch_confirm",
         "reports.evaluation_sheet", "reports.classification_summary", "reports.plan_report",
-        "reports.unit_ranking", "reports.emulation_list",
+        "reports.unit_ranking", "reports.emulation_list", "health.healthz",
     }  # fmt: skip
     assert {rule.endpoint for rule in app.url_map.iter_rules()} == covered
