@@ -10,6 +10,7 @@ import calendar
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from statistics import fmean
 
 import sqlalchemy as sa
@@ -20,6 +21,7 @@ from criteria import (
     Facts,
     GeneralAssessment,
     Level,
+    StaffCategory,
     TaskFacts,
     UnitFacts,
     general_level_from_points,
@@ -94,16 +96,25 @@ class UnitFigures:
 def unit_figures(tasks: Sequence[Task]) -> UnitFigures:
     """On time is counted among the completed targets; exceeded among all targets."""
     counted = [t for t in tasks if t.outcome is not TaskOutcome.CANCELLED]
-    if not counted:
-        return UnitFigures(0, 100.0, 100.0, 0.0)
-    completed = [t for t in counted if t.outcome is not None and t.outcome.completed]
-    on_time = [t for t in completed if t.outcome is TaskOutcome.DONE_ON_TIME]
-    exceeded = [t for t in counted if (t.achieved_quantity or 0) > t.target_quantity]
-    return UnitFigures(
+    return figures_from_counts(
         targets=len(counted),
-        completed_pct=round(100 * len(completed) / len(counted), 2),
-        on_time_pct=round(100 * len(on_time) / len(completed), 2) if completed else 0.0,
-        exceeded_pct=round(100 * len(exceeded) / len(counted), 2),
+        completed=sum(t.outcome is not None and t.outcome.completed for t in counted),
+        on_time=sum(t.outcome is TaskOutcome.DONE_ON_TIME for t in counted),
+        exceeded=sum((t.achieved_quantity or 0) > t.target_quantity for t in counted),
+    )
+
+
+def figures_from_counts(
+    *, targets: int, completed: int, on_time: int, exceeded: int
+) -> UnitFigures:
+    """The shares from the counts: one arithmetic for the per-person and set-based paths."""
+    if not targets:
+        return UnitFigures(0, 100.0, 100.0, 0.0)
+    return UnitFigures(
+        targets=targets,
+        completed_pct=round(100 * completed / targets, 2),
+        on_time_pct=round(100 * on_time / completed, 2) if completed else 0.0,
+        exceeded_pct=round(100 * exceeded / targets, 2),
     )
 
 
@@ -132,7 +143,9 @@ def _year_tasks(
 def sub_unit_levels(session: Session, unit: Unit, year: int, as_of: date) -> tuple[Level, ...]:
     """X2/T2/H2/K2: the year's results of the units a leader manages directly (policy
     unit-result@1), each with its own subtree rolled up."""
-    children = session.scalars(sa.select(Unit).where(Unit.parent_id == unit.id)).all()
+    children = session.scalars(
+        sa.select(Unit).where(Unit.parent_id == unit.id).order_by(Unit.id)
+    ).all()
     if not children:
         return ()
     subtree = session.scalars(
@@ -153,45 +166,92 @@ def assemble_facts(
     as_of: date | None = None,
 ) -> Facts:
     """The facts of `person` for `year` as of a day (default today); `general` is the unit's
-    assessment where given."""
+    assessment where given. About eight queries: for one page. The year-end computation for a
+    whole province reads the same records set-based (`scoring.year_end`)."""
     as_of = as_of or local_today()
-    placements = session.scalars(sa.select(Placement).where(Placement.person_id == person.id)).all()
+    placements = session.execute(
+        sa.select(Placement.starts_on, Placement.ends_on).where(Placement.person_id == person.id)
+    ).all()
     leaves = session.scalars(sa.select(LeaveRecord).where(LeaveRecord.person_id == person.id)).all()
     disciplines = session.scalars(
         sa.select(DisciplineRecord).where(DisciplineRecord.person_id == person.id)
     ).all()
-    scores = session.scalars(
-        sa.select(PeriodScore)
+    scores = session.execute(
+        sa.select(PeriodScore.general_points, PeriodScore.task_points)
         .where(PeriodScore.person_id == person.id, PeriodScore.period_year == year)
         .order_by(PeriodScore.period_kind, PeriodScore.period_number)
     ).all()
     unit = person.unit
     kind = scoring_kind(unit)
-    general_points = fmean(float(s.general_points) for s in scores) if scores else None
+    unit_facts = None
+    if person.is_leader:
+        figures = unit_figures(
+            _year_tasks(session, year, kind, as_of, unit_id=unit.id, person_id=None)
+        )
+        unit_facts = leader_unit_facts(figures, sub_unit_levels(session, unit, year, as_of))
+    return build_facts(
+        year=year,
+        person=PersonTraits(person.category, person.is_leader, unit.rulebook_pin),
+        placements=[tuple(row) for row in placements],
+        leaves=leaves,
+        disciplines=disciplines,
+        scores=[tuple(row) for row in scores],
+        general=general,
+        tasks=task_facts(_year_tasks(session, year, kind, as_of, person_id=person.id)),
+        unit=unit_facts,
+    )
+
+
+@dataclass(frozen=True)
+class PersonTraits:
+    """What the rulebook needs to know of the person and their unit, besides records."""
+
+    category: StaffCategory
+    leader: bool
+    rulebook_pin: str | None
+
+
+def leader_unit_facts(figures: UnitFigures, sub_unit_levels: tuple[Level, ...]) -> UnitFacts:
+    return UnitFacts(
+        targets_completed_pct=figures.completed_pct,
+        targets_on_time_pct=figures.on_time_pct,
+        targets_exceeded_pct=figures.exceeded_pct,
+        sub_unit_levels=sub_unit_levels,
+    )
+
+
+def build_facts(
+    *,
+    year: int,
+    person: PersonTraits,
+    placements: Iterable[tuple[date, date | None]],
+    leaves: Iterable[LeaveRecord],
+    disciplines: Iterable[DisciplineRecord],
+    scores: Sequence[tuple[Decimal, Decimal]],
+    general: GeneralAssessment | None,
+    tasks: tuple[TaskFacts, ...],
+    unit: UnitFacts | None,
+) -> Facts:
+    """The one place records become facts, whichever way they were read.
+
+    `scores` are the year's (general points, task points) in period order; without a unit
+    assessment, the mean general points decide it.
+    """
+    general_points = fmean(float(general_) for general_, _task in scores) if scores else None
     if general is None:
         general = (
             general_level_from_points(general_points)
             if general_points is not None
             else GeneralAssessment.MEET
         )
-    pin = unit.rulebook_pin
-    unit_facts = None
-    if person.is_leader:
-        figures = unit_figures(
-            _year_tasks(session, year, kind, as_of, unit_id=unit.id, person_id=None)
-        )
-        unit_facts = UnitFacts(
-            targets_completed_pct=figures.completed_pct,
-            targets_on_time_pct=figures.on_time_pct,
-            targets_exceeded_pct=figures.exceeded_pct,
-            sub_unit_levels=sub_unit_levels(session, unit, year, as_of),
-        )
+    pin = person.rulebook_pin
+    leaves = list(leaves)
     return Facts(
         rulebook=select_rulebook(year, person.category, pin).name if pin else None,
         year=year,
         category=person.category,
-        leader=person.is_leader,
-        months_worked=_within_year(((p.starts_on, p.ends_on) for p in placements), year),
+        leader=person.leader,
+        months_worked=_within_year(placements, year),
         leave_months=_within_year(
             ((r.starts_on, r.ends_on) for r in leaves if r.kind is LeaveKind.LAWFUL), year
         ),
@@ -211,8 +271,8 @@ def assemble_facts(
             )
             for d in disciplines
         ),
-        tasks=task_facts(_year_tasks(session, year, kind, as_of, person_id=person.id)),
-        unit=unit_facts,
+        tasks=tasks,
+        unit=unit,
         general_points=round(general_points, 2) if general_points is not None else None,
-        period_task_points=tuple(float(s.task_points) for s in scores),
+        period_task_points=tuple(float(task) for _general, task in scores),
     )
