@@ -44,10 +44,12 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from evaluation.organisation.routes import blueprint as organisation
     from evaluation.plans.routes import blueprint as plans
     from evaluation.rankings.routes import blueprint as rankings
+    from evaluation.rankings.stored import install as install_stored_sums
     from evaluation.records.routes import blueprint as records
     from evaluation.reports.routes import blueprint as reports
     from evaluation.scoring.routes import blueprint as scoring
 
+    install_stored_sums()
     init_login(app)
     init_templating(app)
     for blueprint in (

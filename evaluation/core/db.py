@@ -10,12 +10,16 @@ from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, current_app, g
+from flask import Flask, Response, current_app, g, request
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 # Every constraint gets a predictable name, so migrations can address it on every backend.
+# Session.info key: the session stored derived data a safe request may commit (see Database).
+DERIVED_WRITES = "derived_writes"
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -112,6 +116,7 @@ class Database:
     def init_app(self, app: Flask) -> None:
         engine = make_engine(app.config["DATABASE_URL"])
         app.extensions["database"] = _Binding(engine, sessionmaker(engine, expire_on_commit=False))
+        app.after_request(self._keep_derived_writes)
         app.teardown_appcontext(self._remove_session)
 
     @staticmethod
@@ -135,6 +140,22 @@ class Database:
         if "db_session" not in g:
             g.db_session = self.new_session()
         return g.db_session
+
+    @staticmethod
+    def _keep_derived_writes(response: Response) -> Response:
+        """A read may store what it derived (closed periods' sums, `rankings.stored`); keep it.
+
+        Only for GET and HEAD, whose sessions hold nothing else (a test checks that no GET
+        changes a table of record); anything else commits its own work or none of it."""
+        session = g.get("db_session")
+        if session is None or not session.info.pop(DERIVED_WRITES, False):
+            return response
+        if request.method in ("GET", "HEAD"):
+            try:
+                session.commit()
+            except SQLAlchemyError:
+                session.rollback()  # another request stored the same first: nothing lost
+        return response
 
     @staticmethod
     def _remove_session(_exc: BaseException | None) -> None:

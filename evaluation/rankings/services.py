@@ -20,6 +20,7 @@ from criteria.unit_results import Ranked, UnitFigures, UnitScore, rank, unit_sco
 from evaluation.organisation.models import Person, Placement, Unit, UnitKind
 from evaluation.plans.models import Plan, Task, TaskOutcome, in_period
 from evaluation.plans.periods import Period, PeriodKind
+from evaluation.rankings.stored import PeriodSums, stored_period_sums
 from evaluation.records.models import DisciplineRecord
 from evaluation.scoring.models import AnnualEvaluation, PeriodScore
 
@@ -195,26 +196,39 @@ def _disciplined(session: Session, period: Period) -> dict[int, int]:
     return dict(rows.all())
 
 
+def period_sums(session: Session, period: Period, today: date) -> PeriodSums:
+    """Read the period's rows once each, grouped by unit."""
+    return PeriodSums(
+        own=_own_targets(session, period),
+        members=_member_points(session, period),
+        annual=_annual_levels(session, period.year) if period.kind is PeriodKind.YEAR else None,
+        lateness=_lateness(session, period, today),
+        disciplined=_disciplined(session, period),
+    )
+
+
 def unit_results(
     session: Session, units: Sequence[Unit], period: Period, today: date
 ) -> dict[int, UnitResult]:
-    """Every given unit's result for the period, its subtree's members rolled up into it."""
-    own = _own_targets(session, period)
-    members = _member_points(session, period)
-    annual = _annual_levels(session, period.year) if period.kind is PeriodKind.YEAR else None
-    lateness = _lateness(session, period, today)
-    disciplined = _disciplined(session, period)
+    """Every given unit's result for the period, its subtree's members rolled up into it.
 
+    A closed period's sums come from `stored` (kept until their inputs change)."""
+    return roll_up(units, stored_period_sums(session, period, today, period_sums))
+
+
+def roll_up(units: Sequence[Unit], period: PeriodSums) -> dict[int, UnitResult]:
+    """Add each unit's sums to it and its ancestors among `units`, then score each unit."""
+    own, members, annual = period.own, period.members, period.annual
     sums: dict[int, _Sums] = {}
     for unit in units:
         scored, points, levels = members.get(unit.id, (0, 0.0, Counter()))
-        tasks, late = lateness.get(unit.id, (0, 0))
+        tasks, late = period.lateness.get(unit.id, (0, 0))
         sums[unit.id] = _Sums(
             members=scored,
             points=points,
             tasks=tasks,
             late=late,
-            disciplined=disciplined.get(unit.id, 0),
+            disciplined=period.disciplined.get(unit.id, 0),
             levels=Counter(annual.get(unit.id, Counter())) if annual is not None else levels,
         )
     rolled = {unit.id: _Sums() for unit in units}

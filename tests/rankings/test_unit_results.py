@@ -59,6 +59,10 @@ def score(session, person, unit, period: Period, total: int) -> PeriodScore:
 
 @pytest.fixture
 def tree(session, make_unit, make_person):
+    return build_tree(session, make_unit, make_person)
+
+
+def build_tree(session, make_unit, make_person) -> dict:
     agency = make_unit("Sở", UnitKind.AGENCY)
     d1, d2, d3 = (make_unit(f"Phòng {n}", parent=agency) for n in (1, 2, 3))
     done, late = TaskOutcome.DONE_ON_TIME, TaskOutcome.DONE_LATE
