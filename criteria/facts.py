@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from statistics import fmean
 from typing import Any
 
@@ -81,6 +82,16 @@ class Facts:
         if self.general_points is None or not self.period_task_points:
             return None
         return round(self.general_points + fmean(self.period_task_points), 2)
+
+    @cached_property
+    def task_counts(self) -> tuple[int, int, int, int]:
+        """Tasks: all, missed, not completed, exceeded. Several rules ask; count once."""
+        missed = not_completed = exceeded = 0
+        for task in self.tasks:
+            missed += task.missed
+            not_completed += not task.completed
+            exceeded += task.exceeded
+        return len(self.tasks), missed, not_completed, exceeded
 
     @property
     def leads(self) -> bool:

@@ -29,12 +29,8 @@ class TaskStats:
 
     @classmethod
     def of(cls, f: Facts) -> TaskStats:
-        return cls(
-            total=len(f.tasks),
-            missed=sum(t.missed for t in f.tasks),
-            not_completed=sum(not t.completed for t in f.tasks),
-            exceeded=sum(t.exceeded for t in f.tasks),
-        )
+        total, missed, not_completed, exceeded = f.task_counts
+        return cls(total=total, missed=missed, not_completed=not_completed, exceeded=exceeded)
 
     def share(self, count: int) -> float:
         return 100 * count / self.total if self.total else 0.0

@@ -227,7 +227,7 @@ def build_facts(
     placements: Iterable[tuple[date, date | None]],
     leaves: Iterable[LeaveRecord],
     disciplines: Iterable[DisciplineRecord],
-    scores: Sequence[tuple[Decimal, Decimal]],
+    scores: Sequence[tuple[Decimal | float, Decimal | float]],
     general: GeneralAssessment | None,
     tasks: tuple[TaskFacts, ...],
     unit: UnitFacts | None,

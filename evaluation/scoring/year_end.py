@@ -12,7 +12,7 @@ follow. `tests/scoring/test_year_end.py` checks that both ways give the same fac
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -58,22 +58,34 @@ class YearEnd:
         return dict(counts)
 
 
-def year_end(session: Session, year: int, as_of: date) -> YearEnd:
-    """Task results → facts and classifications → unit results → rankings → proposals."""
+def year_end(
+    session: Session, year: int, as_of: date, on_step: Callable[[str], None] | None = None
+) -> YearEnd:
+    """Task results → facts and classifications → unit results → rankings → proposals.
+
+    `on_step` is told each step's name as it ends (`make bench` times them)."""
+    step = on_step or (lambda _name: None)
     units = list(session.scalars(sa.select(Unit).order_by(Unit.path)))
     results = unit_results(session, units, Period(PeriodKind.YEAR, year, 1), as_of)
+    step("unit results")
     facts = province_facts(session, year, as_of, units=units, results=results)
+    step("facts")
     classified = {person_id: classify(person_facts) for person_id, person_facts in facts.items()}
+    step("classification")
     by_id = {unit.id: unit for unit in units}
+    ranked = rankings(results, {}, by_id)
+    step("rankings")
     agencies = [unit for unit in units if unit.kind is not UnitKind.DIVISION]
+    proposed = emulation.proposals(session, agencies, year, results, among=agencies)
+    step("emulation proposals")
     return YearEnd(
         year=year,
         as_of=as_of,
         facts=facts,
         classified=classified,
         unit_results=results,
-        rankings=rankings(results, {}, by_id),
-        proposals=emulation.proposals(session, agencies, year, results, among=agencies),
+        rankings=ranked,
+        proposals=proposed,
     )
 
 
@@ -114,7 +126,11 @@ def province_facts(
         disciplines[record.person_id].append(record)
     scores = _grouped(
         session.execute(
-            sa.select(PeriodScore.person_id, PeriodScore.general_points, PeriodScore.task_points)
+            sa.select(
+                PeriodScore.person_id,
+                sa.cast(PeriodScore.general_points, sa.Float),  # as build_facts reads them:
+                sa.cast(PeriodScore.task_points, sa.Float),  # no Decimal for 480 000 rows
+            )
             .where(PeriodScore.period_year == year)
             .order_by(PeriodScore.person_id, PeriodScore.period_kind, PeriodScore.period_number)
         )
