@@ -9,7 +9,7 @@ PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 TRANSLATIONS := evaluation/translations
 
 .PHONY: run serve test test-sqlite test-postgres lint fmt seed migrate install translations \
-	translations-update chromium bench audit
+	translations-update chromium bench bench-postgres audit
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -90,6 +90,14 @@ fmt: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# Issue 5: time and peak memory of exporting the summary of a 40 000-person organisation.
+# Issue 7: one table of figures beside their floors, on a generated 40 000-person province
+# (built once, then reused). BENCH_ARGS passes options, e.g. BENCH_ARGS="--only year-end".
+BENCH_PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/danhgia_bench
 bench: install
-	$(BIN)/python -m bench.export_summary
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
+# The same on PostgreSQL, in its own database (the test suite empties `test`).
+bench-postgres: install
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python -m bench --database $(BENCH_PG_URL) $(BENCH_ARGS)

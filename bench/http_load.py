@@ -1,0 +1,497 @@
+"""`make bench`: the main pages of issue 7 under concurrent load, through gunicorn.
+
+Each page is requested by `users` clients at once for a fixed time, as the account that would
+open it, against the floor of `/healthz` in the same server and the same run: what a page
+costs above that floor is the page's own (session, queries, template), not the machine's, the
+client's or gunicorn's. The issue's target is p95 under 150 ms at 20 users.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import secrets
+import socket
+import statistics
+import subprocess  # nosec B404  # gunicorn, from our own fixed command line
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from http.cookies import SimpleCookie
+from pathlib import Path
+from typing import IO
+from urllib.parse import urlencode
+
+import sqlalchemy as sa
+
+from bench.table import Row
+
+ROOT = Path(__file__).resolve().parent.parent
+HOST = "127.0.0.1"
+FLOOR_PATH = "/healthz"
+TARGET_MS = 150.0
+TARGET_USERS = 20
+# Flask-Login's "strong" protection ties a session to its address and user agent, so every
+# client of one account must present the same agent as the login did.
+USER_AGENT = "danhgia-bench/1"
+STARTUP_SECONDS = 60.0
+MEMBERS = 200  # "a unit of 200 people"
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page to load: its URL, the account that opens it, and proof that it is that page."""
+
+    name: str
+    path: str
+    username: str | None  # None: anonymous
+    expect: tuple[str, ...] = ()  # texts its body must hold, so a login form never passes
+    shows: str = ""  # how much it lists, e.g. "115 people": labels stay the same across runs
+
+
+@dataclass(frozen=True)
+class Load:
+    """The requests of one page during the measured window."""
+
+    latencies_ms: list[float]  # of the 200 answers
+    errors: int
+    seconds: float
+
+    @property
+    def requests(self) -> int:
+        return len(self.latencies_ms) + self.errors
+
+    @property
+    def per_second(self) -> float:
+        return round(len(self.latencies_ms) / self.seconds, 1)
+
+    def percentile(self, p: int) -> float:
+        if len(self.latencies_ms) < 2:
+            return round(self.latencies_ms[0], 1) if self.latencies_ms else float("nan")
+        return round(statistics.quantiles(self.latencies_ms, n=100, method="inclusive")[p - 1], 1)
+
+
+# --- what to load: accounts and URLs from the generated province ------------------------------
+
+
+def pick_pages(database_url: str, year: int | None = None) -> tuple[int, list[Page]]:
+    """The four main pages of issue 7, each as the account that would open it.
+
+    Reads a province made by `flask demo generate --logins`: its root has an administrator
+    `<root code>-admin`, and every person's account is their code in lower case.
+    """
+    from evaluation import create_app
+    from evaluation.accounts.models import AccountRole, User
+    from evaluation.core.db import db
+    from evaluation.organisation.models import LeadershipRole, Person, Unit, UnitKind
+    from evaluation.plans.models import Plan
+    from evaluation.plans.periods import PeriodKind
+
+    # An app only to read the database: it signs nothing, so any key will do.
+    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": secrets.token_hex(16)})
+    with app.app_context():
+        session = db.session
+        admins = session.execute(
+            sa.select(Unit, User)
+            .join(User, User.username == sa.func.lower(Unit.code) + "-admin")
+            .where(Unit.parent_id.is_(None), User.role == AccountRole.ADMIN, User.active)
+            .order_by(Unit.id)
+        ).first()
+        if admins is None:
+            raise RuntimeError(
+                "no generated province with logins: run `flask --app app demo generate --logins`"
+            )
+        root, admin = admins
+        if year is None:
+            year = session.scalar(
+                sa.select(sa.func.max(Plan.period_year))
+                .join(Unit, Plan.unit_id == Unit.id)
+                .where(Plan.period_kind == PeriodKind.YEAR, Unit.path.startswith(root.path))
+            )
+            if year is None:
+                raise RuntimeError("the province has no yearly plans")
+
+        # Head counts of whole subtrees (what /unit lists), from the direct ones: a unit's
+        # people count in every unit on its path.
+        units = {
+            unit.id: unit
+            for unit in session.scalars(sa.select(Unit).where(Unit.path.startswith(root.path)))
+        }
+        subtree: dict[int, int] = dict.fromkeys(units, 0)
+        direct = session.execute(
+            sa.select(Person.unit_id, sa.func.count())
+            .where(Person.unit_id.in_(list(units)))
+            .group_by(Person.unit_id)
+        ).all()
+        for unit_id, count in direct:
+            for part in units[unit_id].path.strip("/").split("/"):
+                if int(part) in subtree:
+                    subtree[int(part)] += count
+        heads = {
+            person.unit_id: (person, username)
+            for person, username in session.execute(
+                sa.select(Person, User.username)
+                .join(User, User.person_id == Person.id)
+                .where(
+                    Person.unit_id.in_(list(units)),
+                    Person.leadership_role == LeadershipRole.HEAD,
+                    User.active,
+                )
+                .order_by(Person.id.desc())  # the first head of a unit wins
+            )
+        }
+
+        # My plans: the first ordinary employee with an account and a plan for the year.
+        employee = session.execute(
+            sa.select(User.username, Plan.id)
+            .join(Person, User.person_id == Person.id)
+            .join(Plan, Plan.person_id == Person.id)
+            .where(
+                Person.unit_id.in_(list(units)),
+                Person.leadership_role == LeadershipRole.NONE,
+                User.active,
+                Plan.period_kind == PeriodKind.YEAR,
+                Plan.period_year == year,
+            )
+            .order_by(Person.id)
+            .limit(1)
+        ).first()
+        if employee is None:
+            raise RuntimeError(f"no employee with an account and a plan for {year}")
+
+        plans = session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Plan)
+            .join(User, User.person_id == Plan.person_id)
+            .where(User.username == employee.username, Plan.period_year == year)
+        )
+
+        # A unit of 200 people: the manager's page of the head whose subtree is nearest 200.
+        unit_id = min(
+            (u for u in heads if u != root.id), key=lambda u: (abs(subtree[u] - MEMBERS), u)
+        )
+        unit_head, unit_username = heads[unit_id]
+
+        # A department: the largest agency under the root, seen by its head (the generator
+        # makes no personnel offices, and the head's reach is the department's subtree).
+        departments = [
+            u.id
+            for u in units.values()
+            if u.parent_id == root.id and u.kind is UnitKind.AGENCY and u.id in heads
+        ]
+        if not departments:
+            raise RuntimeError("the province has no department with a head's account")
+        department = units[max(departments, key=lambda u: (subtree[u], -u))]
+        department_head, department_username = heads[department.id]
+        # Someone of the department's own unit: first in the tree, so on the page's first screen.
+        colleague = session.scalar(
+            sa.select(Person.id)
+            .where(Person.unit_id == department.id, Person.id != department_head.id)
+            .order_by(Person.id)
+            .limit(1)
+        )
+        if colleague is None:
+            raise RuntimeError(f"{department.name} has nobody but its head")
+        # A unit ranked among its peers (a lone department has none to be ranked against).
+        ranked = min(
+            u.id
+            for u in units.values()
+            if u.parent_id == department.id and u.kind is UnitKind.DIVISION
+        )
+        pages = [
+            Page(
+                "my plans",
+                f"/plans?year={year}",
+                employee.username,
+                (f'href="/plans/{employee.id}"',),
+                f"{plans} plans",
+            ),
+            Page(
+                f"a unit of {MEMBERS} people",
+                "/unit",
+                unit_username,
+                (f'href="/organisation/people/{unit_head.id}"',),
+                f"{subtree[unit_id]} people",
+            ),
+            Page(
+                "ranking of all units",
+                f"/rankings/{year}",
+                admin.username,
+                (f'href="/rankings/{year}/units/{ranked}"',),
+                f"{len(units)} units",
+            ),
+            Page(
+                "classification summary of a department",
+                f"/evaluations/{year}",
+                department_username,
+                (f'href="/evaluations/{year}/people/{colleague}"',),
+                f"{subtree[department.id]} people",
+            ),
+        ]
+    db.engine_of(app).dispose()
+    return year, pages
+
+
+# --- the server -----------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return int(probe.getsockname()[1])
+
+
+def _tail(log: IO[bytes]) -> str:
+    log.seek(0)
+    return log.read().decode(errors="replace")[-3000:]
+
+
+@contextmanager
+def serve(database_url: str) -> Iterator[int]:
+    """gunicorn with the project's settings on a free port; yields the port once it answers."""
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": secrets.token_hex(32),
+        "GUNICORN_BIND": f"{HOST}:{port}",
+        "GUNICORN_ACCESSLOG": "",  # a log line per request would be measured too
+        "GUNICORN_LOGLEVEL": "warning",
+        # Generated accounts keep their initial password, which production sends to the
+        # password page first; and the benchmark speaks plain HTTP.
+        "DANHGIA_ENV": "development",
+        "SESSION_COOKIE_SECURE": "0",
+    }
+    command = [str(Path(sys.executable).parent / "gunicorn"), "-c", "gunicorn.conf.py", "app:app"]
+    with tempfile.TemporaryFile() as log:
+        # Our own command line, no shell: nothing in it comes from outside.
+        server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)  # nosec B603
+        try:
+            deadline = time.monotonic() + STARTUP_SECONDS
+            while True:
+                if server.poll() is not None:
+                    raise RuntimeError(f"gunicorn exited at start:\n{_tail(log)}")
+                try:
+                    if _request(http.client.HTTPConnection(HOST, port, timeout=2), FLOOR_PATH)[0]:
+                        break
+                except OSError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"gunicorn did not answer {FLOOR_PATH}:\n{_tail(log)}")
+                time.sleep(0.2)
+            yield port
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+
+
+# --- the clients ------------------------------------------------------------------------------
+
+
+def _request(
+    connection: http.client.HTTPConnection,
+    path: str,
+    *,
+    cookie: str | None = None,
+    method: str = "GET",
+    body: str | None = None,
+) -> tuple[int, http.client.HTTPMessage, bytes]:
+    headers = {"User-Agent": USER_AGENT, "Host": f"{HOST}:{connection.port}"}
+    if cookie:
+        headers["Cookie"] = cookie
+    if body is not None:
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+    connection.request(method, path, body=body, headers=headers)
+    response = connection.getresponse()
+    return response.status, response.headers, response.read()
+
+
+def _cookies(headers: http.client.HTTPMessage, jar: dict[str, str]) -> None:
+    for header in headers.get_all("Set-Cookie") or []:
+        for name, morsel in SimpleCookie(header).items():
+            jar[name] = morsel.value
+
+
+class _CsrfField(HTMLParser):
+    token: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "input" and values.get("name") == "csrf_token":
+            self.token = values.get("value")
+
+
+def login(port: int, username: str, password: str) -> str:
+    """Sign in through the real form (CSRF token and all); returns the session's Cookie header."""
+    connection = http.client.HTTPConnection(HOST, port, timeout=30)
+    jar: dict[str, str] = {}
+    status, headers, body = _request(connection, "/login")
+    _cookies(headers, jar)
+    parser = _CsrfField()
+    parser.feed(body.decode())
+    if status != 200 or not parser.token:
+        raise RuntimeError(f"/login answered {status} without a CSRF token")
+    form = urlencode({"csrf_token": parser.token, "username": username, "password": password})
+    cookie = "; ".join(f"{k}={v}" for k, v in jar.items())
+    status, headers, _ = _request(connection, "/login", cookie=cookie, method="POST", body=form)
+    _cookies(headers, jar)
+    connection.close()
+    if status != 302 or "/login" in (headers.get("Location") or ""):
+        raise RuntimeError(f"signing in as {username} failed ({status}): wrong password?")
+    return "; ".join(f"{k}={v}" for k, v in jar.items())
+
+
+def check(port: int, page: Page, cookie: str | None) -> None:
+    """One request before the load: a redirect to the login page must not pass for speed."""
+    connection = http.client.HTTPConnection(HOST, port, timeout=60)
+    status, headers, body = _request(connection, page.path, cookie=cookie)
+    connection.close()
+    if status != 200:
+        where = headers.get("Location") or ""
+        raise RuntimeError(f"{page.path} as {page.username} answered {status} {where}".rstrip())
+    text = body.decode(errors="replace")
+    missing = [expected for expected in page.expect if expected not in text]
+    if missing:
+        raise RuntimeError(f"{page.path} as {page.username} lacks {missing}: not the page expected")
+
+
+def hammer(
+    port: int, path: str, cookie: str | None, *, users: int, seconds: float, warmup: float
+) -> Load:
+    """`users` clients requesting `path` back to back; only the window after warm-up counts.
+
+    Each client keeps one connection. gunicorn's sync workers close it after every answer
+    and http.client opens it again, so a connect is part of each request, as behind nginx.
+    """
+    latencies: list[list[float]] = [[] for _ in range(users)]
+    errors = [0] * users
+    start = threading.Barrier(users + 1)
+    window: list[float] = []  # measured from, until: set once every client is ready
+
+    def client(number: int) -> None:
+        connection = http.client.HTTPConnection(HOST, port, timeout=60)
+        start.wait()
+        measured_from, until = window
+        while (began := time.perf_counter()) < until:
+            try:
+                status = _request(connection, path, cookie=cookie)[0]
+            except (OSError, http.client.HTTPException):
+                status = 0
+                connection.close()
+            elapsed = time.perf_counter() - began
+            if began < measured_from:
+                continue
+            if status == 200:
+                latencies[number].append(elapsed * 1000)
+            else:
+                errors[number] += 1
+        connection.close()
+
+    threads = [threading.Thread(target=client, args=(n,), daemon=True) for n in range(users)]
+    for thread in threads:
+        thread.start()
+    now = time.perf_counter()
+    window.extend((now + warmup, now + warmup + seconds))
+    start.wait()
+    for thread in threads:
+        thread.join()
+    return Load([x for per_client in latencies for x in per_client], sum(errors), seconds)
+
+
+# --- the benchmark ----------------------------------------------------------------------------
+
+
+def run(
+    database_url: str, *, users: int = TARGET_USERS, seconds: float = 20.0, year: int | None = None
+) -> list[Row]:
+    """One row per main page: its p95 beside the p95 of `/healthz` under the same load."""
+    from evaluation.demo.generator import PASSWORD
+
+    year, pages = pick_pages(database_url, year)
+    warmup = min(2.0, seconds / 4)
+    rows: list[Row] = []
+    with serve(database_url) as port:
+        accounts = sorted({page.username for page in pages if page.username})
+        cookies = {name: login(port, name, PASSWORD) for name in accounts}
+        for page in pages:
+            check(port, page, cookies.get(page.username or ""))
+        floor = hammer(port, FLOOR_PATH, None, users=users, seconds=seconds, warmup=warmup)
+        for page in pages:
+            cookie = cookies.get(page.username or "")
+            load = hammer(port, page.path, cookie, users=users, seconds=seconds, warmup=warmup)
+            if not load.latencies_ms:
+                raise RuntimeError(f"{page.path}: no request succeeded under load")
+            rows.append(
+                Row(
+                    section="pages",
+                    label=page.name,
+                    value=load.percentile(95),
+                    unit="ms",
+                    floor=floor.percentile(95),
+                    floor_label=f"{FLOOR_PATH} p95",
+                    target=TARGET_MS,
+                    details={
+                        "url": page.path,
+                        "account": page.username,
+                        "shows": page.shows,
+                        "year": year,
+                        "requests_per_second": load.per_second,
+                        "p50_ms": load.percentile(50),
+                        "p95_ms": load.percentile(95),
+                        "p99_ms": load.percentile(99),
+                        "errors": load.errors,
+                        "requests": load.requests,
+                        "users": users,
+                        "seconds": seconds,
+                        "floor_requests_per_second": floor.per_second,
+                        "floor_p50_ms": floor.percentile(50),
+                        "floor_p99_ms": floor.percentile(99),
+                        "floor_errors": floor.errors,
+                    },
+                )
+            )
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database", required=True, help="DATABASE_URL of a generated province")
+    parser.add_argument("--users", type=int, default=TARGET_USERS)
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--year", type=int, default=None)
+    args = parser.parse_args()
+    rows = run(args.database, users=args.users, seconds=args.seconds, year=args.year)
+
+    first = rows[0].details
+    print(f"{args.users} users, {args.seconds:g} s per page, year {first['year']}\n")
+    print(f"{'page':<42} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'errors':>6} "
+          f"{'× floor':>7}")  # fmt: skip
+    print(f"{FLOOR_PATH + ' (floor)':<42} {first['floor_requests_per_second']:>7.1f} "
+          f"{first['floor_p50_ms']:>7.1f} {rows[0].floor:>7.1f} {first['floor_p99_ms']:>7.1f} "
+          f"{first['floor_errors']:>6}")  # fmt: skip
+    for row in rows:
+        d = row.details
+        print(f"{row.label:<42} {d['requests_per_second']:>7.1f} {d['p50_ms']:>7.1f} "
+              f"{row.value:>7.1f} {d['p99_ms']:>7.1f} {d['errors']:>6} "
+              f"{row.ratio or 0:>7.1f}")  # fmt: skip
+    print()
+    for row in rows:
+        d = row.details
+        print(f"{row.label}: {d['url']} as {d['account']} ({d['shows']})")
+    met = all(row.meets_target for row in rows)
+    print(f"\nTarget (issue 7): p95 under {TARGET_MS:g} ms for every page — "
+          + ("met" if met else "NOT met"))  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
