@@ -107,6 +107,13 @@ class Plan(Base):
             postgresql_where=sa.text("person_id IS NULL"),
         ),
         sa.Index("ix_plan_unit_period", "unit_id", "period_year", "period_kind"),
+        # A manager's queue: the few submitted plans among millions, oldest first.
+        sa.Index(
+            "ix_plan_submitted",
+            "submitted_at",
+            sqlite_where=sa.text("status = 'submitted'"),
+            postgresql_where=sa.text("status = 'submitted'"),
+        ),
         sa.CheckConstraint("period_number BETWEEN 1 AND 53", name="period_number_range"),
         sa.CheckConstraint("ends_on >= starts_on", name="ends_after_start"),
         sa.CheckConstraint("length(return_comment) <= 4000", name="return_comment_length"),
