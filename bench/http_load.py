@@ -198,12 +198,8 @@ def pick_pages(database_url: str, year: int | None = None) -> tuple[int, list[Pa
         )
         if colleague is None:
             raise RuntimeError(f"{department.name} has nobody but its head")
-        # A unit ranked among its peers (a lone department has none to be ranked against).
-        ranked = min(
-            u.id
-            for u in units.values()
-            if u.parent_id == department.id and u.kind is UnitKind.DIVISION
-        )
+        # The ranking opens on the top level (departments, communes): a department is there.
+        ranked = department.id
         pages = [
             Page(
                 "my plans",

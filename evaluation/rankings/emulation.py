@@ -43,7 +43,7 @@ from evaluation.rankings.models import (
 from evaluation.rankings.services import UnitResult
 from evaluation.records.models import DisciplineRecord
 from evaluation.scoring.models import AnnualEvaluation
-from evaluation.scoring.services import expected_level
+from evaluation.scoring.services import LEVEL_FIELDS, expected_level
 
 INDIVIDUAL_TITLES = (Title.LAO_DONG_TIEN_TIEN, Title.CHIEN_SI_THI_DUA_CO_SO)
 COLLECTIVE_TITLES = (Title.TAP_THE_LAO_DONG_TIEN_TIEN, Title.TAP_THE_LAO_DONG_XUAT_SAC)
@@ -76,24 +76,6 @@ class Proposal:
         return self.outcome.levels.get(str(evaluation.person_id), expected_level(evaluation))
 
 
-# What proposals read of an evaluation and its person; anything else raises rather than
-# loading one row at a time (a province is 40 000 evaluations).
-_SHOWN = (
-    AnnualEvaluation.id,
-    AnnualEvaluation.person_id,
-    AnnualEvaluation.unit_id,
-    AnnualEvaluation.year,
-    AnnualEvaluation.rulebook,
-    AnnualEvaluation.computed_level,
-    AnnualEvaluation.personnel_level,
-    AnnualEvaluation.final_level,
-    AnnualEvaluation.quota_rank,
-    AnnualEvaluation.quota_exception_reason,
-    AnnualEvaluation.decided_at,
-    AnnualEvaluation.version,
-)
-
-
 def proposals(
     session: Session,
     agencies: Sequence[Unit],
@@ -113,7 +95,7 @@ def proposals(
             .join(Unit, AnnualEvaluation.unit_id == Unit.id)
             .join(Person, AnnualEvaluation.person_id == Person.id)
             .options(
-                load_only(*_SHOWN),
+                load_only(*LEVEL_FIELDS),
                 joinedload(AnnualEvaluation.person).load_only(
                     Person.id, Person.full_name, Person.unit_id
                 ),

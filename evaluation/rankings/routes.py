@@ -60,19 +60,30 @@ def rankings_home() -> ResponseReturnValue:
 @blueprint.route("/rankings/<key>")
 @login_required
 def ranking(key: str) -> ResponseReturnValue:
+    """One level of the tree at a time (`under`: the unit above the groups shown); a province
+    ranks some 1 500 units in hundreds of groups, too many for one page."""
     period = period_or_404(key)
     units = units_in_reach(current_viewer())
+    by_id = {unit.id: unit for unit in units}
+    heads = services.group_heads(units, by_id)
+    under = request.args.get("under", type=int)
+    if under is not None and under not in heads:
+        abort(404)
+    shown = {under} if under is not None else services.top_heads(heads, by_id)
     today = local_today()
     before = services.previous_period(period)
     results = services.unit_results(db.session, units, period, today)
     previous = services.unit_results(db.session, units, before, today)
-    by_id = {unit.id: unit for unit in units}
+    upper = services.peer_key(by_id[under], by_id)[0] if under is not None else None
     return render_template(
         "rankings/ranking.html",
         period=period,
         before=before,
         after=_following(period),
-        groups=services.rankings(results, previous, by_id),
+        groups=services.rankings(results, previous, by_id, under=shown),
+        heads=heads,
+        under=by_id.get(under) if under is not None else None,
+        upper=upper if upper in heads and upper not in services.top_heads(heads, by_id) else None,
         kinds={
             kind: Period.containing(kind, period.starts_on)
             for kind in (PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.YEAR)

@@ -8,7 +8,7 @@ those few per-unit sums, never on the rows themselves.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -44,7 +44,8 @@ class _Sums:
         self.tasks += other.tasks
         self.late += other.late
         self.disciplined += other.disciplined
-        self.levels.update(other.levels)
+        for level, count in other.levels.items():  # Counter.update's checks cost, ×10 000
+            self.levels[level] += count
 
 
 @dataclass(frozen=True)
@@ -229,7 +230,7 @@ def roll_up(units: Sequence[Unit], period: PeriodSums) -> dict[int, UnitResult]:
             tasks=tasks,
             late=late,
             disciplined=period.disciplined.get(unit.id, 0),
-            levels=Counter(annual.get(unit.id, Counter())) if annual is not None else levels,
+            levels=(annual.get(unit.id) or Counter()) if annual is not None else levels,
         )
     rolled = {unit.id: _Sums() for unit in units}
     known = {unit.id: unit for unit in units}
@@ -295,15 +296,40 @@ def peer_key(unit: Unit, by_id: dict[int, Unit]) -> tuple[int | None, UnitKind]:
     return (parent.id if parent else None, unit.kind)
 
 
+def group_heads(units: Sequence[Unit], by_id: dict[int, Unit]) -> dict[int | None, int]:
+    """The units above a ranked peer group (two units or more; None: the top of the tree),
+    with how many units they rank: the levels a ranking page can show one at a time."""
+    sizes = Counter(peer_key(unit, by_id) for unit in units)
+    heads: Counter[int | None] = Counter()
+    for (above, _kind), size in sizes.items():
+        if size >= 2:
+            heads[above] += size
+    return dict(heads)
+
+
+def top_heads(heads: Collection[int | None], by_id: dict[int, Unit]) -> set[int | None]:
+    """The shallowest heads: where a ranking page starts (a province: its departments and
+    communes, not the divisions of each)."""
+    if not heads:
+        return set()
+    depth = {head: by_id[head].depth if head is not None else -1 for head in heads}
+    shallowest = min(depth.values())
+    return {head for head, d in depth.items() if d == shallowest}
+
+
 def rankings(
     results: dict[int, UnitResult],
     previous: dict[int, UnitResult],
     by_id: dict[int, Unit],
+    under: Collection[int | None] | None = None,
 ) -> list[RankingGroup]:
-    """Peer groups ranked by the documented rule, with each unit's rank one period before."""
+    """Peer groups ranked by the documented rule, with each unit's rank one period before;
+    only the groups right under `under` when given."""
     groups: dict[tuple[int | None, UnitKind], list[UnitResult]] = defaultdict(list)
     for result in results.values():
-        groups[peer_key(result.unit, by_id)].append(result)
+        key = peer_key(result.unit, by_id)
+        if under is None or key[0] in under:
+            groups[key].append(result)
     ranked_groups = []
     for (above_id, kind), members in sorted(
         groups.items(),

@@ -16,7 +16,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
+from sqlalchemy.orm import Session, contains_eager, joinedload, load_only, selectinload
 
 from criteria import (
     Candidate,
@@ -753,6 +753,24 @@ def decision_quota(session: Session, evaluation: AnnualEvaluation) -> DecisionQu
     return DecisionQuota(pct, places(at_tot, excellent, pct), excellent)
 
 
+# What quotas and proposals read of an evaluation: a province's worth of evaluations is loaded
+# without their texts and JSON (see `quota_views`, `rankings.emulation.proposals`).
+LEVEL_FIELDS = (
+    AnnualEvaluation.id,
+    AnnualEvaluation.person_id,
+    AnnualEvaluation.unit_id,
+    AnnualEvaluation.year,
+    AnnualEvaluation.rulebook,
+    AnnualEvaluation.computed_level,
+    AnnualEvaluation.personnel_level,
+    AnnualEvaluation.final_level,
+    AnnualEvaluation.quota_rank,
+    AnnualEvaluation.quota_exception_reason,
+    AnnualEvaluation.decided_at,
+    AnnualEvaluation.version,
+)
+
+
 @dataclass(frozen=True)
 class QuotaView:
     """One quota group on the unit's evaluation page: places, candidates in order, moves."""
@@ -775,7 +793,11 @@ def quota_views(session: Session, agencies: Sequence[Unit], year: int) -> list[Q
     evaluations = session.scalars(
         sa.select(AnnualEvaluation)
         .join(Unit, AnnualEvaluation.unit_id == Unit.id)
-        .options(joinedload(AnnualEvaluation.person), joinedload(AnnualEvaluation.unit))
+        .options(
+            load_only(*LEVEL_FIELDS),
+            joinedload(AnnualEvaluation.person).load_only(Person.id, Person.full_name),
+            selectinload(AnnualEvaluation.unit),
+        )
         .where(
             AnnualEvaluation.year == year,
             sa.or_(*(Unit.path.startswith(agency.path) for agency in agencies)),
@@ -783,8 +805,12 @@ def quota_views(session: Session, agencies: Sequence[Unit], year: int) -> list[Q
     ).all()
     deepest_first = sorted(agencies, key=lambda agency: agency.depth, reverse=True)
     groups: dict[tuple[int, str], list[AnnualEvaluation]] = {}
+    agency_of: dict[int, Unit] = {}
     for evaluation in evaluations:
-        agency = next(a for a in deepest_first if evaluation.unit.path.startswith(a.path))
+        unit = evaluation.unit
+        if unit.id not in agency_of:
+            agency_of[unit.id] = next(a for a in deepest_first if unit.path.startswith(a.path))
+        agency = agency_of[unit.id]
         family = evaluation.rulebook.split("@")[0]
         groups.setdefault((agency.id, family), []).append(evaluation)
     by_id = {agency.id: agency for agency in agencies}

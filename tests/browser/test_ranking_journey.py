@@ -22,7 +22,15 @@ def test_ranking_drilldown_and_emulation(live_server: str, page: Page) -> None:
     first = communes.locator("tbody tr").first
     expect(first.locator("td").first).to_have_text("1")
 
-    first.get_by_role("link").click()
+    # One level at a time: the commune's own divisions rank on the next level down.
+    first.get_by_role("link", name=re.compile("đơn vị trực thuộc")).click()
+    expect(page.locator("p.level-nav")).to_contain_text("Các đơn vị trực thuộc")
+    expect(page.locator("section.ranking-group tbody tr").first.locator("td").first).to_have_text(
+        "1"
+    )
+    page.go_back()
+
+    first.locator("th > a").click()
     expect(page.locator("section.result")).to_contain_text("Điểm đơn vị")
     member = page.locator("table tbody th a").first
     name = member.inner_text()

@@ -85,3 +85,41 @@ def test_dashboards_show_their_charts(client, login_as, province, monkeypatch):
     page = client.get("/dashboard").get_data(as_text=True)
     assert 'class="quota-line"' in page
     assert "Đơn vị chưa hoàn thành xếp loại" in page
+
+
+def test_the_ranking_shows_one_level_of_the_tree_at_a_time(
+    client, login_as, make_unit, make_person
+):
+    """A province ranks its departments first; each department's divisions one level down."""
+    root = make_unit("Tỉnh", UnitKind.AGENCY)
+    first, second = (make_unit(f"Sở {n}", UnitKind.AGENCY, parent=root) for n in (1, 2))
+    divisions = [make_unit(f"Phòng {n}.{m}", parent=s) for n, s in ((1, first), (2, second))
+                 for m in (1, 2, 3)]  # fmt: skip
+    office = make_unit("Văn phòng", parent=root)
+    login_as(make_person(office, account_role=AccountRole.PERSONNEL, served_unit=root))
+
+    top = client.get("/rankings/2026-03").get_data(as_text=True)
+    assert "Sở 1" in top and "Sở 2" in top
+    assert "Phòng 1.1" not in top
+    assert f'href="/rankings/2026-03?under={first.id}"' in top
+    assert "Xếp hạng 3 đơn vị trực thuộc" in top
+
+    below = client.get(f"/rankings/2026-03?under={first.id}").get_data(as_text=True)
+    assert "Các đơn vị trực thuộc Sở 1" in below
+    assert all(d.name in below for d in divisions[:3])
+    assert not any(d.name in below for d in divisions[3:])
+    assert "Sở 2" not in below
+
+    assert client.get(f"/rankings/2026-03?under={divisions[0].id}").status_code == 404
+    assert client.get("/rankings/2026-03?under=999999").status_code == 404
+
+
+def test_a_ranking_level_outside_ones_reach_is_not_found(client, login_as, make_unit, make_person):
+    root = make_unit("Tỉnh", UnitKind.AGENCY)
+    first, second = (make_unit(f"Sở {n}", UnitKind.AGENCY, parent=root) for n in (1, 2))
+    for parent in (first, second):
+        make_unit("Phòng A", parent=parent)
+        make_unit("Phòng B", parent=parent)
+    login_as(make_person(first, role=LeadershipRole.HEAD))
+    assert client.get(f"/rankings/2026-03?under={first.id}").status_code == 200
+    assert client.get(f"/rankings/2026-03?under={second.id}").status_code == 404
