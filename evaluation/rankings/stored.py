@@ -15,7 +15,7 @@ sees one without the other.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -119,9 +119,16 @@ def stored_period_sums(
     if period.ends_on >= today:
         return compute(session, period, today)
     stamp = _stamp(session, period)
-    kept = session.get(StoredPeriodSums, (period.kind, period.year, period.number))
+    key = (
+        StoredPeriodSums.period_kind == period.kind,
+        StoredPeriodSums.period_year == period.year,
+        StoredPeriodSums.period_number == period.number,
+    )
+    kept = session.execute(
+        sa.select(StoredPeriodSums.stamp, StoredPeriodSums.computed_at).where(*key)
+    ).first()
     if kept is not None and kept.stamp == stamp:
-        return _decode(kept.sums)
+        return _read(session, period, kept.computed_at, key)
     sums = compute(session, period, today)
     values = {
         "period_kind": period.kind,
@@ -142,8 +149,27 @@ def stored_period_sums(
     except OperationalError:
         return sums  # computed all the same; the next reader stores it
     session.info[DERIVED_WRITES] = True
-    if kept is not None:
-        session.expire(kept)
+    return sums
+
+
+# Decoded sums by period and the moment they were stored: a page reads them without decoding
+# thousands of entries again. The moment, not the stamp, is the key: a stamp can be reused
+# after a rolled-back write, a stored row's moment cannot. Read-only for callers.
+_DECODED: OrderedDict[tuple[PeriodKind, int, int, datetime], PeriodSums] = OrderedDict()
+_DECODED_SIZE = 24
+
+
+def _read(
+    session: Session, period: Period, stored_at: datetime, key: tuple[Any, ...]
+) -> PeriodSums:
+    memo = (period.kind, period.year, period.number, stored_at)
+    if memo in _DECODED:
+        _DECODED.move_to_end(memo)
+        return _DECODED[memo]
+    sums = _decode(session.scalar(sa.select(StoredPeriodSums.sums).where(*key)))
+    _DECODED[memo] = sums
+    if len(_DECODED) > _DECODED_SIZE:
+        _DECODED.popitem(last=False)
     return sums
 
 
