@@ -51,6 +51,7 @@ from evaluation.organisation.models import (
 )
 from evaluation.plans.models import Plan, PlanStatus, SelfQuality, Task, TaskOutcome, TaskSource
 from evaluation.plans.periods import Period, PeriodKind
+from evaluation.rankings.stored import forget_all
 from evaluation.records.models import DisciplineRecord
 from evaluation.scoring.models import AnnualEvaluation, PeriodScore
 
@@ -958,4 +959,5 @@ def generate_province(session: Session, options: Options) -> Counter[str]:
                 writer.add("annual_evaluation", evaluation)
     writer.flush()
     _sync_sequences(session)
+    forget_all(session)  # written past the ORM: stored closed-period sums are recomputed
     return writer.counts
