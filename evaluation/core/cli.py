@@ -37,6 +37,16 @@ def register_commands(app: Flask) -> None:
     def downgrade(revision: str) -> None:
         command.downgrade(alembic_config(current_app.config["DATABASE_URL"]), revision)
 
+    @db_group.command("forget-stored-sums")
+    def forget_stored_sums() -> None:
+        """After writing inputs with plain SQL: closed periods' unit sums are recomputed."""
+        from evaluation.core.db import db
+        from evaluation.rankings.stored import forget_all
+
+        with db.transaction() as session:
+            forget_all(session)
+        click.echo("Stored sums will be recomputed on their next read.")
+
     @db_group.command("revision")
     @click.option("-m", "--message", required=True)
     def revision(message: str) -> None:

@@ -162,3 +162,13 @@ def test_a_page_view_keeps_what_it_stored(app, client, session, tree, make_perso
     assert any("FROM task" in statement for statement in first)
     assert not any("FROM task" in statement for statement in second)
     assert stored_count(session) >= 1
+
+
+def test_the_command_line_forgets_stored_sums(app, session, tree):
+    """For inputs written with plain SQL, past the application."""
+    results(session, tree)
+    session.commit()  # the command's own transaction must see the stored sums
+    result = app.test_cli_runner().invoke(args=["db", "forget-stored-sums"])
+    assert result.exit_code == 0, result.output
+    assert "recomputed" in result.output
+    assert reads_tasks(app, session, tree)
