@@ -9,6 +9,7 @@ commit, and leave an audit record for every change of a score or a level.
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -783,48 +784,60 @@ class QuotaView:
 
 
 def quota_views(session: Session, agencies: Sequence[Unit], year: int) -> list[QuotaView]:
-    """The quota groups of several agencies, from one query over the year's evaluations.
+    """The quota groups of several agencies: levels counted in SQL, only the candidates for
+    Hoàn thành xuất sắc loaded (a department has thousands of evaluations, a dozen candidates).
 
     Each evaluation belongs to the nearest agency above its unit; within an agency, people
     judged by the same rule set share a quota.
     """
     if not agencies:
         return []
-    evaluations = session.scalars(
+    level = sa.func.coalesce(  # expected_level, in SQL
+        AnnualEvaluation.final_level,
+        AnnualEvaluation.personnel_level,
+        AnnualEvaluation.computed_level,
+    )
+    scope = (
+        AnnualEvaluation.year == year,
+        sa.or_(*(Unit.path.startswith(agency.path) for agency in agencies)),
+    )
+    deepest_first = sorted(agencies, key=lambda agency: agency.depth, reverse=True)
+
+    def agency_of(path: str) -> Unit:
+        return next(a for a in deepest_first if path.startswith(a.path))
+
+    at_tot: Counter[tuple[int, str]] = Counter()
+    for path, rulebook, value, count in session.execute(
+        sa.select(Unit.path, AnnualEvaluation.rulebook, level, sa.func.count())
+        .join(Unit, AnnualEvaluation.unit_id == Unit.id)
+        .where(*scope)
+        .group_by(Unit.path, AnnualEvaluation.rulebook, level)
+    ):
+        key = (agency_of(path).id, rulebook.split("@")[0])
+        at_tot[key] += count if Level(value) is Level.TOT else 0  # every group gets a key
+    candidates: dict[tuple[int, str], list[AnnualEvaluation]] = defaultdict(list)
+    for evaluation in session.scalars(
         sa.select(AnnualEvaluation)
         .join(Unit, AnnualEvaluation.unit_id == Unit.id)
         .options(
             load_only(*LEVEL_FIELDS),
             joinedload(AnnualEvaluation.person).load_only(Person.id, Person.full_name),
-            selectinload(AnnualEvaluation.unit),
+            joinedload(AnnualEvaluation.unit),
         )
-        .where(
-            AnnualEvaluation.year == year,
-            sa.or_(*(Unit.path.startswith(agency.path) for agency in agencies)),
-        )
-    ).all()
-    deepest_first = sorted(agencies, key=lambda agency: agency.depth, reverse=True)
-    groups: dict[tuple[int, str], list[AnnualEvaluation]] = {}
-    agency_of: dict[int, Unit] = {}
-    for evaluation in evaluations:
-        unit = evaluation.unit
-        if unit.id not in agency_of:
-            agency_of[unit.id] = next(a for a in deepest_first if unit.path.startswith(a.path))
-        agency = agency_of[unit.id]
-        family = evaluation.rulebook.split("@")[0]
-        groups.setdefault((agency.id, family), []).append(evaluation)
+        .where(*scope, level == Level.XUAT_SAC.value)
+    ):
+        key = (agency_of(evaluation.unit.path).id, evaluation.rulebook.split("@")[0])
+        candidates[key].append(evaluation)
     by_id = {agency.id: agency for agency in agencies}
     views = []
-    for (agency_id, family), group in sorted(groups.items()):
-        candidates = sorted(
-            (e for e in group if expected_level(e) is Level.XUAT_SAC),
+    for agency_id, family in sorted(at_tot):
+        ordered = sorted(
+            candidates[(agency_id, family)],
             key=lambda e: (e.quota_rank is None, e.quota_rank or 0, e.person.full_name),
         )
-        at_tot = sum(expected_level(e) is Level.TOT for e in group)
-        outcome = apply_quota(
-            [Candidate(str(e.id), e.quota_rank) for e in candidates], at_tot, family
-        )
-        views.append(QuotaView(by_id[agency_id], family, candidates, at_tot, outcome))
+        tot = at_tot[(agency_id, family)]
+        outcome = apply_quota([Candidate(str(e.id), e.quota_rank) for e in ordered], tot, family)
+        views.append(QuotaView(by_id[agency_id], family, ordered, tot, outcome))
     return views
 
 
