@@ -17,14 +17,13 @@ import re
 import secrets
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event
 
 from bench.http_load import Page, pick_pages
 from bench.table import Row
@@ -209,22 +208,10 @@ def small_counterparts(app: Flask, year: int, pages: list[Page]) -> list[Visit]:
     return [small_plans, small_unit, small_ranking, small_summary]
 
 
-@contextmanager
-def counting(app: Flask) -> Iterator[list[str]]:
-    """The SQL statements sent to the database inside the block (as tests/test_query_counts)."""
-    from evaluation.core.db import db
+def counting(app: Flask) -> AbstractContextManager[list[str]]:
+    from evaluation.core.db import db, statements_run
 
-    statements: list[str] = []
-
-    def record(*args: Any) -> None:  # conn, cursor, statement, parameters, context, many
-        statements.append(args[2])
-
-    engine = db.engine_of(app)
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
+    return statements_run(db.engine_of(app))
 
 
 def _signed_in(app: Flask, username: str) -> FlaskClient:

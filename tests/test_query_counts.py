@@ -8,8 +8,8 @@ a period score, an annual evaluation), so a query per row would show up as a dif
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -18,12 +18,11 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from criteria import load_criteria_set
 from evaluation.accounts.models import AccountRole
-from evaluation.core.db import db
+from evaluation.core.db import db, statements_run
 from evaluation.organisation.models import LeadershipRole, Person, Unit, UnitKind
 from evaluation.plans import services as plans
 from evaluation.plans.periods import Period, PeriodKind
@@ -39,20 +38,9 @@ GENERAL = {
 }
 
 
-@contextmanager
-def counting(app: Flask) -> Iterator[list[str]]:
+def counting(app: Flask) -> AbstractContextManager[list[str]]:
     """The SQL statements sent to the database inside the block."""
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany) -> None:
-        statements.append(statement)
-
-    engine = db.engine_of(app)
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
+    return statements_run(db.engine_of(app))
 
 
 @dataclass

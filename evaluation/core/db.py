@@ -191,3 +191,19 @@ def commit_or_conflict(session: Session) -> None:
     except StaleDataError as error:
         session.rollback()
         raise Conflict("stale") from error
+
+
+@contextmanager
+def statements_run(engine: Engine) -> Iterator[list[str]]:
+    """The SQL statements sent on `engine` inside the block: tests and `make bench` count
+    them to show a page's statements do not grow with the rows it shows."""
+    statements: list[str] = []
+
+    def record(*args: Any) -> None:  # conn, cursor, statement, parameters, context, many
+        statements.append(args[2])
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)

@@ -194,9 +194,12 @@ def _scoring_kind(unit: Unit) -> PeriodKind:
     return PeriodKind.MONTH
 
 
-def _judged(as_of: date) -> sa.ColumnElement[bool]:
-    """Tasks that count on `as_of`: reported or past their deadline, and not cancelled."""
-    return sa.and_(
+def _scored_tasks(year: int, as_of: date) -> tuple[sa.ColumnElement[bool], ...]:
+    """The year's tasks of scored periods (months, quarters) that count on `as_of`: reported
+    or past their deadline, and not cancelled. The query joins Plan."""
+    return (
+        Plan.period_year == year,
+        Plan.period_kind.in_((PeriodKind.MONTH, PeriodKind.QUARTER)),
         sa.or_(Task.outcome.is_not(None), Task.deadline < as_of),
         sa.or_(Task.outcome.is_(None), Task.outcome != TaskOutcome.CANCELLED),
     )
@@ -229,12 +232,7 @@ def _task_facts(
             Plan.person_id, Plan.period_kind, completed, on_time, quality, exceeded, sa.func.count()
         )
         .join(Plan, Task.plan_id == Plan.id)
-        .where(
-            Plan.period_year == year,
-            Plan.person_id.is_not(None),
-            Plan.period_kind.in_((PeriodKind.MONTH, PeriodKind.QUARTER)),
-            _judged(as_of),
-        )
+        .where(Plan.person_id.is_not(None), *_scored_tasks(year, as_of))
         .group_by(Plan.person_id, Plan.period_kind, completed, on_time, quality, exceeded)
     )
     runs: dict[tuple[int, PeriodKind], tuple[TaskFacts, ...]] = defaultdict(tuple)
@@ -260,12 +258,7 @@ def _unit_targets(
             ),
         )
         .join(Plan, Task.plan_id == Plan.id)
-        .where(
-            Plan.period_year == year,
-            Plan.person_id.is_(None),
-            Plan.period_kind.in_((PeriodKind.MONTH, PeriodKind.QUARTER)),
-            _judged(as_of),
-        )
+        .where(Plan.person_id.is_(None), *_scored_tasks(year, as_of))
         .group_by(Plan.unit_id, Plan.period_kind)
     )
     return {
