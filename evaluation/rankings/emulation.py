@@ -10,10 +10,11 @@ import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm import Session, joinedload, load_only, selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from criteria import (
     CollectiveFacts,
@@ -43,10 +44,36 @@ from evaluation.rankings.models import (
 from evaluation.rankings.services import UnitResult
 from evaluation.records.models import DisciplineRecord
 from evaluation.scoring.models import AnnualEvaluation
-from evaluation.scoring.services import LEVEL_FIELDS, expected_level
 
 INDIVIDUAL_TITLES = (Title.LAO_DONG_TIEN_TIEN, Title.CHIEN_SI_THI_DUA_CO_SO)
 COLLECTIVE_TITLES = (Title.TAP_THE_LAO_DONG_TIEN_TIEN, Title.TAP_THE_LAO_DONG_XUAT_SAC)
+
+
+class PersonName(NamedTuple):
+    id: int
+    full_name: str
+
+
+@dataclass(frozen=True)
+class Evaluated:
+    """What proposals need of one annual evaluation, read as a plain row: a province's year-end
+    proposes among 40 000 people at once, and mapped objects cost ten times more to load."""
+
+    id: int
+    person_id: int
+    person: PersonName
+    unit: Unit
+    rulebook: str
+    final_level: Level | None
+    personnel_level: Level | None
+    computed_level: Level
+    quota_rank: int | None
+    quota_exception_reason: str | None
+
+    @property
+    def expected_level(self) -> Level:
+        """As `scoring.services.expected_level`: decided, else proposed, else the rulebook's."""
+        return self.final_level or self.personnel_level or self.computed_level
 
 
 @dataclass(frozen=True)
@@ -55,16 +82,16 @@ class Proposal:
 
     agency: Unit
     rulebook: str
-    evaluations: list[AnnualEvaluation]
+    evaluations: list[Evaluated]
     outcome: UnitOutcome
     collective: tuple[tuple[Title, Reason], ...] | None
     members: dict[str, Member]
     warning: str | None = None  # why the quota could not be applied as proposed
 
-    def titles_of(self, evaluation: AnnualEvaluation) -> tuple[Title, ...]:
+    def titles_of(self, evaluation: Evaluated) -> tuple[Title, ...]:
         return self.outcome.titles.titles.get(str(evaluation.person_id), ())
 
-    def why_not(self, evaluation: AnnualEvaluation) -> Reason | None:
+    def why_not(self, evaluation: Evaluated) -> Reason | None:
         """The rule that stopped this person short of a title (A1–A4), if any."""
         member = self.members.get(str(evaluation.person_id))
         if member is None:  # not classified (E1) or awaiting a decision (G1)
@@ -72,8 +99,8 @@ class Proposal:
         level = self.level_of(evaluation)
         return why_not(dataclasses.replace(member, level=level), self.outcome.titles)
 
-    def level_of(self, evaluation: AnnualEvaluation) -> Level:
-        return self.outcome.levels.get(str(evaluation.person_id), expected_level(evaluation))
+    def level_of(self, evaluation: Evaluated) -> Level:
+        return self.outcome.levels.get(str(evaluation.person_id), evaluation.expected_level)
 
 
 def proposals(
@@ -89,41 +116,63 @@ def proposals(
     """
     if not agencies:
         return []
-    evaluations = list(
-        session.scalars(
-            sa.select(AnnualEvaluation)
+    scope = (
+        AnnualEvaluation.year == year,
+        sa.or_(*(Unit.path.startswith(agency.path) for agency in agencies)),
+        *(~Unit.path.startswith(other.path) for other in _nested(agencies, among)),
+    )
+    units = {unit.id: unit for unit in session.scalars(sa.select(Unit).where(*scope[1:]))}
+    evaluations = [
+        Evaluated(
+            id=row.id,
+            person_id=row.person_id,
+            person=PersonName(row.person_id, row.full_name),
+            unit=units[row.unit_id],
+            rulebook=row.rulebook,
+            final_level=row.final_level,
+            personnel_level=row.personnel_level,
+            computed_level=row.computed_level,
+            quota_rank=row.quota_rank,
+            quota_exception_reason=row.quota_exception_reason,
+        )
+        for row in session.execute(
+            sa.select(
+                AnnualEvaluation.id,
+                AnnualEvaluation.person_id,
+                Person.full_name,
+                AnnualEvaluation.unit_id,
+                AnnualEvaluation.rulebook,
+                AnnualEvaluation.final_level,
+                AnnualEvaluation.personnel_level,
+                AnnualEvaluation.computed_level,
+                AnnualEvaluation.quota_rank,
+                AnnualEvaluation.quota_exception_reason,
+            )
             .join(Unit, AnnualEvaluation.unit_id == Unit.id)
             .join(Person, AnnualEvaluation.person_id == Person.id)
-            .options(
-                load_only(*LEVEL_FIELDS),
-                joinedload(AnnualEvaluation.person).load_only(
-                    Person.id, Person.full_name, Person.unit_id
-                ),
-                selectinload(AnnualEvaluation.unit),
-            )
-            .where(
-                AnnualEvaluation.year == year,
-                sa.or_(*(Unit.path.startswith(agency.path) for agency in agencies)),
-                *(~Unit.path.startswith(other.path) for other in _nested(agencies, among)),
-            )
+            .where(*scope)
             .order_by(Person.full_name)
         )
-    )
-    person_ids = [e.person_id for e in evaluations]
+    ]
+    # The year's achievements and discipline are few: read them all, keep those in scope
+    # (an IN list of 40 000 ids would cost more than the rows).
+    in_scope = {e.person_id for e in evaluations}
     achievements = {
         (person_id, kind)
         for person_id, kind in session.execute(
-            sa.select(Achievement.person_id, Achievement.kind).where(
-                Achievement.year == year, Achievement.person_id.in_(person_ids)
+            sa.select(Achievement.person_id, Achievement.kind).where(Achievement.year == year)
+        )
+        if person_id in in_scope
+    }
+    disciplines = [
+        (person_id, form)
+        for person_id, form in session.execute(
+            sa.select(DisciplineRecord.person_id, DisciplineRecord.form).where(
+                DisciplineRecord.effective_on.between(date(year, 1, 1), date(year, 12, 31))
             )
         )
-    }
-    disciplines = session.execute(
-        sa.select(DisciplineRecord.person_id, DisciplineRecord.form).where(
-            DisciplineRecord.person_id.in_(person_ids),
-            DisciplineRecord.effective_on.between(date(year, 1, 1), date(year, 12, 31)),
-        )
-    ).all()
+        if person_id in in_scope
+    ]
     disciplined = {person_id for person_id, _form in disciplines}
     warned = {p for p, form in disciplines if form is not DisciplineForm.KHIEN_TRACH}
 
@@ -131,7 +180,7 @@ def proposals(
     # an agency nested in a requested one keeps its people even when not requested itself.
     requested = {agency.id for agency in agencies}
     deepest_first = sorted({*agencies, *among}, key=lambda agency: agency.depth, reverse=True)
-    groups: dict[tuple[int, str], list[AnnualEvaluation]] = {}
+    groups: dict[tuple[int, str], list[Evaluated]] = {}
     agency_of: dict[int, Unit] = {}  # by unit: a province has 40 000 people in 1 500 units
     for evaluation in evaluations:
         unit = evaluation.unit
@@ -150,14 +199,14 @@ def proposals(
         members = tuple(
             Member(
                 id=str(e.person_id),
-                level=expected_level(e),
+                level=e.expected_level,
                 rank=e.quota_rank,
                 initiative=(e.person_id, AchievementKind.INITIATIVE) in achievements,
                 science_work=(e.person_id, AchievementKind.SCIENCE_WORK) in achievements,
                 disciplined=e.person_id in disciplined,
             )
             for e in group
-            if expected_level(e).is_ranked
+            if e.expected_level.is_ranked
         )
         outcome, warning = _titles(family, members, group)
         collective = _collective(outcome, group, results.get(agency_id), disciplined, warned)
@@ -192,7 +241,7 @@ DECIDED = QuotaException(
 
 
 def _titles(
-    family: str, members: tuple[Member, ...], group: Sequence[AnnualEvaluation]
+    family: str, members: tuple[Member, ...], group: Sequence[Evaluated]
 ) -> tuple[UnitOutcome, str | None]:
     """Quota, then titles. Decided levels already went through the quota (or its recorded
     exception) at the decision, so they are taken as they are; proposals beyond the quota
@@ -205,7 +254,7 @@ def _titles(
         ),
         None,
     )
-    undecided = any(e.final_level is None and expected_level(e) is Level.XUAT_SAC for e in group)
+    undecided = any(e.final_level is None and e.expected_level is Level.XUAT_SAC for e in group)
     exception = recorded or (None if undecided else DECIDED)
     try:
         return evaluate_unit(UnitInput(family, members, exception=exception)), None
@@ -219,7 +268,7 @@ def _titles(
 
 def _collective(
     outcome: UnitOutcome,
-    group: Sequence[AnnualEvaluation],
+    group: Sequence[Evaluated],
     unit_result: UnitResult | None,
     disciplined: set[int],
     warned: set[int],

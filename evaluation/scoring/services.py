@@ -754,8 +754,8 @@ def decision_quota(session: Session, evaluation: AnnualEvaluation) -> DecisionQu
     return DecisionQuota(pct, places(at_tot, excellent, pct), excellent)
 
 
-# What quotas and proposals read of an evaluation: a province's worth of evaluations is loaded
-# without their texts and JSON (see `quota_views`, `rankings.emulation.proposals`).
+# What quotas read of an evaluation: a department's worth of evaluations is loaded without
+# their texts and JSON (see `quota_views`).
 LEVEL_FIELDS = (
     AnnualEvaluation.id,
     AnnualEvaluation.person_id,
