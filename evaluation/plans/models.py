@@ -107,6 +107,13 @@ class Plan(Base):
             postgresql_where=sa.text("person_id IS NULL"),
         ),
         sa.Index("ix_plan_unit_period", "unit_id", "period_year", "period_kind"),
+        # Open work (the overdue report): plans not yet closed, few among millions of closed.
+        sa.Index(
+            "ix_plan_open",
+            "unit_id",
+            sqlite_where=sa.text("status != 'closed'"),
+            postgresql_where=sa.text("status != 'closed'"),
+        ),
         # A manager's queue: the few submitted plans among millions, oldest first.
         sa.Index(
             "ix_plan_submitted",

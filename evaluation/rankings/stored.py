@@ -130,13 +130,14 @@ def stored_period_sums(
     if kept is not None and kept.stamp == stamp:
         return _read(session, period, kept.computed_at, key)
     sums = compute(session, period, today)
+    stored_at = utcnow()
     values = {
         "period_kind": period.kind,
         "period_year": period.year,
         "period_number": period.number,
         "stamp": stamp,
         "sums": _encode(sums),
-        "computed_at": utcnow(),
+        "computed_at": stored_at,
     }
     insert = _dialect_insert(session)(StoredPeriodSums).values(values)
     upsert = insert.on_conflict_do_update(
@@ -149,7 +150,8 @@ def stored_period_sums(
     except OperationalError:
         return sums  # computed all the same; the next reader stores it
     session.info[DERIVED_WRITES] = True
-    return sums
+    _remember((period.kind, period.year, period.number, stored_at), sums)  # if it never
+    return sums  # commits, no reader ever asks for that moment
 
 
 # Decoded sums by period and the moment they were stored: a page reads them without decoding
@@ -167,10 +169,14 @@ def _read(
         _DECODED.move_to_end(memo)
         return _DECODED[memo]
     sums = _decode(session.scalar(sa.select(StoredPeriodSums.sums).where(*key)))
+    _remember(memo, sums)
+    return sums
+
+
+def _remember(memo: tuple[PeriodKind, int, int, datetime], sums: PeriodSums) -> None:
     _DECODED[memo] = sums
     if len(_DECODED) > _DECODED_SIZE:
         _DECODED.popitem(last=False)
-    return sums
 
 
 def _encode(sums: PeriodSums) -> dict[str, Any]:
