@@ -77,6 +77,8 @@ def ensure(database_url: str, people: int) -> Province:
                 generate_province(
                     session, Options(people=people, years=1, seed=SEED, weeks=True, logins=True)
                 )
+            with db.transaction() as session:  # planner statistics for millions of new rows
+                session.execute(sa.text("ANALYZE"))
             build_seconds = round(time.perf_counter() - started, 1)
         elif present != people:
             raise SystemExit(
