@@ -72,8 +72,9 @@ def ranking(key: str) -> ResponseReturnValue:
     shown = {under} if under is not None else services.top_heads(heads, by_id)
     today = local_today()
     before = services.previous_period(period)
-    results = services.unit_results(db.session, units, period, today)
-    previous = services.unit_results(db.session, units, before, today)
+    ranked = {unit.id for unit in units if services.peer_key(unit, by_id)[0] in shown}
+    results = services.unit_results(db.session, units, period, today, only=ranked)
+    previous = services.unit_results(db.session, units, before, today, only=ranked)
     upper = services.peer_key(by_id[under], by_id)[0] if under is not None else None
     return render_template(
         "rankings/ranking.html",
