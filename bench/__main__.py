@@ -37,7 +37,8 @@ SECTIONS: dict[str, Callable[..., list[Row]]] = {
 def _figure(value: float | None, unit: str = "") -> str:
     if value is None:
         return "—"
-    text = f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.2f}"
+    whole = abs(value) >= 100 or float(value).is_integer()
+    text = f"{value:,.0f}" if whole else f"{value:,.2f}"
     return f"{text} {unit}".rstrip()
 
 
