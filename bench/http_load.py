@@ -22,6 +22,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -96,6 +97,7 @@ def pick_pages(database_url: str, year: int | None = None) -> tuple[int, list[Pa
     from evaluation.organisation.models import LeadershipRole, Person, Unit, UnitKind
     from evaluation.plans.models import Plan
     from evaluation.plans.periods import PeriodKind
+    from evaluation.rankings.services import group_heads, peer_key, top_heads
 
     # An app only to read the database: it signs nothing, so any key will do.
     app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": secrets.token_hex(16)})
@@ -202,8 +204,15 @@ def pick_pages(database_url: str, year: int | None = None) -> tuple[int, list[Pa
         )
         if colleague is None:
             raise RuntimeError(f"{department.name} has nobody but its head")
-        # The ranking opens on the top level (departments, communes): a department is there.
-        ranked = department.id
+        # The ranking opens on the top level: any unit ranked there among two or more peers.
+        heads = group_heads(list(units.values()), units)
+        top = top_heads(heads, units)
+        groups = Counter(peer_key(unit, units) for unit in units.values())
+        ranked = min(
+            unit.id
+            for unit in units.values()
+            if (key := peer_key(unit, units))[0] in top and groups[key] >= 2
+        )
         pages = [
             Page(
                 "my plans",
