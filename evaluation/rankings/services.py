@@ -7,7 +7,7 @@ those few per-unit sums, never on the rows themselves.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -222,17 +222,25 @@ def unit_results(
     return roll_up(units, stored_period_sums(session, period, today, period_sums), only)
 
 
-def roll_up(
-    units: Sequence[Unit], period: PeriodSums, only: Collection[int] | None = None
-) -> dict[int, UnitResult]:
-    """Add each unit's sums to it and its ancestors among `units`, then score each unit (or
-    those in `only`: a page ranking 300 of 1 500 units scores 300)."""
-    own, members, annual = period.own, period.members, period.annual
-    sums: dict[int, _Sums] = {}
+# Rolled-up totals by the sums they came from and the tree they were added over: a ranking
+# page asks for the same stored year over the same 1 500 units on every request.
+_TreeKey = tuple[int, tuple[tuple[int, str], ...]]  # the sums' identity, (id, path) per unit
+_ROLLED: OrderedDict[_TreeKey, tuple[PeriodSums, dict[int, _Sums]]] = OrderedDict()
+
+
+def _rolled_totals(units: Sequence[Unit], period: PeriodSums) -> dict[int, _Sums]:
+    """Each unit's own sums added to it and to every ancestor among `units` (read-only)."""
+    key = (id(period), tuple((unit.id, unit.path) for unit in units))
+    kept = _ROLLED.get(key)
+    if kept is not None and kept[0] is period:  # the same object: its id was not reused
+        _ROLLED.move_to_end(key)
+        return kept[1]
+    members, annual = period.members, period.annual
+    rolled = {unit.id: _Sums() for unit in units}
     for unit in units:
         scored, points, levels = members.get(unit.id, (0, 0.0, Counter()))
         tasks, late = period.lateness.get(unit.id, (0, 0))
-        sums[unit.id] = _Sums(
+        own = _Sums(
             members=scored,
             points=points,
             tasks=tasks,
@@ -240,13 +248,22 @@ def roll_up(
             disciplined=period.disciplined.get(unit.id, 0),
             levels=(annual.get(unit.id) or Counter()) if annual is not None else levels,
         )
-    rolled = {unit.id: _Sums() for unit in units}
-    known = {unit.id: unit for unit in units}
-    for unit in units:  # each unit's own sums go to it and to every ancestor in the set
         for ancestor_id in (int(part) for part in unit.path.strip("/").split("/")):
-            if ancestor_id in known:
-                rolled[ancestor_id].add(sums[unit.id])
+            if ancestor_id in rolled:
+                rolled[ancestor_id].add(own)
+    _ROLLED[key] = (period, rolled)
+    if len(_ROLLED) > 16:
+        _ROLLED.popitem(last=False)
+    return rolled
 
+
+def roll_up(
+    units: Sequence[Unit], period: PeriodSums, only: Collection[int] | None = None
+) -> dict[int, UnitResult]:
+    """Add each unit's sums to it and its ancestors among `units`, then score each unit (or
+    those in `only`: a page ranking 300 of 1 500 units scores 300)."""
+    own = period.own
+    rolled = _rolled_totals(units, period)
     results = {}
     for unit in units:
         if only is not None and unit.id not in only:
