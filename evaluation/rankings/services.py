@@ -7,7 +7,7 @@ those few per-unit sums, never on the rows themselves.
 
 from __future__ import annotations
 
-from collections import Counter, OrderedDict, defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from criteria import Level
 from criteria.unit_results import Ranked, UnitFigures, UnitScore, rank, unit_score
+from evaluation.core.memo import Recent
 from evaluation.organisation.models import Person, Placement, Unit, UnitKind
 from evaluation.plans.models import Plan, Task, TaskOutcome, in_period
 from evaluation.plans.periods import Period, PeriodKind
@@ -225,7 +226,7 @@ def unit_results(
 # Rolled-up totals by the sums they came from and the tree they were added over: a ranking
 # page asks for the same stored year over the same 1 500 units on every request.
 _TreeKey = tuple[int, tuple[tuple[int, str], ...]]  # the sums' identity, (id, path) per unit
-_ROLLED: OrderedDict[_TreeKey, tuple[PeriodSums, dict[int, _Sums]]] = OrderedDict()
+_ROLLED: Recent[_TreeKey, tuple[PeriodSums, dict[int, _Sums]]] = Recent(16)
 
 
 def _rolled_totals(units: Sequence[Unit], period: PeriodSums) -> dict[int, _Sums]:
@@ -233,7 +234,6 @@ def _rolled_totals(units: Sequence[Unit], period: PeriodSums) -> dict[int, _Sums
     key = (id(period), tuple((unit.id, unit.path) for unit in units))
     kept = _ROLLED.get(key)
     if kept is not None and kept[0] is period:  # the same object: its id was not reused
-        _ROLLED.move_to_end(key)
         return kept[1]
     members, annual = period.members, period.annual
     rolled = {unit.id: _Sums() for unit in units}
@@ -251,9 +251,7 @@ def _rolled_totals(units: Sequence[Unit], period: PeriodSums) -> dict[int, _Sums
         for ancestor_id in (int(part) for part in unit.path.strip("/").split("/")):
             if ancestor_id in rolled:
                 rolled[ancestor_id].add(own)
-    _ROLLED[key] = (period, rolled)
-    if len(_ROLLED) > 16:
-        _ROLLED.popitem(last=False)
+    _ROLLED.put(key, (period, rolled))
     return rolled
 
 

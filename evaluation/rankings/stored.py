@@ -15,7 +15,7 @@ sees one without the other.
 
 from __future__ import annotations
 
-from collections import Counter, OrderedDict
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -29,6 +29,7 @@ from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column
 
 from criteria import Level
 from evaluation.core.db import DERIVED_WRITES, Base, UTCDateTime, enum_type, utcnow
+from evaluation.core.memo import Recent
 from evaluation.organisation.models import Placement
 from evaluation.plans.models import Plan, Task
 from evaluation.plans.periods import Period, PeriodKind
@@ -150,33 +151,25 @@ def stored_period_sums(
     except OperationalError:
         return sums  # computed all the same; the next reader stores it
     session.info[DERIVED_WRITES] = True
-    _remember((period.kind, period.year, period.number, stored_at), sums)  # if it never
+    _DECODED.put((period.kind, period.year, period.number, stored_at), sums)  # if it never
     return sums  # commits, no reader ever asks for that moment
 
 
 # Decoded sums by period and the moment they were stored: a page reads them without decoding
 # thousands of entries again. The moment, not the stamp, is the key: a stamp can be reused
 # after a rolled-back write, a stored row's moment cannot. Read-only for callers.
-_DECODED: OrderedDict[tuple[PeriodKind, int, int, datetime], PeriodSums] = OrderedDict()
-_DECODED_SIZE = 24
+_DECODED: Recent[tuple[PeriodKind, int, int, datetime], PeriodSums] = Recent(24)
 
 
 def _read(
     session: Session, period: Period, stored_at: datetime, key: tuple[Any, ...]
 ) -> PeriodSums:
     memo = (period.kind, period.year, period.number, stored_at)
-    if memo in _DECODED:
-        _DECODED.move_to_end(memo)
-        return _DECODED[memo]
-    sums = _decode(session.scalar(sa.select(StoredPeriodSums.sums).where(*key)))
-    _remember(memo, sums)
+    sums = _DECODED.get(memo)
+    if sums is None:
+        sums = _decode(session.scalar(sa.select(StoredPeriodSums.sums).where(*key)))
+        _DECODED.put(memo, sums)
     return sums
-
-
-def _remember(memo: tuple[PeriodKind, int, int, datetime], sums: PeriodSums) -> None:
-    _DECODED[memo] = sums
-    if len(_DECODED) > _DECODED_SIZE:
-        _DECODED.popitem(last=False)
 
 
 def _encode(sums: PeriodSums) -> dict[str, Any]:
