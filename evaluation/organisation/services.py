@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 
 import sqlalchemy as sa
@@ -13,6 +14,12 @@ from evaluation.core import audit
 from evaluation.core.errors import DomainError
 from evaluation.core.permissions import Viewer
 from evaluation.organisation.models import LeadershipRole, Person, Placement, Unit, UnitKind
+
+
+def agencies_among(units: Iterable[Unit]) -> list[Unit]:
+    """The units that evaluate, hold a quota and propose titles on their own: agencies, public
+    service units and communes; a division (phòng) belongs to the one above it."""
+    return [unit for unit in units if unit.kind is not UnitKind.DIVISION]
 
 
 def create_unit(

@@ -17,7 +17,8 @@ from evaluation.core.db import db
 from evaluation.core.errors import DomainError
 from evaluation.core.permissions import Viewer, current_viewer
 from evaluation.core.views import commit, show_domain_error
-from evaluation.organisation.models import Person, Unit, UnitKind
+from evaluation.organisation.models import Person, Unit
+from evaluation.organisation.services import agencies_among
 from evaluation.plans.periods import Period, PeriodKind
 from evaluation.rankings import emulation, services
 from evaluation.rankings.forms import AchievementForm, DecisionForm, RevokeForm
@@ -123,10 +124,6 @@ def unit_drilldown(key: str, unit_id: int) -> ResponseReturnValue:
 # --- emulation ----------------------------------------------------------------------------
 
 
-def _agencies(units: list[Unit]) -> list[Unit]:
-    return [unit for unit in units if unit.kind is not UnitKind.DIVISION]
-
-
 @blueprint.route("/emulation/<int:year>", methods=["GET"])
 @login_required
 def emulation_page(year: int) -> ResponseReturnValue:
@@ -135,7 +132,7 @@ def emulation_page(year: int) -> ResponseReturnValue:
         abort(404)
     viewer = current_viewer()
     units = units_in_reach(viewer)
-    agencies = _agencies(units)
+    agencies = agencies_among(units)
     chosen = request.args.get("agency", type=int)
     selected = next((a for a in agencies if a.id == chosen), agencies[0] if agencies else None)
     if chosen is not None and (selected is None or selected.id != chosen):
@@ -292,7 +289,7 @@ def dashboard() -> ResponseReturnValue:
         context["points_trend"] = [(f"{m}", points.get(m)) for m in months]
         context["late_trend"] = [(f"{m}", lateness.get(m)) for m in months]
     if viewer.is_personnel or viewer.is_admin:
-        agencies = _agencies(units)
+        agencies = agencies_among(units)
         context["agency_results"] = [results[a.id] for a in agencies]
         context["progress"] = scoring_services.agency_progress(db.session, units, today.year)
         context["deadline"] = decision_deadline(today.year)

@@ -25,6 +25,7 @@ from criteria.emulation import SOURCES as TITLE_SOURCES
 from criteria.quota import quota_pct
 from evaluation.core.labels import LABELS
 from evaluation.organisation.models import Person, Unit, UnitKind
+from evaluation.organisation.services import agencies_among
 from evaluation.plans.models import Plan, Task
 from evaluation.plans.periods import Period, PeriodKind
 from evaluation.rankings import emulation
@@ -639,7 +640,7 @@ def unit_ranking(
     groups = rankings.rankings(results, previous, by_id)
     titles: dict[int, tuple[Title, ...]] = {}
     if period.kind is PeriodKind.YEAR:
-        agencies = [unit for unit in units if unit.kind is not UnitKind.DIVISION]
+        agencies = agencies_among(units)
         titles = collective_titles_by_unit(
             emulation.proposals(session, agencies, period.year, results)
         )
@@ -740,7 +741,7 @@ def emulation_list(
     """Danh sách đề nghị khen thưởng: people and collectives proposed for each title with the
     criteria they meet, then those left out with the rule that stopped them (A1–A5)."""
     results = rankings.unit_results(session, units, Period(PeriodKind.YEAR, year, 1), today)
-    agencies = [unit for unit in units if unit.kind is not UnitKind.DIVISION]
+    agencies = agencies_among(units)
     proposals = emulation.proposals(session, agencies, year, results)
 
     stream = io.BytesIO()

@@ -47,7 +47,7 @@ from evaluation.core.db import utcnow
 from evaluation.core.errors import Conflict, DomainError
 from evaluation.core.permissions import Viewer
 from evaluation.organisation.models import LeadershipRole, Person, Unit, UnitKind
-from evaluation.organisation.services import unit_on
+from evaluation.organisation.services import agencies_among, unit_on
 from evaluation.plans.models import Plan, Task, TaskOutcome, in_period
 from evaluation.plans.periods import Period, PeriodKind
 from evaluation.plans.services import find_plan
@@ -971,7 +971,7 @@ class AgencyProgress:
 
 def agency_progress(session: Session, units: Sequence[Unit], year: int) -> list[AgencyProgress]:
     """Per agency in reach: people placed there now and decisions taken, in two queries."""
-    agencies = [u for u in units if u.kind is not UnitKind.DIVISION]
+    agencies = agencies_among(units)
     people_by_unit = dict(
         session.execute(
             sa.select(Person.unit_id, sa.func.count(Person.id)).group_by(Person.unit_id)

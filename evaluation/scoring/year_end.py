@@ -21,11 +21,18 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from criteria import Facts, GeneralAssessment, Level, Result, TaskFacts, classify
-from evaluation.organisation.models import Person, Placement, ScoringFrequency, Unit, UnitKind
+from evaluation.organisation.models import Person, Placement, Unit
+from evaluation.organisation.services import agencies_among
 from evaluation.plans.models import Plan, SelfQuality, Task, TaskOutcome
 from evaluation.plans.periods import Period, PeriodKind
 from evaluation.rankings import emulation
-from evaluation.rankings.services import RankingGroup, UnitResult, rankings, unit_results
+from evaluation.rankings.services import (
+    COMPLETED,
+    RankingGroup,
+    UnitResult,
+    rankings,
+    unit_results,
+)
 from evaluation.records.models import DisciplineRecord, LeaveRecord
 from evaluation.scoring.facts import (
     PersonTraits,
@@ -33,10 +40,9 @@ from evaluation.scoring.facts import (
     build_facts,
     figures_from_counts,
     leader_unit_facts,
+    scoring_kind,
 )
 from evaluation.scoring.models import AnnualEvaluation, PeriodScore
-
-COMPLETED = (TaskOutcome.DONE_ON_TIME, TaskOutcome.DONE_LATE)
 
 
 @dataclass(frozen=True)
@@ -76,7 +82,7 @@ def year_end(
     by_id = {unit.id: unit for unit in units}
     ranked = rankings(results, {}, by_id)
     step("rankings")
-    agencies = [unit for unit in units if unit.kind is not UnitKind.DIVISION]
+    agencies = agencies_among(units)
     proposed = emulation.proposals(session, agencies, year, results, among=agencies)
     step("emulation proposals")
     return YearEnd(
@@ -165,7 +171,7 @@ def province_facts(
         if unit_id not in unit_by_id:
             continue
         unit = unit_by_id[unit_id]
-        kind = _scoring_kind(unit)
+        kind = scoring_kind(unit)
         unit_facts = None
         if role.is_leader:
             sub_levels = tuple(
@@ -197,12 +203,6 @@ def _grouped(rows: sa.Result) -> dict[int, list[tuple]]:
     for person_id, *values in rows:
         grouped[person_id].append(tuple(values))
     return grouped
-
-
-def _scoring_kind(unit: Unit) -> PeriodKind:
-    if unit.scoring_frequency is ScoringFrequency.QUARTERLY:
-        return PeriodKind.QUARTER
-    return PeriodKind.MONTH
 
 
 def _scored_tasks(year: int, as_of: date) -> tuple[sa.ColumnElement[bool], ...]:
