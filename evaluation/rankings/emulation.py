@@ -44,6 +44,7 @@ from evaluation.rankings.models import (
 from evaluation.rankings.services import UnitResult
 from evaluation.records.models import DisciplineRecord
 from evaluation.scoring.models import AnnualEvaluation
+from evaluation.scoring.services import expected_level
 
 INDIVIDUAL_TITLES = (Title.LAO_DONG_TIEN_TIEN, Title.CHIEN_SI_THI_DUA_CO_SO)
 COLLECTIVE_TITLES = (Title.TAP_THE_LAO_DONG_TIEN_TIEN, Title.TAP_THE_LAO_DONG_XUAT_SAC)
@@ -72,8 +73,7 @@ class Evaluated:
 
     @property
     def expected_level(self) -> Level:
-        """As `scoring.services.expected_level`: decided, else proposed, else the rulebook's."""
-        return self.final_level or self.personnel_level or self.computed_level
+        return expected_level(self)
 
 
 @dataclass(frozen=True)

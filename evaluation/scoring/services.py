@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Protocol
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -732,7 +733,15 @@ def _quota_group(session: Session, evaluation: AnnualEvaluation) -> list[AnnualE
     ]
 
 
-def expected_level(evaluation: AnnualEvaluation) -> Level:
+class HasLevels(Protocol):
+    """An evaluation, mapped or read as a plain row (`rankings.emulation.Evaluated`)."""
+
+    final_level: Level | None
+    personnel_level: Level | None
+    computed_level: Level
+
+
+def expected_level(evaluation: HasLevels) -> Level:
     """The level as things stand: decided, else proposed by the personnel office, else the
     rulebook's."""
     return evaluation.final_level or evaluation.personnel_level or evaluation.computed_level
