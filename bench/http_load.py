@@ -29,10 +29,11 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from http.cookies import SimpleCookie
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 from urllib.parse import urlencode
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from bench.table import Row
 
@@ -85,14 +86,77 @@ class Load:
 # --- what to load: accounts and URLs from the generated province ------------------------------
 
 
-def pick_pages(database_url: str, year: int | None = None) -> tuple[int, list[Page]]:
-    """The four main pages of issue 7, each as the account that would open it.
+@dataclass(frozen=True)
+class Province:
+    """A generated province's tree as the benchmarks choose pages from it."""
 
-    Reads a province made by `flask demo generate --logins`: its root has an administrator
-    `<root code>-admin`, and every person's account is their code in lower case.
-    """
-    from evaluation import create_app
+    root_id: int
+    admin: str  # the root's administrator account
+    by_id: dict[int, Any]  # unit id → Unit
+    people: dict[int, int]  # people in the whole subtree, as /unit lists them
+    units: dict[int, int]  # units in the whole subtree, the unit included
+    heads: dict[int, tuple[int, str]]  # unit id → its head's person id and username
+
+
+def read_province(session: Session) -> Province:
+    """The province made by `flask demo generate --logins`: its root has an administrator
+    `<root code>-admin`, and every person's account is their code in lower case."""
     from evaluation.accounts.models import AccountRole, User
+    from evaluation.organisation.models import LeadershipRole, Person, Unit
+
+    found = session.execute(
+        sa.select(Unit, User.username)
+        .join(User, User.username == sa.func.lower(Unit.code) + "-admin")
+        .where(Unit.parent_id.is_(None), User.role == AccountRole.ADMIN, User.active)
+        .order_by(Unit.id)
+    ).first()
+    if found is None:
+        raise RuntimeError(
+            "no generated province with logins: run `flask --app app demo generate --logins`"
+        )
+    root, admin = found
+    by_id = {
+        u.id: u for u in session.scalars(sa.select(Unit).where(Unit.path.startswith(root.path)))
+    }
+
+    def ancestors(unit_id: int) -> Iterator[int]:
+        for part in by_id[unit_id].path.strip("/").split("/"):
+            if int(part) in by_id:
+                yield int(part)
+
+    people = dict.fromkeys(by_id, 0)
+    units = dict.fromkeys(by_id, 0)
+    for unit_id in by_id:
+        for above in ancestors(unit_id):
+            units[above] += 1
+    for unit_id, count in session.execute(
+        sa.select(Person.unit_id, sa.func.count())
+        .where(Person.unit_id.in_(list(by_id)))
+        .group_by(Person.unit_id)
+    ):
+        for above in ancestors(unit_id):
+            people[above] += count
+    heads = {
+        unit_id: (person_id, username)
+        for unit_id, person_id, username in session.execute(
+            sa.select(Person.unit_id, Person.id, User.username)
+            .join(User, User.person_id == Person.id)
+            .where(
+                Person.unit_id.in_(list(by_id)),
+                Person.leadership_role == LeadershipRole.HEAD,
+                User.active,
+            )
+            .order_by(Person.id.desc())  # the first head of a unit wins
+        )
+    }
+    return Province(root.id, admin, by_id, people, units, heads)
+
+
+def pick_pages(database_url: str, year: int | None = None) -> tuple[int, list[Page]]:
+    """The four main pages of issue 7, each as the account that would open it (from the
+    province `read_province` finds)."""
+    from evaluation import create_app
+    from evaluation.accounts.models import User
     from evaluation.core.db import db
     from evaluation.organisation.models import LeadershipRole, Person, Unit, UnitKind
     from evaluation.plans.models import Plan
@@ -103,17 +167,10 @@ def pick_pages(database_url: str, year: int | None = None) -> tuple[int, list[Pa
     app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": secrets.token_hex(16)})
     with app.app_context():
         session = db.session
-        admins = session.execute(
-            sa.select(Unit, User)
-            .join(User, User.username == sa.func.lower(Unit.code) + "-admin")
-            .where(Unit.parent_id.is_(None), User.role == AccountRole.ADMIN, User.active)
-            .order_by(Unit.id)
-        ).first()
-        if admins is None:
-            raise RuntimeError(
-                "no generated province with logins: run `flask --app app demo generate --logins`"
-            )
-        root, admin = admins
+        province = read_province(session)
+        units, subtree = province.by_id, province.people
+        root = units[province.root_id]
+        heads = province.heads  # unit id → (person id, username) of its head
         if year is None:
             year = session.scalar(
                 sa.select(sa.func.max(Plan.period_year))
@@ -122,36 +179,6 @@ def pick_pages(database_url: str, year: int | None = None) -> tuple[int, list[Pa
             )
             if year is None:
                 raise RuntimeError("the province has no yearly plans")
-
-        # Head counts of whole subtrees (what /unit lists), from the direct ones: a unit's
-        # people count in every unit on its path.
-        units = {
-            unit.id: unit
-            for unit in session.scalars(sa.select(Unit).where(Unit.path.startswith(root.path)))
-        }
-        subtree: dict[int, int] = dict.fromkeys(units, 0)
-        direct = session.execute(
-            sa.select(Person.unit_id, sa.func.count())
-            .where(Person.unit_id.in_(list(units)))
-            .group_by(Person.unit_id)
-        ).all()
-        for unit_id, count in direct:
-            for part in units[unit_id].path.strip("/").split("/"):
-                if int(part) in subtree:
-                    subtree[int(part)] += count
-        heads = {
-            person.unit_id: (person, username)
-            for person, username in session.execute(
-                sa.select(Person, User.username)
-                .join(User, User.person_id == Person.id)
-                .where(
-                    Person.unit_id.in_(list(units)),
-                    Person.leadership_role == LeadershipRole.HEAD,
-                    User.active,
-                )
-                .order_by(Person.id.desc())  # the first head of a unit wins
-            )
-        }
 
         # My plans: the first ordinary employee with an account and a plan for the year.
         employee = session.execute(
@@ -198,15 +225,14 @@ def pick_pages(database_url: str, year: int | None = None) -> tuple[int, list[Pa
         # Someone of the department's own unit: first in the tree, so on the page's first screen.
         colleague = session.scalar(
             sa.select(Person.id)
-            .where(Person.unit_id == department.id, Person.id != department_head.id)
+            .where(Person.unit_id == department.id, Person.id != department_head)
             .order_by(Person.id)
             .limit(1)
         )
         if colleague is None:
             raise RuntimeError(f"{department.name} has nobody but its head")
         # The ranking opens on the top level: any unit ranked there among two or more peers.
-        heads = group_heads(list(units.values()), units)
-        top = top_heads(heads, units)
+        top = top_heads(group_heads(list(units.values()), units), units)
         groups = Counter(peer_key(unit, units) for unit in units.values())
         ranked = min(
             unit.id
@@ -225,13 +251,13 @@ def pick_pages(database_url: str, year: int | None = None) -> tuple[int, list[Pa
                 f"a unit of {MEMBERS} people",
                 "/unit",
                 unit_username,
-                (f'href="/organisation/people/{unit_head.id}"',),
+                (f'href="/organisation/people/{unit_head}"',),
                 f"{subtree[unit_id]} people",
             ),
             Page(
                 "ranking of all units",
                 f"/rankings/{year}",
-                admin.username,
+                province.admin,
                 (f'href="/rankings/{year}/units/{ranked}"',),
                 f"{len(units)} units",
             ),

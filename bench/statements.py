@@ -16,7 +16,6 @@ import argparse
 import re
 import secrets
 from collections import Counter
-from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
@@ -25,7 +24,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from bench.http_load import Page, pick_pages
+from bench.http_load import Page, Province, pick_pages, read_province
 from bench.table import Row
 
 FLOOR_LABEL = "the same page showing few rows"
@@ -41,19 +40,6 @@ class Visit:
     shows: str
     expect: tuple[str, ...] = ()
     empty: bool = False  # shows no row at all
-
-
-@dataclass(frozen=True)
-class Province:
-    """What the small counterparts are chosen from: units, their subtrees and heads."""
-
-    root_id: int
-    parent: dict[int, int | None]
-    kind: dict[int, Any]  # UnitKind
-    path: dict[int, str]
-    people: dict[int, int]  # people in the whole subtree, as /unit lists them
-    units: dict[int, int]  # units in the whole subtree, the unit included
-    heads: dict[int, str]  # unit id → username of its head's account
 
 
 def _app(database_url: str) -> Flask:
@@ -73,64 +59,10 @@ def _app(database_url: str) -> Flask:
 
 
 def _province(app: Flask) -> Province:
-    """The generated province (the root with a `<code>-admin` account), read once."""
-    from evaluation.accounts.models import AccountRole, User
     from evaluation.core.db import db
-    from evaluation.organisation.models import LeadershipRole, Person, Unit
 
     with app.app_context():
-        session = db.session
-        root = session.scalars(
-            sa.select(Unit)
-            .join(User, User.username == sa.func.lower(Unit.code) + "-admin")
-            .where(Unit.parent_id.is_(None), User.role == AccountRole.ADMIN, User.active)
-            .order_by(Unit.id)
-        ).first()
-        if root is None:
-            raise RuntimeError("no generated province with logins")
-        units = list(session.scalars(sa.select(Unit).where(Unit.path.startswith(root.path))))
-        ids = {unit.id for unit in units}
-        people = dict.fromkeys(ids, 0)
-        unit_counts = dict.fromkeys(ids, 0)
-        path = {unit.id: unit.path for unit in units}
-
-        def ancestors(unit_id: int) -> Iterator[int]:
-            for part in path[unit_id].strip("/").split("/"):
-                if int(part) in ids:
-                    yield int(part)
-
-        for unit_id in ids:
-            for above in ancestors(unit_id):
-                unit_counts[above] += 1
-        for unit_id, count in session.execute(
-            sa.select(Person.unit_id, sa.func.count())
-            .where(Person.unit_id.in_(ids))
-            .group_by(Person.unit_id)
-        ):
-            for above in ancestors(unit_id):
-                people[above] += count
-        heads = {
-            unit_id: username
-            for unit_id, username in session.execute(
-                sa.select(Person.unit_id, User.username)
-                .join(User, User.person_id == Person.id)
-                .where(
-                    Person.unit_id.in_(ids),
-                    Person.leadership_role == LeadershipRole.HEAD,
-                    User.active,
-                )
-                .order_by(Person.id.desc())  # the first head of a unit wins, as in pick_pages
-            )
-        }
-        return Province(
-            root_id=root.id,
-            parent={unit.id: unit.parent_id for unit in units},
-            kind={unit.id: unit.kind for unit in units},
-            path=path,
-            people=people,
-            units=unit_counts,
-            heads=heads,
-        )
+        return read_province(db.session)
 
 
 def _plans_of(app: Flask, username: str, year: int) -> int:
@@ -148,7 +80,7 @@ def _plans_of(app: Flask, username: str, year: int) -> int:
 
 
 def _unit_of_head(province: Province, username: str) -> int:
-    return next(unit for unit, head in province.heads.items() if head == username)
+    return next(unit for unit, (_id, head) in province.heads.items() if head == username)
 
 
 def small_counterparts(app: Flask, year: int, pages: list[Page]) -> list[Visit]:
@@ -175,7 +107,7 @@ def small_counterparts(app: Flask, year: int, pages: list[Page]) -> list[Visit]:
         (u for u in below_root if province.people[u] >= 2),
         key=lambda u: (province.people[u], u),
     )
-    small_unit = Visit("/unit", province.heads[unit_id], f"{province.people[unit_id]} people")
+    small_unit = Visit("/unit", province.heads[unit_id][1], f"{province.people[unit_id]} people")
 
     # Ranking: the head of the smallest department, service unit or commune with at least 3
     # units (a head's reach is its subtree), against the administrator's whole province.
@@ -183,11 +115,13 @@ def small_counterparts(app: Flask, year: int, pages: list[Page]) -> list[Visit]:
         (
             u
             for u in below_root
-            if province.kind[u] is not UnitKind.DIVISION and province.units[u] >= 3
+            if province.by_id[u].kind is not UnitKind.DIVISION and province.units[u] >= 3
         ),
         key=lambda u: (province.units[u], province.people[u], u),
     )
-    small_ranking = Visit(ranking.path, province.heads[ranked], f"{province.units[ranked]} units")
+    small_ranking = Visit(
+        ranking.path, province.heads[ranked][1], f"{province.units[ranked]} units"
+    )
 
     # Classification summary: the generator makes every department the same size and the page
     # lists 200 people at most, so the smallest department would show as many rows as the
@@ -198,13 +132,13 @@ def small_counterparts(app: Flask, year: int, pages: list[Page]) -> list[Visit]:
         u
         for u in below_root
         if u != department
-        and province.path[u].startswith(province.path[department])
+        and province.by_id[u].path.startswith(province.by_id[department].path)
         and province.people[u] >= 2
     ]
     if not inside:
         raise RuntimeError("the department has no smaller unit with a head's account")
     few = min(inside, key=lambda u: (province.people[u], u))
-    small_summary = Visit(summary.path, province.heads[few], f"{province.people[few]} people")
+    small_summary = Visit(summary.path, province.heads[few][1], f"{province.people[few]} people")
     return [small_plans, small_unit, small_ranking, small_summary]
 
 
