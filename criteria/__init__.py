@@ -1,7 +1,7 @@
 """danhgia's rulebook: classification of cadres, civil servants and public employees.
 
 Pure Python (standard library only). Every rule is a small function named by its identifier in
-shared/domain/rules.md and returns a reason that names its legal source.
+docs/rules.md and returns a reason that names its legal source.
 """
 
 from criteria.classify import Result, classify

@@ -1,4 +1,4 @@
-"""Every worked example of shared/domain/cases.json, through classify() and through the CLI."""
+"""Every worked example of tests/criteria/cases.json, through classify() and through the CLI."""
 
 from __future__ import annotations
 
@@ -11,11 +11,9 @@ from typing import Any
 import pytest
 
 from criteria import classify, parse_facts, unit_result
+from tests.criteria.cases import CLASSIFY_CASES, UNIT_CASES
 
 REPO = Path(__file__).resolve().parents[2]
-CASES = json.loads((REPO.parent / "shared" / "domain" / "cases.json").read_text(encoding="utf-8"))
-CLASSIFY_CASES = CASES["classify"]
-UNIT_CASES = CASES["unit"]
 
 
 def run_cli(command: str, payload: object) -> subprocess.CompletedProcess[str]:

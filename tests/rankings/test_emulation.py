@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import date
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -17,13 +15,9 @@ from evaluation.organisation.models import LeadershipRole, UnitKind
 from evaluation.rankings import emulation
 from evaluation.rankings.models import Achievement, AchievementKind, EmulationDecision
 from evaluation.scoring.models import AnnualEvaluation
+from tests.criteria.cases import UNIT_CASES
 
 YEAR = 2025
-UNIT_CASES = json.loads(
-    (Path(__file__).resolve().parents[3] / "shared" / "domain" / "cases.json").read_text(
-        encoding="utf-8"
-    )
-)["unit"]
 
 
 @pytest.fixture

@@ -8,22 +8,15 @@ evaluation page must show the level the rulebook gives for those facts.
 
 from __future__ import annotations
 
-import json
 import re
-from pathlib import Path
 
 import pytest
 
 from criteria import Level, classify, parse_facts
 from evaluation.organisation.models import LeadershipRole, UnitKind
 from evaluation.scoring.facts import assemble_facts
+from tests.criteria.cases import CLASSIFY_CASES as CASES
 from tests.scoring.builders import records_for
-
-CASES = json.loads(
-    (Path(__file__).resolve().parents[3] / "shared" / "domain" / "cases.json").read_text(
-        encoding="utf-8"
-    )
-)["classify"]
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case["name"] for case in CASES])
