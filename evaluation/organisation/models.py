@@ -80,6 +80,16 @@ class Person(Base):
     """
 
     __tablename__ = "person"
+    __table_args__ = (
+        # A unit has at most one head (issue 11): `head_of` is then unambiguous.
+        sa.Index(
+            "uq_person_one_head_per_unit",
+            "unit_id",
+            unique=True,
+            sqlite_where=sa.text("leadership_role = 'head'"),
+            postgresql_where=sa.text("leadership_role = 'head'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(sa.String(40), unique=True)
