@@ -119,6 +119,15 @@ class Viewer:
             )
         return True
 
+    def can_set_leadership(self, unit: Unit) -> bool:
+        """Who makes someone head or deputy of a unit, or ends it: an administrator, or the
+        personnel office of a unit above it (an office does not appoint its own unit's
+        leaders). The placement page and the staff import both ask this."""
+        if self.is_admin:
+            return True
+        served = self.served_path
+        return served is not None and unit.path != served and unit.path.startswith(served)
+
     def manages_unit_plan(self, unit: Unit) -> bool:
         """A unit's own plan is kept by its head and approved from the unit above."""
         return (

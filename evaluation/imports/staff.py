@@ -30,7 +30,7 @@ from evaluation.imports.changes import (
 )
 from evaluation.imports.workbook import CellError, Column, Workbook, normalize, read_sheet
 from evaluation.organisation import services as organisation
-from evaluation.organisation.models import LeadershipRole, Person, Placement, Unit, UnitKind
+from evaluation.organisation.models import LeadershipRole, Person, Unit, UnitKind
 
 UNITS_SHEET = "Đơn vị"
 PEOPLE_SHEET = "Nhân sự"
@@ -40,6 +40,10 @@ FULL_NAME_MAX = 120
 POSITION_MAX = 200
 EMAIL_MAX = 254
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# A blank optional cell in an update keeps the stored value; this marker clears it. Typed
+# without regard to case or diacritics ("(xoa)" too). Part of the sheet, so never translated.
+CLEAR_MARKER = "(xoá)"
+CLEARABLE = ("date_of_birth", "role", "email")
 
 UNIT_COLUMNS = (
     Column("code", "Mã đơn vị", required=True, width=16),
@@ -133,9 +137,14 @@ INSTRUCTIONS = [
     "5. Chức vụ lãnh đạo: để trống hoặc “Không giữ chức vụ”; “Cấp trưởng” (Trưởng phòng, Giám "
     "đốc, Chủ tịch…); “Cấp phó” (Phó Trưởng phòng, Phó Giám đốc…).",
     "6. Ngày sinh: kiểu ngày, hoặc gõ ngày/tháng/năm, ví dụ 05/09/1985. Email có thể để trống.",
-    "7. Chỉ nhập giá trị, không dùng công thức và không gộp ô. Các cột có dấu (*) là bắt buộc; "
+    "7. Người đã có: ô Ngày sinh, Chức vụ lãnh đạo hoặc Email để trống thì giữ nguyên giá trị đã "
+    "lưu; muốn xoá giá trị đó, ghi “(xoá)” vào ô (xoá chức vụ là về “Không giữ chức vụ”).",
+    "8. Chức vụ lãnh đạo chỉ do quản trị viên hoặc bộ phận tổ chức cán bộ cấp trên của đơn vị "
+    "thay đổi. Mỗi đơn vị chỉ có một cấp trưởng; tệp không được thay đổi hồ sơ của chính người "
+    "nhập.",
+    "9. Chỉ nhập giá trị, không dùng công thức và không gộp ô. Các cột có dấu (*) là bắt buộc; "
     "tối đa 20.000 dòng mỗi trang, tệp không quá 5 MB.",
-    "8. Sau khi tải lên, hệ thống cho xem trước những gì sẽ thêm, sửa hoặc giữ nguyên; chưa có gì "
+    "10. Sau khi tải lên, hệ thống cho xem trước những gì sẽ thêm, sửa hoặc giữ nguyên; chưa có gì "
     "được ghi cho đến khi bạn xác nhận. Nhập lại cùng một tệp không thay đổi gì.",
 ]
 
@@ -150,6 +159,7 @@ def parse(workbook: Workbook, today: date) -> tuple[dict[str, Any], list[CellErr
     errors += units_sheet.errors + people_sheet.errors
     units: list[dict[str, Any]] = []
     for row in units_sheet.rows or ():
+        _refuse_markers(row, [c.key for c in UNIT_COLUMNS])
         kind = _choice(row, "kind", _KINDS, _("loại đơn vị"))
         units.append(
             {
@@ -164,6 +174,8 @@ def parse(workbook: Workbook, today: date) -> tuple[dict[str, Any], list[CellErr
         errors += row.errors
     people: list[dict[str, Any]] = []
     for row in people_sheet.rows or ():
+        cleared = _take_markers(row, CLEARABLE)
+        _refuse_markers(row, [c.key for c in PEOPLE_COLUMNS if c.key not in CLEARABLE])
         born = row.date("date_of_birth")
         if born is not None and not date(1900, 1, 1) <= born <= today:
             row.error("date_of_birth", _("Ngày sinh phải trước hôm nay và sau năm 1900."))
@@ -172,10 +184,11 @@ def parse(workbook: Workbook, today: date) -> tuple[dict[str, Any], list[CellErr
         if email is not None and not _EMAIL.match(email):
             row.error("email", _("Địa chỉ email không hợp lệ."))
         category = _choice(row, "category", _CATEGORIES, _("đối tượng"))
+        # None: blank, which keeps an existing person's role (a new person leads nothing)
         role = (
             _choice(row, "role", _ROLES, _("chức vụ lãnh đạo"))
             if row.values.get("role") is not None
-            else LeadershipRole.NONE
+            else (LeadershipRole.NONE if "role" in cleared else None)
         )
         people.append(
             {
@@ -188,6 +201,7 @@ def parse(workbook: Workbook, today: date) -> tuple[dict[str, Any], list[CellErr
                 "unit": row.text("unit", CODE_MAX, required=True),
                 "role": role.value if role else None,
                 "email": email,
+                "cleared": cleared,
             }
         )
         people[-1]["ok"] = not row.errors
@@ -197,6 +211,31 @@ def parse(workbook: Workbook, today: date) -> tuple[dict[str, Any], list[CellErr
         "people": _letters(people_sheet.rows),
     }
     return {"units": units, "people": people, "letters": letters}, errors
+
+
+def _is_marker(value: Any) -> bool:
+    return isinstance(value, str) and normalize(value) == normalize(CLEAR_MARKER)
+
+
+def _take_markers(row: Any, keys: tuple[str, ...]) -> list[str]:
+    """The cells holding the clear marker, emptied so the readers see a blank."""
+    cleared = [key for key in keys if _is_marker(row.values.get(key))]
+    for key in cleared:
+        row.values[key] = None
+    return cleared
+
+
+def _refuse_markers(row: Any, keys: list[str]) -> None:
+    for key in keys:
+        if _is_marker(row.values.get(key)):
+            row.error(
+                key,
+                _(
+                    "Không xoá được ô này bằng “%(marker)s”: chỉ Ngày sinh, Chức vụ lãnh đạo và "
+                    "Email xoá được.",
+                    marker=CLEAR_MARKER,
+                ),
+            )
 
 
 def _letters(rows: list[Any] | None) -> dict[str, str]:
@@ -264,6 +303,8 @@ def preview(session: Session, viewer: Viewer, payload: dict[str, Any]) -> Previe
     )
     seen: dict[str, int] = {}
     people: list[Change] = []
+    claims: dict[str, list[dict[str, Any]]] = {}  # unit code → rows making someone its head
+    leaving: set[str] = set()  # codes of current heads the file moves or demotes
     for r in people_rows:
         if r["code"] in seen:
             errors.append(person_at(r, "code", _duplicate(r["code"], seen[r["code"]])))
@@ -276,6 +317,19 @@ def preview(session: Session, viewer: Viewer, payload: dict[str, Any]) -> Previe
         person = people_existing.get(r["code"])
         if not r["ok"]:
             continue
+        final = _resolved(person, r)
+        _check_leadership(viewer, person, final, existing, new_codes, errors, person_at)
+        role = LeadershipRole(final["role"])
+        was_head_here = (
+            person is not None
+            and person.leadership_role is LeadershipRole.HEAD
+            and person.unit.code == final["unit"]
+        )
+        heads_now = person is not None and person.leadership_role is LeadershipRole.HEAD
+        if heads_now and not (was_head_here and role is LeadershipRole.HEAD):
+            leaving.add(r["code"])
+        if role is LeadershipRole.HEAD and not was_head_here:
+            claims.setdefault(final["unit"], []).append(final)
         if person is None:
             people.append(
                 Change(
@@ -284,8 +338,8 @@ def preview(session: Session, viewer: Viewer, payload: dict[str, Any]) -> Previe
                     r["code"],
                     r["full_name"],
                     CREATE,
-                    _person_fields(None, r),
-                    r,
+                    _person_fields(None, final),
+                    final,
                 )
             )
             continue
@@ -300,7 +354,9 @@ def preview(session: Session, viewer: Viewer, payload: dict[str, Any]) -> Previe
                     ),
                 )
             )
-        fields = _person_fields(person, r)
+        fields = _person_fields(person, final)
+        if fields and person.id == viewer.person_id:
+            errors.append(person_at(r, "code", organisation.own_record_refusal()))
         people.append(
             Change(
                 PEOPLE_SHEET,
@@ -309,13 +365,82 @@ def preview(session: Session, viewer: Viewer, payload: dict[str, Any]) -> Previe
                 r["full_name"],
                 UPDATE if fields else UNCHANGED,
                 fields,
-                r,
+                final,
                 person,
             )
         )
+    _check_one_head(session, existing, claims, leaving, errors, person_at)
     result = Preview({"units": units, "people": people}, errors)
     result.sections["units"].sort(key=lambda c: (order.get(c.code, -1), c.row))
     return result
+
+
+def _resolved(person: Person | None, r: dict[str, Any]) -> dict[str, Any]:
+    """The values a row leaves: a blank optional cell keeps what an existing person has, the
+    clear marker empties it; a new person with no role leads nothing."""
+    final = dict(r)
+    cleared = r.get("cleared", ())
+    if person is not None:
+        if r["date_of_birth"] is None and "date_of_birth" not in cleared:
+            born = person.date_of_birth
+            final["date_of_birth"] = born.isoformat() if born else None
+        if r["email"] is None and "email" not in cleared:
+            final["email"] = person.email
+        if r["role"] is None:
+            final["role"] = person.leadership_role.value
+    elif r["role"] is None:
+        final["role"] = LeadershipRole.NONE.value
+    return final
+
+
+def _check_leadership(
+    viewer: Viewer,
+    person: Person | None,
+    final: dict[str, Any],
+    existing: dict[str, Unit],
+    new_codes: set[str],
+    errors: list[CellError],
+    at: Any,
+) -> None:
+    """The placement page's rule (`organisation.leadership_refusal`), row by row."""
+    unit = existing.get(final["unit"])
+    if unit is None and final["unit"] not in new_codes:
+        return  # an unknown unit, listed already
+    refusal = organisation.leadership_refusal(viewer, person, unit, LeadershipRole(final["role"]))
+    if refusal is not None:
+        errors.append(at(final, "role", refusal))
+
+
+def _check_one_head(
+    session: Session,
+    existing: dict[str, Unit],
+    claims: dict[str, list[dict[str, Any]]],
+    leaving: set[str],
+    errors: list[CellError],
+    at: Any,
+) -> None:
+    """A unit has at most one head: a row may name a new one only where the file also moves
+    or demotes the present one (the database's index would refuse it at confirmation)."""
+    units = [existing[code] for code in claims if code in existing]
+    current = organisation.heads_of(session, [unit.id for unit in units])
+    for code, rows in claims.items():
+        for r in rows[1:]:
+            errors.append(
+                at(
+                    r,
+                    "role",
+                    _(
+                        "Dòng %(row)d đã ghi một cấp trưởng khác cho đơn vị %(unit)s; mỗi đơn vị "
+                        "chỉ có một cấp trưởng.",
+                        row=rows[0]["row"],
+                        unit=code,
+                    ),
+                )
+            )
+        unit = existing.get(code)
+        head = current.get(unit.id) if unit is not None else None
+        if unit is not None and head is not None and head.code not in leaving:
+            errors.append(at(rows[0], "role", organisation.second_head_refusal(unit, head)))
 
 
 def _placer(payload: dict[str, Any], section: str, sheet: str, columns: tuple[Column, ...]) -> Any:
@@ -490,7 +615,8 @@ def apply(
             _audit(session, actor_id, "unit", unit.id, "import_update", None, _diff(change))
     missing = {c.data["unit"] for c in result.sections["people"]} - set(units)
     units |= by_codes(session, Unit, missing)
-    for change in result.sections["people"]:
+    # Heads leaving first: the index allows one head per unit after every statement.
+    for change in sorted(result.sections["people"], key=_demotions_first):
         r = change.data
         unit = units[r["unit"]]
         born = date.fromisoformat(r["date_of_birth"]) if r["date_of_birth"] else None
@@ -509,7 +635,9 @@ def apply(
             )
             _audit(session, actor_id, "person", person.id, "import_create", None, r)
         elif change.action == UPDATE:
-            _update_person(session, change.target, r, unit, born, actor_id=actor_id, today=today)
+            _update_person(
+                session, viewer, change.target, r, unit, born, actor_id=actor_id, today=today
+            )
             _audit(
                 session, actor_id, "person", change.target.id, "import_update", None, _diff(change)
             )
@@ -517,8 +645,18 @@ def apply(
     return result
 
 
+def _demotions_first(change: Change) -> int:
+    person = change.target
+    stays = change.data["role"] == LeadershipRole.HEAD.value and (
+        person is not None and person.unit.code == change.data["unit"]
+    )
+    heads_now = person is not None and person.leadership_role is LeadershipRole.HEAD
+    return 0 if change.action == UPDATE and heads_now and not stays else 1
+
+
 def _update_person(
     session: Session,
+    viewer: Viewer,
     person: Person,
     r: dict[str, Any],
     unit: Unit,
@@ -527,40 +665,22 @@ def _update_person(
     actor_id: int,
     today: date,
 ) -> None:
+    """`r` holds the resolved values (blank cells already replaced by the stored ones)."""
     person.full_name = r["full_name"]
     person.date_of_birth = born
     person.category = StaffCategory(r["category"])
     person.email = r["email"]
-    role = LeadershipRole(r["role"])
-    if (person.unit_id, person.leadership_role, person.job_position) == (
-        unit.id,
-        role,
-        r["job_position"],
-    ):
-        return
-    current = session.scalars(
-        sa.select(Placement).where(Placement.person_id == person.id, Placement.ends_on.is_(None))
-    ).one()
-    if current.starts_on >= today:
-        # A placement that began today (or is yet to begin) is corrected, not closed: a
-        # placement must last at least a day.
-        current.unit = unit
-        current.leadership_role = role
-        current.job_position = r["job_position"]
-        person.unit = unit
-        person.leadership_role = role
-        person.job_position = r["job_position"]
-    else:
-        organisation.move_person(
-            session,
-            person,
-            to_unit=unit,
-            role=role,
-            job_position=r["job_position"],
-            on=today,
-            actor_id=actor_id,
-            reason=_("Nhập danh sách nhân sự từ tệp Excel"),
-        )
+    organisation.change_placement(
+        session,
+        viewer,
+        person,
+        unit=unit,
+        role=LeadershipRole(r["role"]),
+        job_position=r["job_position"],
+        on=today,
+        actor_id=actor_id,
+        reason=_("Nhập danh sách nhân sự từ tệp Excel"),
+    )
 
 
 def _diff(change: Change) -> dict[str, list[str]]:

@@ -114,6 +114,145 @@ def move_person(
     return placement
 
 
+def current_head(session: Session, unit_id: int) -> Person | None:
+    """The unit's head now: at most one, held by the index `uq_person_one_head_per_unit`."""
+    return session.scalars(
+        sa.select(Person).where(
+            Person.unit_id == unit_id, Person.leadership_role == LeadershipRole.HEAD
+        )
+    ).one_or_none()
+
+
+def heads_of(session: Session, unit_ids: Iterable[int]) -> dict[int, Person]:
+    """The current heads of many units at once, by unit id (for the staff import)."""
+    wanted = sorted(set(unit_ids))
+    found: dict[int, Person] = {}
+    for start in range(0, len(wanted), 500):  # bound the IN list (SQLite's parameter limit)
+        chunk = wanted[start : start + 500]
+        for person in session.scalars(
+            sa.select(Person).where(
+                Person.unit_id.in_(chunk), Person.leadership_role == LeadershipRole.HEAD
+            )
+        ):
+            found[person.unit_id] = person
+    return found
+
+
+def own_record_refusal() -> str:
+    return _(
+        "Đây là hồ sơ của chính bạn: không ai tự thay đổi được hồ sơ, đơn vị hay chức vụ của "
+        "mình. Hãy đề nghị cấp có thẩm quyền cập nhật."
+    )
+
+
+def leadership_refusal(
+    viewer: Viewer, person: Person | None, unit: Unit | None, role: LeadershipRole
+) -> str | None:
+    """Why this account may not give `person` (None: a new person) `role` in `unit`, or None.
+
+    The one rule of the placement page and the staff import: making someone head or deputy,
+    or ending it, needs `Viewer.can_set_leadership` on each unit concerned. `unit` None is a
+    unit the same import creates, below a unit the account reaches.
+    """
+    old_unit = person.unit if person is not None else None
+    old_role = person.leadership_role if person is not None else LeadershipRole.NONE
+    same_unit = old_unit is not None and unit is not None and old_unit.id == unit.id
+    if same_unit and old_role is role:
+        return None
+    concerned: list[Unit | None] = []
+    if role.is_leader:
+        concerned.append(unit)
+    if old_role.is_leader:
+        concerned.append(old_unit)
+    for target in concerned:
+        if target is not None and not viewer.can_set_leadership(target):
+            return _(
+                "Chỉ quản trị viên hoặc bộ phận tổ chức cán bộ cấp trên của %(unit)s mới được "
+                "bổ nhiệm hoặc thôi chức vụ lãnh đạo ở đơn vị này.",
+                unit=target.name,
+            )
+    return None
+
+
+def second_head_refusal(unit: Unit | str, head: Person) -> str:
+    """The message for a unit that has a head already (named, with their code)."""
+    return _(
+        "%(unit)s đã có cấp trưởng là %(name)s (%(code)s); mỗi đơn vị chỉ có một cấp trưởng. "
+        "Hãy thôi chức vụ của người đó trước.",
+        unit=unit.name if isinstance(unit, Unit) else unit,
+        name=head.full_name,
+        code=head.code,
+    )
+
+
+def change_placement(
+    session: Session,
+    viewer: Viewer,
+    person: Person,
+    *,
+    unit: Unit,
+    role: LeadershipRole,
+    job_position: str,
+    on: date,
+    actor_id: int | None,
+    reason: str | None,
+) -> None:
+    """Move a person or change their role from `on`, after the checks both the placement page
+    and the staff import make: never one's own record, the right to set leaders, one head.
+
+    A placement that begins on or after `on` is corrected rather than closed: a placement
+    lasts at least a day.
+    """
+    if person.id == viewer.person_id:
+        raise DomainError(own_record_refusal())
+    refusal = leadership_refusal(viewer, person, unit, role)
+    if refusal is not None:
+        raise DomainError(refusal, field="role")
+    if role is LeadershipRole.HEAD:
+        head = current_head(session, unit.id)
+        if head is not None and head.id != person.id:
+            raise DomainError(second_head_refusal(unit, head), field="role")
+    if (person.unit_id, person.leadership_role, person.job_position) == (
+        unit.id,
+        role,
+        job_position,
+    ):
+        return
+    current = session.scalars(
+        sa.select(Placement).where(Placement.person_id == person.id, Placement.ends_on.is_(None))
+    ).one()
+    if current.starts_on < on:
+        move_person(
+            session,
+            person,
+            to_unit=unit,
+            role=role,
+            job_position=job_position,
+            on=on,
+            actor_id=actor_id,
+            reason=reason,
+        )
+        return
+    old = {"unit": current.unit.code, "role": current.leadership_role.value}
+    current.unit = unit
+    current.leadership_role = role
+    current.job_position = job_position
+    person.unit = unit
+    person.leadership_role = role
+    person.job_position = job_position
+    audit.record(
+        session,
+        actor_id=actor_id,
+        object_type="person",
+        object_id=person.id,
+        action="correct_placement",
+        old=old,
+        new={"unit": unit.code, "role": role.value, "from": current.starts_on.isoformat()},
+        reason=reason,
+    )
+    session.flush()
+
+
 def unit_on(session: Session, person_id: int, day: date) -> Unit | None:
     """The unit that held the person on that day, from the placement history."""
     return session.scalars(

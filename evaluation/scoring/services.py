@@ -360,11 +360,12 @@ def agency_of(session: Session, unit: Unit) -> Unit:
 
 
 def head_of(session: Session, unit: Unit) -> Person | None:
+    """The unit's head: at most one, held by the index `uq_person_one_head_per_unit`."""
     return session.scalars(
         sa.select(Person).where(
             Person.unit_id == unit.id, Person.leadership_role == LeadershipRole.HEAD
         )
-    ).first()
+    ).one_or_none()
 
 
 def competent_decider(session: Session, person: Person) -> Person | None:
