@@ -17,7 +17,8 @@ from evaluation.accounts.models import AccountRole, User
 from evaluation.organisation.models import LeadershipRole, Person, Unit
 from evaluation.plans.models import Plan, PlanStatus
 
-# A manager may add tasks to a staff plan until its results are reported.
+# A manager (or the personnel office) may add tasks to another's plan until its results are
+# reported; its owner only while it is a draft or returned (`PlanStatus.editable`).
 ASSIGNABLE_STATUSES = (
     PlanStatus.DRAFT,
     PlanStatus.RETURNED,
@@ -30,7 +31,7 @@ class PlanAction(enum.Enum):
     VIEW = "view"
     EDIT = "edit"  # add, change and delete tasks; submit
     REPORT = "report"  # report results
-    ASSIGN = "assign"  # a manager adds a task to a staff member's plan
+    ASSIGN = "assign"  # a manager, or the personnel office, adds a task to another's plan
     APPROVE = "approve"  # approve or return
     CLOSE = "close"
     REOPEN = "reopen"  # a closed plan, by the personnel office, with a reason
@@ -146,6 +147,7 @@ class Viewer:
             else (self.managed_unit_id == plan.unit_id and self.managed_role is LeadershipRole.HEAD)
         )
         above = self.manages(owner) if owner is not None else self.manages_unit_plan(plan.unit)
+        office = self.served_path is not None and plan.unit.path.startswith(self.served_path)
         if action is PlanAction.VIEW:
             return is_owner or above or self.reaches_unit(plan.unit)
         if action is PlanAction.EDIT:
@@ -153,15 +155,19 @@ class Viewer:
         if action is PlanAction.REPORT:
             return is_owner and plan.status is PlanStatus.APPROVED
         if action is PlanAction.ASSIGN:
-            return above and plan.status in ASSIGNABLE_STATUSES
+            return (above or (office and not is_owner)) and plan.status in ASSIGNABLE_STATUSES
         if action is PlanAction.APPROVE:
             return above and plan.status is PlanStatus.SUBMITTED
         if action is PlanAction.CLOSE:
             return above and plan.status is PlanStatus.REPORTED
         if action is PlanAction.REOPEN:
-            personnel = self.served_path is not None and plan.unit.path.startswith(self.served_path)
-            return personnel and plan.status is PlanStatus.CLOSED
+            return office and plan.status is PlanStatus.CLOSED
         raise ValueError(action)
+
+    def can_put_tasks(self, plan: Plan) -> bool:
+        """May this account add (or change) tasks of this plan now? The one rule of the task
+        pages (EDIT for the owner, ASSIGN for those above) and of the task import."""
+        return self.can_plan(PlanAction.EDIT, plan) or self.can_plan(PlanAction.ASSIGN, plan)
 
     # --- scoring and evaluations ---------------------------------------------------------
 

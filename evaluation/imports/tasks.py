@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from evaluation.core import audit
+from evaluation.core.labels import LABELS
 from evaluation.core.permissions import ASSIGNABLE_STATUSES, Viewer
 from evaluation.imports.changes import (
     CREATE,
@@ -158,17 +159,8 @@ def preview(session: Session, viewer: Viewer, payload: dict[str, Any]) -> Previe
     for r in rows:
         owner = _owner(viewer, unit, people, r, errors, at)
         plan = existing_plans.get(owner) if owner is not None else None
-        if plan is not None and plan.status not in ASSIGNABLE_STATUSES:
-            errors.append(
-                at(
-                    r,
-                    "person",
-                    _(
-                        "Kế hoạch %(period)s đã báo cáo kết quả; không thể thêm nhiệm vụ.",
-                        period=period.label,
-                    ),
-                )
-            )
+        if plan is not None and not viewer.can_put_tasks(plan):
+            errors.append(at(r, "person", _closed_to_tasks(plan, period)))
         deadline = date.fromisoformat(r["deadline"]) if r["deadline"] else None
         if deadline is not None and not period.contains(deadline):
             errors.append(
@@ -202,6 +194,21 @@ def preview(session: Session, viewer: Viewer, payload: dict[str, Any]) -> Previe
             continue
         changes.append(_change(plan, owner, people, unit, r, errors, at))
     return Preview({"tasks": changes}, errors)
+
+
+def _closed_to_tasks(plan: Plan, period: Period) -> str:
+    """Why the task pages would refuse this row too (`Viewer.can_put_tasks` said no)."""
+    if plan.status not in ASSIGNABLE_STATUSES:
+        return _(
+            "Kế hoạch %(period)s đã báo cáo kết quả; không thể thêm nhiệm vụ.",
+            period=period.label,
+        )
+    return _(
+        "Kế hoạch %(period)s đang ở trạng thái “%(status)s”: người lập chỉ thêm hoặc sửa nhiệm "
+        "vụ khi kế hoạch còn là bản nháp hoặc bị trả lại.",
+        period=period.label,
+        status=LABELS["plan_status"][plan.status],
+    )
 
 
 def _plans(session: Session, unit: Unit, period: Period, person_ids: list[int]) -> dict[str, Plan]:

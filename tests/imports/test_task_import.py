@@ -175,3 +175,100 @@ def test_a_manager_cannot_import_into_a_unit_outside_their_subtree(
     response = upload(client, URL, task_book(rows), **fields(world["div_b"]))
     assert response.status_code == 422  # not among the unit choices
     assert counts(session) == before
+
+
+# --- issue 11: the import applies the task pages' rule (Viewer.can_put_tasks) --------------
+
+
+def unit_plan(session, unit, status: PlanStatus) -> Plan:
+    plan = Plan(person=None, unit_id=unit.id, status=status)
+    plan.period = MONTH
+    session.add(plan)
+    session.flush()
+    return plan
+
+
+UNIT_ROW = [None, "Việc thêm sau khi nộp", 1, "việc", 1, "20/12/2026", None]
+
+
+@pytest.mark.parametrize("status", [PlanStatus.SUBMITTED, PlanStatus.APPROVED])
+def test_a_head_cannot_import_tasks_into_their_submitted_or_approved_unit_plan(
+    session, client, login_as, world, status
+):
+    """The finding replayed: the head's own unit plan, sent or approved, takes no task."""
+    plan = unit_plan(session, world["div_a"], status)
+    login_as(world["head_a"])
+    # the pages refuse it too: the owner edits only a draft or returned plan
+    assert client.get(f"/plans/{plan.id}/tasks/new").status_code == 403
+    before = counts(session)
+    response = upload(client, URL, task_book([UNIT_ROW]), **fields(world["div_a"]))
+    assert response.status_code == 422
+    shown = error_rows(response.get_data(as_text=True))
+    assert len(shown) == 1 and "chỉ thêm hoặc sửa nhiệm vụ khi kế hoạch còn là bản nháp" in shown[0]
+    assert shown[0].startswith("Nhiệm vụ | 2 | A · Mã cán bộ")
+    assert counts(session) == before
+    session.refresh(plan)
+    assert plan.status is status and plan.tasks == []
+
+
+def test_a_head_imports_into_their_draft_unit_plan(session, client, login_as, world):
+    plan = unit_plan(session, world["div_a"], PlanStatus.DRAFT)
+    login_as(world["head_a"])
+    assert client.get(f"/plans/{plan.id}/tasks/new").status_code == 200
+    response = upload(client, URL, task_book([UNIT_ROW]), **fields(world["div_a"]))
+    url = f"/imports/batches/{batch_id(response)}"
+    assert client.post(f"{url}/confirm").status_code == 302
+    session.expire_all()
+    assert [t.title for t in session.get(Plan, plan.id).tasks] == ["Việc thêm sau khi nộp"]
+
+
+def test_a_plan_submitted_between_preview_and_confirmation_takes_nothing(
+    session, client, login_as, world
+):
+    plan = unit_plan(session, world["div_a"], PlanStatus.DRAFT)
+    login_as(world["head_a"])
+    response = upload(client, URL, task_book([UNIT_ROW]), **fields(world["div_a"]))
+    url = f"/imports/batches/{batch_id(response)}"
+    plan.status = PlanStatus.SUBMITTED  # sent from another tab meanwhile
+    session.flush()
+    before = counts(session)
+    response = client.post(f"{url}/confirm")
+    assert response.status_code == 409
+    assert "bản nháp hoặc bị trả lại" in response.get_data(as_text=True)
+    assert counts(session) == before
+
+
+@pytest.mark.parametrize("status", [PlanStatus.SUBMITTED, PlanStatus.APPROVED])
+def test_managers_above_and_the_office_still_add_to_a_sent_staff_plan(
+    session, client, login_as, world, status
+):
+    """Those above a plan may assign until its results are reported, as the assign page does."""
+    plan = Plan(person=world["staff_a"], unit_id=world["div_a"].id, status=status)
+    plan.period = MONTH
+    session.add(plan)
+    session.flush()
+    for who, title in (("head_a", "Việc của trưởng phòng"), ("personnel", "Việc của văn phòng")):
+        login_as(world[who])
+        row = [world["staff_a"].code, title, 1, "việc", 1, "20/12/2026", None]
+        response = upload(client, URL, task_book([row]), **fields(world["div_a"]))
+        url = f"/imports/batches/{batch_id(response)}"
+        assert client.post(f"{url}/confirm").status_code == 302
+    session.expire_all()
+    assert sorted(t.title for t in session.get(Plan, plan.id).tasks) == [
+        "Việc của trưởng phòng",
+        "Việc của văn phòng",
+    ]
+
+
+def test_an_office_cannot_import_into_its_own_submitted_plan(session, client, login_as, world):
+    """An office's own plan follows the owner's rule, not the office's."""
+    plan = Plan(person=world["personnel"], unit_id=world["div_b"].id, status=PlanStatus.SUBMITTED)
+    plan.period = MONTH
+    session.add(plan)
+    session.flush()
+    login_as(world["personnel"])
+    before = counts(session)
+    row = [world["personnel"].code, "Tự thêm", 1, "việc", 1, "20/12/2026", None]
+    response = upload(client, URL, task_book([row]), **fields(world["div_b"]))
+    assert response.status_code == 422
+    assert counts(session) == before
