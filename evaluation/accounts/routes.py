@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from math import ceil
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
@@ -13,7 +14,7 @@ from evaluation.accounts import services
 from evaluation.accounts.forms import ChangePasswordForm, LanguageForm, LoginForm
 from evaluation.core.db import db
 from evaluation.core.errors import DomainError
-from evaluation.core.throttle import sign_in_limits
+from evaluation.core.throttle import limiter
 
 blueprint = Blueprint("accounts", __name__)
 
@@ -28,17 +29,28 @@ def _safe_next(target: str | None) -> str:
 
 
 @blueprint.route("/login", methods=["GET", "POST"])
-@sign_in_limits()
 def login() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(url_for("plans.my_plans"))
     form = LoginForm()
     if form.validate_on_submit():
+        if wait := limiter.wait_for(form.username.data):
+            # No password is checked while this account and address wait; other pairs go on.
+            form.password.errors.append(
+                _(
+                    "Đăng nhập sai nhiều lần. Vui lòng thử lại sau %(minutes)s phút.",
+                    minutes=ceil(wait / 60),
+                )
+            )
+            page = render_template("accounts/login.html", form=form)
+            return page, 429, {"Retry-After": str(wait)}
         user = services.authenticate(db.session, form.username.data, form.password.data)
         if user is None:
             db.session.rollback()
+            limiter.failed(form.username.data)
             form.password.errors.append(_("Tên đăng nhập hoặc mật khẩu không đúng."))
         else:
+            limiter.succeeded(form.username.data)
             db.session.commit()
             lang = session.get("lang")
             session.clear()  # a fresh session on login: no fixation
