@@ -112,3 +112,32 @@ def error_rows(html: str) -> list[str]:
 def batch_id(response: TestResponse) -> int:
     assert response.status_code == 302, response.get_data(as_text=True)[:3000]
     return int(response.location.rstrip("/").split("/")[-1])
+
+
+def people_rows(session: Session) -> list[tuple[Any, ...]]:
+    """Every person and placement as plain values: a refused import leaves them all as they
+    were, not only their number."""
+    session.expire_all()
+    people = session.execute(
+        sa.select(
+            Person.code,
+            Person.full_name,
+            Person.date_of_birth,
+            Person.email,
+            Person.category,
+            Person.job_position,
+            Person.unit_id,
+            Person.leadership_role,
+        ).order_by(Person.code)
+    ).all()
+    placements = session.execute(
+        sa.select(
+            Placement.person_id,
+            Placement.unit_id,
+            Placement.leadership_role,
+            Placement.job_position,
+            Placement.starts_on,
+            Placement.ends_on,
+        ).order_by(Placement.id)
+    ).all()
+    return [tuple(row) for row in (*people, *placements)]
