@@ -8,6 +8,8 @@ of them, on any number of servers, can share one database.
 import multiprocessing
 import os
 
+from gunicorn.arbiter import Arbiter
+
 # The classic rule for synchronous workers: two per core, plus one waiting on I/O.
 workers = int(os.environ.get("GUNICORN_WORKERS", 2 * multiprocessing.cpu_count() + 1))
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
@@ -26,3 +28,9 @@ errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
 # Behind nginx on the same host: trust its X-Forwarded-* headers only from loopback.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def on_starting(server: Arbiter) -> None:
+    """Tell the application how many workers will serve it (the final count, after any -w),
+    so production refuses a per-process sign-in throttle (core.security.check_production)."""
+    os.environ["DANHGIA_WORKERS"] = str(server.cfg.workers)

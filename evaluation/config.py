@@ -10,15 +10,28 @@ from typing import Any
 
 
 def _secret_key(instance_path: Path) -> str:
-    """SECRET_KEY from the environment, else one generated once into instance/."""
+    """SECRET_KEY from the environment, else one generated once into instance/.
+
+    Not in production: a generated key differs from server to server, so production takes
+    the environment's or none, and core.security refuses to start without one."""
     if key := os.environ.get("SECRET_KEY"):
         return key
+    if os.environ.get("DANHGIA_ENV") == "production":
+        return ""
     key_file = instance_path / "secret_key"
     if not key_file.exists():
         instance_path.mkdir(parents=True, exist_ok=True)
         key_file.write_text(secrets.token_hex(32))
         key_file.chmod(0o600)
     return key_file.read_text().strip()
+
+
+def _count(name: str, default: int) -> int:
+    """A whole number from the environment; a wrong one stops the start, naming the variable."""
+    value = os.environ.get(name, "").strip() or str(default)
+    if not value.isdigit():
+        raise ValueError(f"{name} must be a whole number, not {value!r}")
+    return int(value)
 
 
 def load_config(instance_path: Path) -> dict[str, Any]:
@@ -40,6 +53,14 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
         "AGENCY_NAME": os.environ.get("AGENCY_NAME", "UBND tỉnh Sơn Lâm"),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX", "danhgia:signin"),
+        # How many proxies (nginx, a load balancer) stand before the app and add to
+        # X-Forwarded-For; 0 believes no such header. See core.security.
+        "TRUSTED_PROXIES": _count("TRUSTED_PROXIES", 0),
+        # Processes that serve: gunicorn.conf.py sets DANHGIA_WORKERS; DANHGIA_SERVERS is the
+        # number of application servers. Production refuses memory:// when more than one serves.
+        "WORKERS": _count("DANHGIA_WORKERS", 1),
+        "SERVERS": _count("DANHGIA_SERVERS", 1),
         # DANHGIA_ENV=production turns on the start-up checks of core.security.
         "ENV_NAME": os.environ.get("DANHGIA_ENV", "development"),
     }
