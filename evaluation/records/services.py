@@ -1,4 +1,8 @@
-"""Verbs on leave and discipline records (the personnel office only)."""
+"""Verbs on leave and discipline records (the personnel office only).
+
+Both are inputs of the annual evaluation: a record touching a decided year is refused until
+the evaluation is reopened (`scoring.decided`).
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from evaluation.core import audit
 from evaluation.core.errors import DomainError
 from evaluation.organisation.models import Person
 from evaluation.records.models import DisciplineRecord, LeaveKind, LeaveRecord
+from evaluation.scoring.decided import ensure_year_open
 
 
 def add_leave(
@@ -26,6 +31,8 @@ def add_leave(
 ) -> LeaveRecord:
     if ends_on < starts_on:
         raise DomainError(_("Ngày kết thúc phải sau ngày bắt đầu."), field="ends_on")
+    # E2/E3 count leave in every year it spans.
+    ensure_year_open(session, person.id, range(starts_on.year, ends_on.year + 1))
     record = LeaveRecord(
         person=person,
         kind=kind,
@@ -60,6 +67,9 @@ def add_discipline(
     counted_in_year: int | None,
     actor_id: int,
 ) -> DisciplineRecord:
+    # D1 counts a decision in the year it takes effect; D2 names the year it already counted in.
+    years = {effective_on.year} | ({counted_in_year} if counted_in_year is not None else set())
+    ensure_year_open(session, person.id, years)
     record = DisciplineRecord(
         person=person,
         violation=violation.strip(),

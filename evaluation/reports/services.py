@@ -14,26 +14,34 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
-from criteria import DEFAULT_POLICY, Level, StaffCategory, Title, places, score_period_tasks
+from criteria import (
+    DEFAULT_POLICY,
+    Level,
+    StaffCategory,
+    Title,
+    load_criteria_set,
+    places,
+    score_period_tasks,
+)
 from criteria.emulation import SOURCES as TITLE_SOURCES
 from criteria.quota import quota_pct
 from evaluation.core.labels import LABELS
 from evaluation.organisation.models import Person, Unit, UnitKind
 from evaluation.organisation.services import agencies_among
-from evaluation.plans.models import Plan, Task
+from evaluation.plans.models import Plan
 from evaluation.plans.periods import Period, PeriodKind
 from evaluation.rankings import emulation
 from evaluation.rankings import services as rankings
 from evaluation.rankings.emulation import Proposal
 from evaluation.reports.workbook import Column, Formats, Sheet, new_workbook
 from evaluation.scoring import services as scoring
-from evaluation.scoring.models import AnnualEvaluation, PeriodScore
+from evaluation.scoring import snapshot
+from evaluation.scoring.models import AnnualEvaluation
 
 SUMMARY_CHUNK = 1000
 FORM_NUMBERS = {
@@ -95,21 +103,6 @@ def _form_title(category: StaffCategory) -> tuple[str, str]:
     return (_("Mẫu số %(n)s", n=number) if number else ""), titles[category]
 
 
-def _average(values: Sequence[Decimal]) -> Decimal | None:
-    return sum(values, Decimal(0)) / len(values) if values else None
-
-
-def _task_counts(session: Session, person: Person, year: int) -> dict[tuple[PeriodKind, int], int]:
-    """How many tasks each of the person's plans of the year holds, keyed by period."""
-    rows = session.execute(
-        sa.select(Plan.period_kind, Plan.period_number, sa.func.count(Task.id))
-        .join(Task, Task.plan_id == Plan.id)
-        .where(Plan.person_id == person.id, Plan.period_year == year)
-        .group_by(Plan.period_kind, Plan.period_number)
-    ).all()
-    return {(kind, number): count for kind, number, count in rows}
-
-
 def evaluation_sheet(
     session: Session,
     person: Person,
@@ -123,16 +116,14 @@ def evaluation_sheet(
     """Phiếu đánh giá, xếp loại chất lượng: what the evaluation page shows, laid out as the form.
 
     `shown` is the page's result: the decided evaluation, or the rulebook's on today's records.
+    A decided evaluation prints the points it was decided on (its snapshot), and the points
+    column of section III always adds up to its "Tổng cộng".
     """
     category = evaluation.category if evaluation else person.category
     unit = evaluation.unit if evaluation else person.unit
     form_number, title = _form_title(category)
-    criteria_set = scoring.criteria_set_for(person, year)
-    scores = session.scalars(
-        sa.select(PeriodScore)
-        .where(PeriodScore.person_id == person.id, PeriodScore.period_year == year)
-        .order_by(PeriodScore.period_kind, PeriodScore.period_number)
-    ).all()
+    points = snapshot.points_of(session, shown, person, scoring.criteria_set_for(person, year))
+    criteria_set = load_criteria_set(points.criteria_set)
     stream = io.BytesIO()
     book = new_workbook(stream)
     formats = Formats(book)
@@ -183,51 +174,40 @@ def evaluation_sheet(
         ],
         repeat=False,
     )
+    # No self-scores are kept: that column is left for the person to fill in by hand. Each
+    # group's points are printed once, on its criteria where they are known one by one, else
+    # on a "Cộng nhóm" row, so the points column adds up to the total.
     for group in criteria_set.groups:
         if group.code == "general":
-            for criterion in group.criteria:
-                average = _average(
-                    [
-                        Decimal(str(s.general_breakdown[criterion.code]))
-                        for s in scores
-                        if criterion.code in s.general_breakdown
-                    ]
-                )
-                # No self-scores are kept: the column is left for the person to fill in by hand.
-                sheet.table_row(
-                    [
-                        group.name,
-                        f"{criterion.code}. {criterion.name}",
-                        criterion.max_points,
-                        None,
-                        average,
-                        average,
-                        None,
-                    ],
-                )
-            continue
-        # Task results are scored as a whole from the plans (S2), not criterion by criterion.
-        average = _average([s.task_points for s in scores])
-        single = len(group.criteria) == 1
+            known = points.criteria
+            group_points = points.general
+        else:  # task results are scored as a whole from the plans (S2)
+            single = len(group.criteria) == 1
+            known = (
+                {group.criteria[0].code: points.task} if single and points.task is not None else {}
+            )
+            group_points = points.task
         for criterion in group.criteria:
-            points = average if single else None
+            value = known.get(criterion.code)
             sheet.table_row(
                 [
                     group.name,
                     f"{criterion.code}. {criterion.name}",
                     criterion.max_points,
                     None,
-                    points,
-                    points,
+                    value,
+                    value,
                     None,
                 ],
             )
-        if not single:
-            sheet.table_row(
-                [group.name, _("Cộng nhóm"), group.max_points, None, average, average, None]
-            )
-    total = shown.computed_points
-    sheet.table_row([_("Tổng cộng"), "", criteria_set.max_points, None, None, total, None])
+        if not known and group_points is not None:
+            total_row = [group.name, _("Cộng nhóm"), group.max_points, None, group_points]
+            sheet.table_row([*total_row, group_points, None])
+    sheet.table_row([_("Tổng cộng"), "", criteria_set.max_points, None, None, points.total, None])
+    if points.stored:
+        sheet.merged(
+            _("Điểm đã dùng khi quyết định xếp loại, lưu cùng quyết định."), formats.italic
+        )
     sheet.skip()
 
     sheet.section(_("IV. KẾT QUẢ THỰC HIỆN NHIỆM VỤ THEO KỲ"))
@@ -243,27 +223,27 @@ def evaluation_sheet(
         ],
         repeat=False,
     )
-    counts = _task_counts(session, person, year)
-    for score in scores:
+    for period_points in points.periods:
+        period = period_points.period
         sheet.table_row(
             [
-                score.period.label,
-                score.adjustment_reason,
-                score.general_points,
-                score.computed_task_points,
-                score.task_points,
-                score.total_points,
-                counts.get((score.period_kind, score.period_number), 0),
+                period.label if period else _("Kỳ thứ %(n)d", n=period_points.number),
+                period_points.adjustment_reason,
+                period_points.general,
+                period_points.computed_task,
+                period_points.task,
+                period_points.total,
+                period_points.tasks,
             ]
         )
-    if not scores:
+    if not points.periods:
         sheet.field(_("Kết quả"), _("Chưa có điểm kỳ nào trong năm."))
     sheet.skip()
 
     sheet.section(_("V. KẾT QUẢ XẾP LOẠI THEO QUY TẮC"))
     sheet.field(_("Mức theo quy tắc"), shown.computed_level.label)
-    sheet.field(_("Tổng điểm"), shown.computed_points, "number")
-    sheet.field(_("Bộ quy tắc"), shown.rulebook)
+    sheet.field(_("Tổng điểm"), points.total, "number")
+    sheet.field(_("Bộ quy tắc"), points.rulebook)
     sheet.header_row([_("Quy tắc"), _("Căn cứ"), _("Nội dung")], repeat=False)
     for reason in shown.computed_reasons:
         sheet.ws.merge_range(sheet.row, 2, sheet.row, sheet.last_col, "", formats.kinds["wrap"])
@@ -601,10 +581,15 @@ def plan_report(session: Session, plan: Plan, *, agency_name: str, today: date) 
         sheet.field(_("Điểm kết quả nhiệm vụ (tối đa 70)"), result.points, "number")
     if plan.person and plan.period_kind in (PeriodKind.MONTH, PeriodKind.QUARTER):
         score = scoring.find_period_score(session, plan.person, plan.period)
-        if score is not None:
-            sheet.field(_("Điểm tiêu chí chung (lãnh đạo chấm)"), score.general_points, "number")
-            sheet.field(_("Điểm kết quả nhiệm vụ được công nhận"), score.task_points, "number")
-            sheet.field(_("Nhận xét của lãnh đạo"), score.general_comment)
+        general, task = (score.general_points, score.task_points) if score else (None, None)
+        decided = _decided_points(session, plan.person, plan.period.year)
+        if decided is not None:  # a decided year prints what its decision read
+            found = next((p for p in decided.periods if p.period == plan.period), None)
+            general, task = (found.general, found.task) if found else (None, None)
+        if score is not None or decided is not None:
+            sheet.field(_("Điểm tiêu chí chung (lãnh đạo chấm)"), general, "number")
+            sheet.field(_("Điểm kết quả nhiệm vụ được công nhận"), task, "number")
+            sheet.field(_("Nhận xét của lãnh đạo"), score.general_comment if score else None)
 
     sheet.footer(today)
     book.close()
@@ -615,6 +600,18 @@ def plan_report(session: Session, plan: Plan, *, agency_name: str, today: date) 
         owner,
         _("Kế hoạch %(period)s - %(owner)s", period=plan.period.key, owner=owner),
     )
+
+
+def _decided_points(session: Session, person: Person, year: int) -> snapshot.YearPoints | None:
+    """The year's points as its decided evaluation stored them; None while undecided.
+
+    A decision whose stored facts no longer name its periods (taken before snapshots, its
+    scores changed since) leaves a period's points blank rather than print today's.
+    """
+    evaluation = scoring.find_evaluation(session, person.id, year)
+    if evaluation is None or not evaluation.locked:
+        return None
+    return snapshot.points_of(session, evaluation, person, scoring.criteria_set_for(person, year))
 
 
 # --- 4. the unit ranking sheet ------------------------------------------------------------

@@ -125,6 +125,9 @@ class AnnualEvaluation(Base):
             name="final_level_is_a_level",
         ),
         sa.CheckConstraint("quota_rank IS NULL OR quota_rank >= 1", name="quota_rank_positive"),
+        sa.CheckConstraint(
+            "decision_snapshot IS NULL OR decided_at IS NOT NULL", name="snapshot_of_a_decision"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -163,6 +166,9 @@ class AnnualEvaluation(Base):
         sa.ForeignKey("user_account.id", ondelete="SET NULL")
     )
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # What the decision was decided on (`scoring.snapshot`): points per criterion and period,
+    # the totals, the rulebook and criteria set. Exports of a decided evaluation print it.
+    decision_snapshot: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON(none_as_null=True))
     notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     petition_text: Mapped[str | None] = mapped_column(sa.Text)
     petition_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -178,7 +184,8 @@ class AnnualEvaluation(Base):
 
     @property
     def locked(self) -> bool:
-        """Decided evaluations are final; only a petition's resolution may change the level."""
+        """Decided evaluations are final; only a petition's resolution may change the level.
+        Their inputs are locked too (`scoring.decided`) until the personnel office reopens."""
         return self.decided_at is not None
 
     @property

@@ -52,6 +52,8 @@ from evaluation.organisation.services import agencies_among, unit_on
 from evaluation.plans.models import Plan, Task, TaskOutcome, in_period
 from evaluation.plans.periods import Period, PeriodKind
 from evaluation.plans.services import find_plan
+from evaluation.scoring import snapshot
+from evaluation.scoring.decided import ensure_year_open
 from evaluation.scoring.facts import assemble_facts, scoring_kind
 from evaluation.scoring.models import AnnualEvaluation, PeriodScore
 
@@ -256,9 +258,11 @@ def save_period_score(
     actor_id: int,
     seen_version: int | None = None,
 ) -> PeriodScore:
-    """Record a period's score; task points other than the computed ones need a reason."""
+    """Record a period's score; task points other than the computed ones need a reason.
+    A decided year's scores and task assessments are what it was decided on: refused."""
     if period.kind not in (PeriodKind.MONTH, PeriodKind.QUARTER):
         raise DomainError(_("Chỉ chấm điểm theo tháng hoặc quý."))
+    ensure_year_open(session, person.id, [period.year])
     criteria_set = criteria_set_for(person, period.year)
     limits = {c.code: Decimal(str(c.max_points)) for c in general_criteria(criteria_set)}
     if set(data.general) != set(limits):
@@ -594,13 +598,24 @@ def decide(
     evaluation.quota_exception_reason = exception if level is Level.XUAT_SAC else None
     evaluation.decided_by_id = actor_id
     evaluation.decided_at = utcnow()
+    points = snapshot.build(
+        session, evaluation, evaluation.person, criteria_set_for(evaluation.person, evaluation.year)
+    )
+    evaluation.decision_snapshot = points.to_json()
     _advance(
         session,
         evaluation,
         Step.DECISION,
         actor_id=actor_id,
         old=evaluation.computed_level.value,
-        new=level.value,
+        new={
+            "level": level.value,
+            "total": points.total,
+            "general": points.general,
+            "task": points.task,
+            "rulebook": points.rulebook,
+            "criteria_set": points.criteria_set,
+        },
         reason=reason or exception,
     )
 
@@ -674,7 +689,8 @@ def reopen(
     seen_version: int | None = None,
 ) -> None:
     """A decided evaluation is locked; the personnel office may reopen it with a written
-    reason. The decision is withdrawn (on the record) and the competent person decides again."""
+    reason. The decision and its snapshot are withdrawn (on the record), the year's inputs
+    may change again, and the competent person decides again on a new snapshot."""
     _check_version(evaluation.version, seen_version)
     if not evaluation.locked:
         raise DomainError(_("Hồ sơ chưa có quyết định; không cần mở lại."))
@@ -685,6 +701,7 @@ def reopen(
     evaluation.quota_exception_reason = None
     evaluation.decided_at = None
     evaluation.decided_by_id = None
+    evaluation.decision_snapshot = None
     evaluation.notified_at = None
     evaluation.step = Step.PERSONNEL_PROPOSAL  # outside P1's forward steps: a recorded reopening
     refresh_result(session, evaluation)
