@@ -29,6 +29,7 @@ from evaluation.plans.models import (
     in_period,
 )
 from evaluation.plans.periods import Period
+from evaluation.scoring.decided import ensure_plan_open
 
 # The plan workflow: (from, verb) → to. Anything else is refused.
 TRANSITIONS: dict[tuple[PlanStatus, str], PlanStatus] = {
@@ -195,6 +196,7 @@ def add_task(
     actor_id: int,
     source: TaskSource = TaskSource.SELF_PROPOSED,
 ) -> Task:
+    ensure_plan_open(session, plan)
     _check_task(session, plan, data)
     task = Task(
         plan=plan,
@@ -215,6 +217,7 @@ def add_task(
 
 
 def update_task(session: Session, task: Task, data: TaskInput, *, actor_id: int) -> Task:
+    ensure_plan_open(session, task.plan)
     _check_task(session, task.plan, data)
     task.title = data.title.strip()
     task.description = (data.description or "").strip() or None
@@ -230,6 +233,7 @@ def update_task(session: Session, task: Task, data: TaskInput, *, actor_id: int)
 
 def delete_task(session: Session, task: Task) -> None:
     plan = task.plan
+    ensure_plan_open(session, plan)
     plan.tasks.remove(task)
     _touch(plan)
     session.flush()
@@ -243,6 +247,7 @@ def _touch(plan: Plan) -> None:
 
 def report_result(session: Session, task: Task, data: ResultInput, *, actor_id: int) -> Task:
     """Record a task's result; on time or late follows from the completion date and deadline."""
+    ensure_plan_open(session, task.plan)
     if data.outcome == "done":
         if data.completed_on is None:
             raise DomainError(_("Cần nhập ngày hoàn thành."), field="completed_on")
