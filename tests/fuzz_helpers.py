@@ -8,6 +8,7 @@ makes a few fields hostile and keeps the others valid.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from evaluation.core.clock import local_today
 from evaluation.core.db import Base
+from evaluation.core.text import has_bidi_control, has_visible
 
 MISSING = object()  # the field is left out of the request
 
@@ -41,6 +43,10 @@ SQL_PAYLOADS = [
     "%' --",
 ]
 ODD_TEXT = ["", " ", "   \n\t ", "%(name)s %s %d {0}", "\u202e\u200b\ufeff", "None", "🙂" * 20]
+# Issue 11: invisible-only text, direction overrides and decomposed (NFD) Vietnamese.
+INVISIBLE = ["\u200b\u200b", "\u200c\u200d\u2060\ufeff\u00ad", "\u3164", " \u200b\n"]
+BIDI_TEXT = ["Hồ sơ \u202etxt.exe", "\u2067Nguyễn\u2069", "a\u202ab\u202c"]
+NFD_TEXT = [unicodedata.normalize("NFD", "Tiếp nhận hồ sơ, Nguyễn Thị Ánh Tuyết")]
 
 control_characters = st.characters(min_codepoint=0, max_codepoint=31) | st.just("\x7f")
 text_with_controls = st.tuples(st.text(max_size=10), control_characters, st.text(max_size=10)).map(
@@ -50,7 +56,7 @@ long_text = st.sampled_from(
     ["x" * LONG, SCRIPT * (LONG // len(SCRIPT)), "ệ" * LONG, "a" * 301, "b" * 4001, "c" * 81]
 )
 hostile_text = st.one_of(
-    st.sampled_from(MARKUP_PAYLOADS + SQL_PAYLOADS + ODD_TEXT),
+    st.sampled_from(MARKUP_PAYLOADS + SQL_PAYLOADS + ODD_TEXT + INVISIBLE + BIDI_TEXT + NFD_TEXT),
     text_with_controls,
     long_text,
     st.text(max_size=30),
@@ -149,7 +155,7 @@ def posted(kind: str, valid: st.SearchStrategy[Any]) -> Posted:
 accepted_text = st.one_of(
     st.sampled_from(MARKUP_PAYLOADS + SQL_PAYLOADS + ["%(name)s %s {0}", "🙂 ệ ữ ỹ"]),
     st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=40).filter(
-        str.strip
+        lambda text: has_visible(text) and not has_bidi_control(text)
     ),
 )
 
@@ -218,6 +224,12 @@ def stored_text_problems(session: Session) -> list[str]:
                 )
                 if CONTROL.search(value):
                     problems.append(f"{table.name}.{column.name} #{row['id']}: control character")
+                if not unicodedata.is_normalized("NFC", value):
+                    problems.append(f"{table.name}.{column.name} #{row['id']}: not NFC")
+                if has_bidi_control(value):
+                    problems.append(f"{table.name}.{column.name} #{row['id']}: direction control")
+                if value and not has_visible(value):
+                    problems.append(f"{table.name}.{column.name} #{row['id']}: nothing visible")
                 if len(value) > limit:
                     problems.append(f"{table.name}.{column.name} #{row['id']}: {len(value)} chars")
     return problems

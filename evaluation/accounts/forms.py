@@ -7,10 +7,12 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
+from evaluation.core.forms import BaseForm
+
 PASSWORD_MIN_LENGTH = 10
 
 
-class LoginForm(FlaskForm):
+class LoginForm(BaseForm):
     username = StringField(_l("Tên đăng nhập"), validators=[DataRequired(), Length(max=80)])
     password = PasswordField(_l("Mật khẩu"), validators=[DataRequired(), Length(max=200)])
 
@@ -24,7 +26,7 @@ def password_policy(_form: FlaskForm, field: PasswordField) -> None:
         raise ValidationError(_l("Mật khẩu phải có cả chữ và số."))
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(BaseForm):
     current_password = PasswordField(_l("Mật khẩu hiện tại"), validators=[DataRequired()])
     new_password = PasswordField(
         _l("Mật khẩu mới"), validators=[DataRequired(), Length(max=200), password_policy]
@@ -35,7 +37,7 @@ class ChangePasswordForm(FlaskForm):
     )
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(BaseForm):
     """Switching language changes the session, so it is a POST with CSRF like any other."""
 
     lang = StringField(validators=[DataRequired(), Length(max=5)])

@@ -23,6 +23,8 @@ import xlsxwriter
 from flask_babel import gettext as _
 from openpyxl.utils import get_column_letter
 
+from evaluation.core.text import clean_text, has_bidi_control
+
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_DATA_ROWS = 20_000  # per sheet, not counting the header
 MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
@@ -202,7 +204,7 @@ class Row:
         if len(text) > max_length:
             self.error(key, _("Nội dung dài quá %(n)d ký tự.", n=max_length))
             return None
-        if any(ord(c) < 32 or ord(c) == 127 for c in text):
+        if any(ord(c) < 32 or ord(c) == 127 for c in text) or has_bidi_control(text):
             self.error(key, _("Văn bản chứa ký tự không hợp lệ."))
             return None
         return text
@@ -216,7 +218,9 @@ class Row:
         if len(text) > max_length:
             self.error(key, _("Nội dung dài quá %(n)d ký tự.", n=max_length))
             return None
-        if any((ord(c) < 32 and c not in "\n\r\t") or ord(c) == 127 for c in text):
+        if has_bidi_control(text) or any(
+            (ord(c) < 32 and c not in "\n\r\t") or ord(c) == 127 for c in text
+        ):
             self.error(key, _("Văn bản chứa ký tự không hợp lệ."))
             return None
         return text or None
@@ -365,8 +369,8 @@ def _read_rows(
                         ),
                     )
                     value = None
-                if isinstance(value, str) and not value.strip():
-                    value = None
+                if isinstance(value, str):
+                    value = clean_text(value) or None  # as the forms do: NFC, no invisible padding
                 row.values[key] = value
             if all(value is None for value in row.values.values()) and not row.errors:
                 continue  # blank rows are left alone
