@@ -6,6 +6,7 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -16,8 +17,12 @@ from evaluation.core.audit import AuditRecord
 from evaluation.core.permissions import Viewer
 from evaluation.core.templating import format_moment
 from evaluation.organisation.models import Person, Unit
+from evaluation.plans.models import Plan, Task
+from evaluation.rankings.models import Achievement, EmulationDecision
+from evaluation.records.models import DisciplineRecord, LeaveRecord
 from evaluation.reports.services import Export
 from evaluation.reports.workbook import Column, Formats, Sheet, new_workbook
+from evaluation.scoring.models import AnnualEvaluation, PeriodScore
 
 PAGE_SIZE = 100
 
@@ -28,8 +33,56 @@ class Entry:
     actor: str
 
 
+def _object_unit(actor_unit_id: sa.ColumnElement[int]) -> sa.ColumnElement[int | None]:
+    """The unit a record is about: the plan's, the score's, the person's … as the row stands
+    now; for what the trail cannot place (an import batch, a deleted row), the unit of the
+    account that made the change. One correlated look-up per row, in the same statement."""
+    object_id = AuditRecord.object_id
+
+    def unit_of(*columns: sa.ColumnElement[int | None], joined: Any = None) -> Any:
+        query = sa.select(sa.func.coalesce(*columns) if len(columns) > 1 else columns[0])
+        if joined is not None:
+            query = query.select_from(joined)
+        return query.correlate(AuditRecord).scalar_subquery()
+
+    def person_unit(model: Any) -> Any:
+        return unit_of(
+            Person.unit_id,
+            joined=sa.join(model, Person, model.person_id == Person.id),
+        ).where(model.id == object_id)
+
+    by_type: dict[str, Any] = {
+        "plan": unit_of(Plan.unit_id).where(Plan.id == object_id),
+        "task": unit_of(Plan.unit_id, joined=sa.join(Task, Plan, Task.plan_id == Plan.id)).where(
+            Task.id == object_id
+        ),
+        "person": unit_of(Person.unit_id).where(Person.id == object_id),
+        "unit": unit_of(Unit.id).where(Unit.id == object_id),
+        "leave": person_unit(LeaveRecord),
+        "discipline": person_unit(DisciplineRecord),
+        "achievement": person_unit(Achievement),
+        "period_score": unit_of(PeriodScore.unit_id).where(PeriodScore.id == object_id),
+        "evaluation": unit_of(AnnualEvaluation.unit_id).where(AnnualEvaluation.id == object_id),
+        "emulation_decision": unit_of(EmulationDecision.unit_id).where(
+            EmulationDecision.id == object_id
+        ),
+        "user": unit_of(
+            Person.unit_id,
+            User.served_unit_id,
+            joined=sa.outerjoin(User, Person, User.person_id == Person.id),
+        ).where(User.id == object_id),
+    }
+    return sa.func.coalesce(
+        sa.case(*((AuditRecord.object_type == kind, unit) for kind, unit in by_type.items())),
+        actor_unit_id,
+    )
+
+
 def _query(viewer: Viewer) -> sa.Select[tuple[AuditRecord, str | None, str | None]]:
-    """Records made by accounts in the viewer's reach (all of them for an administrator)."""
+    """Records about objects in the viewer's reach (all of them for an administrator).
+
+    Scoped by the unit of what changed, not by who changed it: a district's personnel office
+    sees what a province account did to its people, and a sibling district's does not."""
     actor_person = aliased(Person)
     query = (
         sa.select(AuditRecord, User.username, actor_person.full_name)
@@ -38,10 +91,7 @@ def _query(viewer: Viewer) -> sa.Select[tuple[AuditRecord, str | None, str | Non
         .order_by(AuditRecord.at.desc(), AuditRecord.id.desc())
     )
     if not viewer.is_admin:
-        actor_unit = aliased(Unit)
-        query = query.join(actor_unit, actor_person.unit_id == actor_unit.id).where(
-            actor_unit.id.in_(viewer.unit_ids_in_reach())
-        )
+        query = query.where(_object_unit(actor_person.unit_id).in_(viewer.unit_ids_in_reach()))
     return query
 
 

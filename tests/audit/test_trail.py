@@ -67,3 +67,51 @@ def test_the_trail_exports_to_excel_with_the_same_records(
     assert actor.data_type != "f"  # a name that looks like a formula stays text
     login_as(make_person(agency, role=LeadershipRole.HEAD))
     assert client.get("/audit.xlsx").status_code == 403
+
+
+def test_a_communes_office_sees_what_the_province_did_to_its_people(
+    session, client, login_as, make_unit, make_person
+):
+    """Scoped by the unit of what changed, not by who changed it (issue 11: a province
+    account's changes to a commune's people were hidden from the commune's office)."""
+    from evaluation.organisation import services as organisation
+    from evaluation.records import services as records
+    from evaluation.records.models import LeaveKind
+
+    province = make_unit("UBND tỉnh", UnitKind.AGENCY)
+    commune = make_unit("Xã Đông", UnitKind.COMMUNE, parent=province)
+    sibling = make_unit("Xã Tây", UnitKind.COMMUNE, parent=province)
+    offices = {
+        unit: make_person(unit, account_role=AccountRole.PERSONNEL, served_unit=unit)
+        for unit in (province, commune, sibling)
+    }
+    person = make_person(make_unit(parent=commune), name="Trần Thị Hoa")
+    actor = account_id(session, make_person(province, name="Cán bộ tỉnh"))
+    leave = records.add_leave(
+        session,
+        person,
+        kind=LeaveKind.LAWFUL,
+        starts_on=date(2026, 3, 2),
+        ends_on=date(2026, 3, 3),
+        note=None,
+        actor_id=actor,
+    )
+    organisation.move_person(
+        session,
+        person,
+        to_unit=make_unit(parent=commune),
+        role=LeadershipRole.NONE,
+        job_position="Chuyên viên",
+        on=date(2026, 3, 9),
+        actor_id=actor,
+        reason="Điều động",
+    )
+    plan = plans.create_plan(session, person, Period(PeriodKind.WEEK, 2026, 11), actor_id=actor)
+    session.flush()
+    about_the_person = [f"leave #{leave.id}", f"person #{person.id}", f"plan #{plan.id}"]
+
+    for unit, sees in ((commune, True), (province, True), (sibling, False)):
+        login_as(offices[unit])
+        page = client.get("/audit").get_data(as_text=True)
+        assert [entry in page for entry in about_the_person] == [sees] * 3, unit.name
+        assert page.count("Cán bộ tỉnh") == (3 if sees else 0)
