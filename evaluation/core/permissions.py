@@ -129,6 +129,15 @@ class Viewer:
         served = self.served_path
         return served is not None and unit.path != served and unit.path.startswith(served)
 
+    def can_place(self, person: Person) -> bool:
+        """Move a person or change their role (the placement page): an administrator, or the
+        personnel office serving their unit; never one's own record. Leaders need more:
+        `can_set_leadership`."""
+        if person.id == self.person_id:
+            return False
+        served = self.served_path is not None and person.unit.path.startswith(self.served_path)
+        return self.is_admin or served
+
     def manages_unit_plan(self, unit: Unit) -> bool:
         """A unit's own plan is kept by its head and approved from the unit above."""
         return (

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_login import login_required
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from evaluation.core.clock import local_today
 from evaluation.core.db import db
+from evaluation.core.errors import DomainError
 from evaluation.core.permissions import current_viewer
+from evaluation.core.views import commit, show_domain_error
 from evaluation.organisation import services
+from evaluation.organisation.forms import PlacementForm
 from evaluation.organisation.models import Person, Placement, Unit
 
 blueprint = Blueprint("organisation", __name__, url_prefix="/organisation")
@@ -56,3 +62,54 @@ def person_detail(person_id: int) -> ResponseReturnValue:
     if not current_viewer().can_view_person(person):
         abort(403)
     return render_template("organisation/person.html", person=person)
+
+
+@blueprint.route("/people/<int:person_id>/placement", methods=["GET", "POST"])
+@login_required
+def person_placement(person_id: int) -> ResponseReturnValue:
+    """Move a person or change their role from a date: an administrator or the personnel
+    office; leaders only from the office above (`services.change_placement`)."""
+    person = db.session.get(Person, person_id)
+    if person is None:
+        abort(404)
+    viewer = current_viewer()
+    if not viewer.can_place(person):
+        abort(403)
+    current = services.open_placement(db.session, person)
+    form = PlacementForm(
+        units=services.placeable_units(db.session, viewer),
+        current_start=current.starts_on,
+        unit_id=person.unit_id,
+        role=person.leadership_role.value,
+        job_position=person.job_position,
+        starts_on=local_today(),
+    )
+    if form.validate_on_submit():
+        try:
+            changed = services.change_placement(
+                db.session,
+                viewer,
+                person,
+                unit=db.session.get_one(Unit, form.unit_id.data),  # one of the choices
+                role=form.leadership_role,
+                job_position=form.job_position.data,
+                on=form.starts_on.data,
+                actor_id=current_user.id,
+                reason=form.reason.data,
+            )
+        except DomainError as error:
+            show_domain_error(form, error)
+        except IntegrityError:  # a head named by someone else since the check
+            db.session.rollback()
+            form.role.errors = [*form.role.errors, services.head_race_refusal()]
+        else:
+            if not changed:
+                db.session.rollback()
+                flash(_("Không có gì thay đổi."), "info")
+                return redirect(url_for("organisation.person_detail", person_id=person_id))
+            if commit(_("Đã cập nhật đơn vị, chức vụ của %(name)s.", name=person.full_name)):
+                return redirect(url_for("organisation.person_detail", person_id=person_id))
+    status = 422 if request.method == "POST" else 200
+    return render_template(
+        "organisation/placement.html", form=form, person=person, current=current
+    ), status

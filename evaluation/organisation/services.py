@@ -185,6 +185,14 @@ def second_head_refusal(unit: Unit | str, head: Person) -> str:
     )
 
 
+def head_race_refusal() -> str:
+    """When the database's one-head index refuses a write the checks let through (a race)."""
+    return _(
+        "Đơn vị vừa có cấp trưởng do người khác cập nhật; chưa ghi gì. Hãy tải lại trang để "
+        "xem dữ liệu mới."
+    )
+
+
 def change_placement(
     session: Session,
     viewer: Viewer,
@@ -196,9 +204,10 @@ def change_placement(
     on: date,
     actor_id: int | None,
     reason: str | None,
-) -> None:
+) -> bool:
     """Move a person or change their role from `on`, after the checks both the placement page
     and the staff import make: never one's own record, the right to set leaders, one head.
+    False when nothing changes.
 
     A placement that begins on or after `on` is corrected rather than closed: a placement
     lasts at least a day.
@@ -217,10 +226,8 @@ def change_placement(
         role,
         job_position,
     ):
-        return
-    current = session.scalars(
-        sa.select(Placement).where(Placement.person_id == person.id, Placement.ends_on.is_(None))
-    ).one()
+        return False
+    current = open_placement(session, person)
     if current.starts_on < on:
         move_person(
             session,
@@ -232,7 +239,7 @@ def change_placement(
             actor_id=actor_id,
             reason=reason,
         )
-        return
+        return True
     old = {"unit": current.unit.code, "role": current.leadership_role.value}
     current.unit = unit
     current.leadership_role = role
@@ -251,6 +258,23 @@ def change_placement(
         reason=reason,
     )
     session.flush()
+    return True
+
+
+def open_placement(session: Session, person: Person) -> Placement:
+    return session.scalars(
+        sa.select(Placement).where(Placement.person_id == person.id, Placement.ends_on.is_(None))
+    ).one()
+
+
+def placeable_units(session: Session, viewer: Viewer) -> list[Unit]:
+    """The units the placement page offers: all for an administrator, else the office's."""
+    query = sa.select(Unit).order_by(Unit.path)
+    if not viewer.is_admin:
+        if viewer.served_path is None:
+            return []
+        query = query.where(Unit.path.startswith(viewer.served_path))
+    return list(session.scalars(query))
 
 
 def unit_on(session: Session, person_id: int, day: date) -> Unit | None:
