@@ -9,7 +9,7 @@ from flask import Flask, render_template
 from flask_wtf.csrf import CSRFProtect
 
 from evaluation.config import load_config
-from evaluation.core import i18n
+from evaluation.core import converters, i18n
 from evaluation.core.db import db
 from evaluation.core.security import check_production
 
@@ -33,6 +33,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
 
     from evaluation.accounts.login import init_login
+    converters.init_app(app)  # before the blueprints: their rules name the converters
     from evaluation.accounts.routes import blueprint as accounts
     from evaluation.audit.routes import blueprint as audit
     from evaluation.core.cli import register_commands

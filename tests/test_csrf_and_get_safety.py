@@ -20,7 +20,7 @@ SAMPLE = {"year": "2026", "key": "2026-03", "verb": "submit", "step": "decision"
 def concrete(rule: str, ids: dict[str, int]) -> str:
     """A URL for a rule, filling each argument with an id or a sample value."""
     return re.sub(
-        r"<(?:(\w+):)?(\w+)>",
+        r"<(?:([^:<>]+):)?(\w+)>",  # converters may take arguments: <period(month,year):key>
         lambda m: str(ids.get(m.group(2), SAMPLE.get(m.group(2), 1))),
         rule,
     )

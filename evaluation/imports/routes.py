@@ -161,7 +161,7 @@ def _download(content: bytes, name: str) -> ResponseReturnValue:
 # --- preview and confirm ------------------------------------------------------------------
 
 
-@blueprint.route("/batches/<int:batch_id>")
+@blueprint.route("/batches/<id:batch_id>")
 @login_required
 def batch_preview(batch_id: int) -> ResponseReturnValue:
     batch = get_batch_or_404(batch_id)
@@ -179,7 +179,7 @@ def batch_preview(batch_id: int) -> ResponseReturnValue:
     )
 
 
-@blueprint.route("/batches/<int:batch_id>/confirm", methods=["POST"])
+@blueprint.route("/batches/<id:batch_id>/confirm", methods=["POST"])
 @login_required
 def batch_confirm(batch_id: int) -> ResponseReturnValue:
     batch = get_batch_or_404(batch_id)

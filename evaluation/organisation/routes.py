@@ -33,7 +33,7 @@ def tree() -> ResponseReturnValue:
     return render_template("organisation/tree.html", rows=rows)
 
 
-@blueprint.route("/units/<int:unit_id>")
+@blueprint.route("/units/<id:unit_id>")
 @login_required
 def unit_detail(unit_id: int) -> ResponseReturnValue:
     unit = db.session.get(Unit, unit_id)
@@ -49,7 +49,7 @@ def unit_detail(unit_id: int) -> ResponseReturnValue:
     )
 
 
-@blueprint.route("/people/<int:person_id>")
+@blueprint.route("/people/<id:person_id>")
 @login_required
 def person_detail(person_id: int) -> ResponseReturnValue:
     person = db.session.scalars(
@@ -64,7 +64,7 @@ def person_detail(person_id: int) -> ResponseReturnValue:
     return render_template("organisation/person.html", person=person)
 
 
-@blueprint.route("/people/<int:person_id>/placement", methods=["GET", "POST"])
+@blueprint.route("/people/<id:person_id>/placement", methods=["GET", "POST"])
 @login_required
 def person_placement(person_id: int) -> ResponseReturnValue:
     """Move a person or change their role from a date: an administrator or the personnel

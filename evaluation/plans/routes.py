@@ -124,7 +124,7 @@ def new_plan() -> ResponseReturnValue:
     )
 
 
-@blueprint.route("/plans/<int:plan_id>")
+@blueprint.route("/plans/<id:plan_id>")
 @login_required
 def plan_detail(plan_id: int) -> ResponseReturnValue:
     plan = get_plan_or_404(plan_id)
@@ -140,7 +140,7 @@ def plan_detail(plan_id: int) -> ResponseReturnValue:
     )
 
 
-@blueprint.route("/plans/<int:plan_id>/<verb>", methods=["POST"])
+@blueprint.route("/plans/<id:plan_id>/<verb>", methods=["POST"])
 @login_required
 def plan_transition(plan_id: int, verb: str) -> ResponseReturnValue:
     if verb not in VERB_PERMISSIONS:
@@ -168,7 +168,7 @@ def plan_transition(plan_id: int, verb: str) -> ResponseReturnValue:
     return redirect(url_for("plans.plan_detail", plan_id=plan.id))
 
 
-@blueprint.route("/plans/<int:plan_id>/reopen", methods=["POST"])
+@blueprint.route("/plans/<id:plan_id>/reopen", methods=["POST"])
 @login_required
 def plan_reopen(plan_id: int) -> ResponseReturnValue:
     """The personnel office reopens a closed plan, with a written reason on the record."""
@@ -206,7 +206,7 @@ def _task_form(form_class: type[TaskForm], plan: Plan, **kwargs: object) -> Task
     return form
 
 
-@blueprint.route("/plans/<int:plan_id>/tasks/new", methods=["GET", "POST"])
+@blueprint.route("/plans/<id:plan_id>/tasks/new", methods=["GET", "POST"])
 @login_required
 def new_task(plan_id: int) -> ResponseReturnValue:
     plan = get_plan_or_404(plan_id, PlanAction.EDIT)
@@ -224,7 +224,7 @@ def new_task(plan_id: int) -> ResponseReturnValue:
     return render_template("plans/task_form.html", form=form, plan=plan, task=None), status
 
 
-@blueprint.route("/tasks/<int:task_id>/edit", methods=["GET", "POST"])
+@blueprint.route("/tasks/<id:task_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_task(task_id: int) -> ResponseReturnValue:
     task = get_task_or_404(task_id, PlanAction.EDIT)
@@ -243,7 +243,7 @@ def edit_task(task_id: int) -> ResponseReturnValue:
     return render_template("plans/task_form.html", form=form, plan=plan, task=task), status
 
 
-@blueprint.route("/tasks/<int:task_id>/delete", methods=["POST"])
+@blueprint.route("/tasks/<id:task_id>/delete", methods=["POST"])
 @login_required
 def delete_task(task_id: int) -> ResponseReturnValue:
     task = get_task_or_404(task_id, PlanAction.EDIT)
@@ -260,7 +260,7 @@ def delete_task(task_id: int) -> ResponseReturnValue:
     return redirect(url_for("plans.plan_detail", plan_id=plan_id))
 
 
-@blueprint.route("/tasks/<int:task_id>/result", methods=["GET", "POST"])
+@blueprint.route("/tasks/<id:task_id>/result", methods=["GET", "POST"])
 @login_required
 def report_result(task_id: int) -> ResponseReturnValue:
     task = get_task_or_404(task_id, PlanAction.REPORT)

@@ -58,7 +58,7 @@ def rankings_home() -> ResponseReturnValue:
     )
 
 
-@blueprint.route("/rankings/<key>")
+@blueprint.route("/rankings/<period(month,quarter,year):key>")
 @login_required
 def ranking(key: str) -> ResponseReturnValue:
     """One level of the tree at a time (`under`: the unit above the groups shown); a province
@@ -97,7 +97,7 @@ def _following(period: Period) -> Period:
     return Period.containing(period.kind, period.ends_on + timedelta(days=1))
 
 
-@blueprint.route("/rankings/<key>/units/<int:unit_id>")
+@blueprint.route("/rankings/<period(month,quarter,year):key>/units/<id:unit_id>")
 @login_required
 def unit_drilldown(key: str, unit_id: int) -> ResponseReturnValue:
     period = period_or_404(key)
@@ -124,7 +124,7 @@ def unit_drilldown(key: str, unit_id: int) -> ResponseReturnValue:
 # --- emulation ----------------------------------------------------------------------------
 
 
-@blueprint.route("/emulation/<int:year>", methods=["GET"])
+@blueprint.route("/emulation/<year:year>", methods=["GET"])
 @login_required
 def emulation_page(year: int) -> ResponseReturnValue:
     """One agency's proposals at a time (a province has hundreds), with links to the others."""
@@ -182,7 +182,7 @@ def _agency_for_personnel(agency_id: int) -> Unit:
     return agency
 
 
-@blueprint.route("/emulation/<int:year>/agencies/<int:agency_id>/decisions", methods=["POST"])
+@blueprint.route("/emulation/<year:year>/agencies/<id:agency_id>/decisions", methods=["POST"])
 @login_required
 def record_decision(year: int, agency_id: int) -> ResponseReturnValue:
     agency = _agency_for_personnel(agency_id)
@@ -220,7 +220,7 @@ def record_decision(year: int, agency_id: int) -> ResponseReturnValue:
     return redirect(page)
 
 
-@blueprint.route("/emulation/decisions/<int:decision_id>/revoke", methods=["POST"])
+@blueprint.route("/emulation/decisions/<id:decision_id>/revoke", methods=["POST"])
 @login_required
 def revoke(decision_id: int) -> ResponseReturnValue:
     decision = db.session.get(EmulationDecision, decision_id)
@@ -243,7 +243,7 @@ def revoke(decision_id: int) -> ResponseReturnValue:
     return redirect(page)
 
 
-@blueprint.route("/people/<int:person_id>/achievements", methods=["POST"])
+@blueprint.route("/people/<id:person_id>/achievements", methods=["POST"])
 @login_required
 def add_achievement(person_id: int) -> ResponseReturnValue:
     person = db.session.get(Person, person_id)

@@ -33,7 +33,7 @@ def _person_for_records(person_id: int) -> Person:
     return person
 
 
-@blueprint.route("/people/<int:person_id>/records", methods=["GET", "POST"])
+@blueprint.route("/people/<id:person_id>/records", methods=["GET", "POST"])
 @login_required
 def person_records(person_id: int) -> ResponseReturnValue:
     person = _person_for_records(person_id)

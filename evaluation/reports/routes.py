@@ -47,7 +47,7 @@ def xlsx_response(export: services.Export) -> Response:
     return response
 
 
-@blueprint.route("/reports/evaluations/<int:year>/people/<int:person_id>.xlsx")
+@blueprint.route("/reports/evaluations/<year:year>/people/<id:person_id>.xlsx")
 @login_required
 def evaluation_sheet(year: int, person_id: int) -> ResponseReturnValue:
     """The individual sheet, for whoever may open the person's evaluation page."""
@@ -82,7 +82,7 @@ def evaluation_sheet(year: int, person_id: int) -> ResponseReturnValue:
     )
 
 
-@blueprint.route("/reports/evaluations/<int:year>/units/<int:unit_id>.xlsx")
+@blueprint.route("/reports/evaluations/<year:year>/units/<id:unit_id>.xlsx")
 @login_required
 def classification_summary(year: int, unit_id: int) -> ResponseReturnValue:
     """A subtree's summary: its managers, the personnel office serving it, administrators."""
@@ -103,7 +103,7 @@ def classification_summary(year: int, unit_id: int) -> ResponseReturnValue:
     )
 
 
-@blueprint.route("/reports/plans/<int:plan_id>.xlsx")
+@blueprint.route("/reports/plans/<id:plan_id>.xlsx")
 @login_required
 def plan_report(plan_id: int) -> ResponseReturnValue:
     """A plan with its results, for whoever may open the plan."""
@@ -119,7 +119,7 @@ def plan_report(plan_id: int) -> ResponseReturnValue:
     )
 
 
-@blueprint.route("/reports/rankings/<key>.xlsx")
+@blueprint.route("/reports/rankings/<period(month,quarter,year):key>.xlsx")
 @login_required
 def unit_ranking(key: str) -> ResponseReturnValue:
     """The ranking page as a workbook: the same units in reach (403 for employees)."""
@@ -136,7 +136,7 @@ def unit_ranking(key: str) -> ResponseReturnValue:
     )
 
 
-@blueprint.route("/reports/emulation/<int:year>.xlsx")
+@blueprint.route("/reports/emulation/<year:year>.xlsx")
 @login_required
 def emulation_list(year: int) -> ResponseReturnValue:
     """The emulation page's proposals as the list the council receives."""

@@ -65,7 +65,7 @@ def scoring_home() -> ResponseReturnValue:
     )
 
 
-@blueprint.route("/scoring/<key>")
+@blueprint.route("/scoring/<period(month,quarter):key>")
 @login_required
 def scoring_period(key: str) -> ResponseReturnValue:
     viewer = current_viewer()
@@ -97,7 +97,9 @@ def _neighbour(period: Period, step: int) -> Period:
     return Period.containing(period.kind, first_day)
 
 
-@blueprint.route("/scoring/<key>/people/<int:person_id>", methods=["GET", "POST"])
+@blueprint.route(
+    "/scoring/<period(month,quarter):key>/people/<id:person_id>", methods=["GET", "POST"]
+)
 @login_required
 def score_person(key: str, person_id: int) -> ResponseReturnValue:
     period = _period_or_404(key)
@@ -171,7 +173,7 @@ def evaluations_home() -> ResponseReturnValue:
     return redirect(url_for("scoring.evaluations_year", year=local_today().year))
 
 
-@blueprint.route("/evaluations/<int:year>")
+@blueprint.route("/evaluations/<year:year>")
 @login_required
 def evaluations_year(year: int) -> ResponseReturnValue:
     if not 2000 <= year <= 2100:
@@ -220,7 +222,7 @@ def _decider_id(person: Person) -> int | None:
     return decider.id if decider else None
 
 
-@blueprint.route("/evaluations/<int:year>/people/<int:person_id>")
+@blueprint.route("/evaluations/<year:year>/people/<id:person_id>")
 @login_required
 def evaluation_page(year: int, person_id: int) -> ResponseReturnValue:
     person = _person_or_404(person_id)
@@ -360,7 +362,7 @@ def _perform(action: EvaluationAction, form: Any, evaluation: AnnualEvaluation) 
     verbs[action]()
 
 
-@blueprint.route("/evaluations/<int:year>/people/<int:person_id>/<step>", methods=["POST"])
+@blueprint.route("/evaluations/<year:year>/people/<id:person_id>/<step>", methods=["POST"])
 @login_required
 def evaluation_step(year: int, person_id: int, step: str) -> ResponseReturnValue:
     try:
