@@ -10,6 +10,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy.exc import IntegrityError
 from wtforms.fields.choices import SelectChoice
 
 from evaluation.core.clock import local_today
@@ -190,7 +191,9 @@ def batch_confirm(batch_id: int) -> ResponseReturnValue:
         result = services.apply(
             db.session, current_viewer(), batch, actor_id=current_user.id, today=local_today()
         )
-    except ImportInvalid as invalid:
+    except (ImportInvalid, IntegrityError) as invalid:
+        # IntegrityError: a write the checks could not see yet (a head or a code taken by
+        # another request meanwhile), refused by the database's own constraints.
         db.session.rollback()
         flash(_("Dữ liệu đã thay đổi từ lúc xem trước; chưa ghi gì. Hãy xem lại lỗi."), "error")
         return render_template(
@@ -200,7 +203,7 @@ def batch_confirm(batch_id: int) -> ResponseReturnValue:
             form=form,
             earlier=None,
             back=_back(batch),
-            stale_errors=invalid.errors,
+            stale_errors=getattr(invalid, "errors", None),
         ), 409
     except DomainError as error:
         show_domain_error(None, error)

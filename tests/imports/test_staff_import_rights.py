@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from criteria.levels import StaffCategory
 from evaluation.accounts.models import AccountRole
+from evaluation.organisation import services as organisation
 from evaluation.organisation.models import LeadershipRole, Person, Placement, UnitKind
 from tests.imports.helpers import (
     PEOPLE_HEADER,
@@ -308,3 +309,22 @@ def test_the_template_explains_blank_cells_and_the_marker(client, login_as, offi
     book.close()
     assert "để trống thì giữ nguyên giá trị đã lưu" in guide and "“(xoá)”" in guide
     assert "Mỗi đơn vị chỉ có một cấp trưởng" in guide
+
+
+def test_a_head_the_checks_could_not_see_is_refused_by_the_database_not_a_500(
+    session, client, login_as, office, monkeypatch
+):
+    """The race past every check (another request names the head after this one looked): the
+    index refuses the write; the office gets the preview again (409) and nothing is written."""
+    monkeypatch.setattr(organisation, "heads_of", lambda _session, _ids: {})
+    monkeypatch.setattr(organisation, "current_head", lambda _session, _unit_id: None)
+    login_as(office["personnel"])
+    response = upload(
+        client, URL, staff_book([], [row(office["clerk"], Chức_vụ_lãnh_đạo="Cấp trưởng")])
+    )
+    url = f"/imports/batches/{batch_id(response)}"
+    before, rows_before = counts(session), people_rows(session)
+    response = client.post(f"{url}/confirm")
+    assert response.status_code == 409
+    assert "Dữ liệu đã thay đổi từ lúc xem trước; chưa ghi gì." in response.get_data(as_text=True)
+    assert counts(session) == before and people_rows(session) == rows_before
