@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-from flask import Flask, render_template
+from flask import Flask, g, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFProtect
+from sqlalchemy.orm.exc import StaleDataError
 
 from evaluation.config import load_config
 from evaluation.core import converters, i18n
 from evaluation.core.db import db
+from evaluation.core.errors import Conflict
 from evaluation.core.security import check_production
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -29,11 +33,11 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     check_production(app)  # before anything opens a connection
 
     db.init_app(app)
+    converters.init_app(app)  # before the blueprints: their rules name the converters
     csrf.init_app(app)
     i18n.init_app(app)
 
     from evaluation.accounts.login import init_login
-    converters.init_app(app)  # before the blueprints: their rules name the converters
     from evaluation.accounts.routes import blueprint as accounts
     from evaluation.audit.routes import blueprint as audit
     from evaluation.core.cli import register_commands
@@ -65,8 +69,33 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
 
 def _register_error_pages(app: Flask) -> None:
-    for status in (400, 403, 404, 405, 413, 429, 500):
+    for status in (400, 403, 404, 405, 413, 429):
         app.register_error_handler(
             status,
             lambda error, status=status: (render_template("error.html", status=status), status),
         )
+    app.register_error_handler(500, _server_error)
+    app.register_error_handler(StaleDataError, _stale)
+    app.register_error_handler(Conflict, _stale)
+
+
+def _discard_request_work() -> None:
+    """Roll the request's session back, so rendering a page can query again (a failed flush
+    leaves it refusing every statement with PendingRollbackError)."""
+    session = g.get("db_session")
+    if session is not None:
+        session.rollback()
+
+
+def _server_error(_error: Exception) -> ResponseReturnValue:
+    _discard_request_work()
+    return render_template("error.html", status=500), 500
+
+
+def _stale(_error: Exception) -> ResponseReturnValue:
+    """Another tab or a double click saved the same row first (its version moved on at flush
+    or commit): nothing of this request is kept, and the page says to reload."""
+    _discard_request_work()
+    referrer = request.referrer
+    back = referrer if referrer and urlsplit(referrer).netloc == request.host else None
+    return render_template("error.html", status=409, back=back), 409

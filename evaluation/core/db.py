@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Response, current_app, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -68,11 +68,28 @@ def enum_type(enum_class: type[enum.Enum], name: str) -> sa.Enum:
     )
 
 
+# Requests that write. On SQLite their transaction takes the write lock when it begins.
+WRITING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def _begin_statement() -> str:
+    """BEGIN IMMEDIATE for a writing request, plain BEGIN for anything else.
+
+    A plain (deferred) transaction that has read and then writes must upgrade its lock; in WAL
+    mode, when another connection has written meanwhile, SQLite refuses that upgrade at once
+    with "database is locked", whatever the busy timeout. Taking the write lock at BEGIN makes
+    concurrent writers wait their turn inside busy_timeout instead. Reads keep plain BEGIN and
+    never wait for writers."""
+    if has_request_context() and request.method in WRITING_METHODS:
+        return "BEGIN IMMEDIATE"
+    return "BEGIN"
+
+
 def _configure_sqlite(engine: Engine) -> None:
     """Foreign keys, WAL and a busy timeout; and real transactions so SAVEPOINT works.
 
     pysqlite's own transaction handling breaks SAVEPOINT, so SQLAlchemy emits BEGIN itself
-    (the recipe in SQLAlchemy's SQLite dialect documentation).
+    (the recipe in SQLAlchemy's SQLite dialect documentation), IMMEDIATE when a request writes.
     """
 
     @event.listens_for(engine, "connect")
@@ -88,7 +105,7 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql(_begin_statement())
 
 
 def make_engine(url: str) -> Engine:

@@ -26,7 +26,7 @@ from evaluation.plans.forms import (
     ReturnForm,
     TaskForm,
 )
-from evaluation.plans.models import Plan, Task
+from evaluation.plans.models import Plan, PlanStatus, Task
 from evaluation.plans.periods import Period, PeriodKind
 
 blueprint = Blueprint("plans", __name__)
@@ -145,7 +145,19 @@ def plan_detail(plan_id: int) -> ResponseReturnValue:
 def plan_transition(plan_id: int, verb: str) -> ResponseReturnValue:
     if verb not in VERB_PERMISSIONS:
         abort(404)
-    plan = get_plan_or_404(plan_id, VERB_PERMISSIONS[verb])
+    plan = get_plan_or_404(plan_id)
+    viewer, action = current_viewer(), VERB_PERMISSIONS[verb]
+    if not viewer.can_plan(action, plan):
+        # Refused now; but if this viewer could take the step from where it starts, the plan
+        # moved on in another tab (or a double click): say so instead of "not allowed".
+        starts = services.statuses_before(verb)
+        if not any(viewer.can_plan(action, _PlanAt(plan, status)) for status in starts):
+            abort(403)
+        if plan.status is services.TRANSITIONS[(starts[0], verb)]:
+            flash(ALREADY_TAKEN_MESSAGES[verb](), "info")
+        else:
+            show_domain_error(None, services.moved_on())
+        return redirect(url_for("plans.plan_detail", plan_id=plan.id))
     form: ActionForm = ReturnForm() if verb == "return" else ActionForm()
     if not form.validate_on_submit():
         for errors in form.errors.values():
@@ -197,6 +209,25 @@ TRANSITION_MESSAGES = {
 
 
 # --- tasks --------------------------------------------------------------------------------
+
+class _PlanAt:
+    """The plan as it stood at an earlier status, to ask whether this viewer could have taken
+    the step from there (only the status differs)."""
+
+    def __init__(self, plan: Plan, status: PlanStatus) -> None:
+        self._plan, self.status = plan, status
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._plan, name)
+
+
+ALREADY_TAKEN_MESSAGES = {
+    "submit": lambda: _("Kế hoạch đã được gửi duyệt trước đó."),
+    "approve": lambda: _("Kế hoạch đã được duyệt trước đó."),
+    "return": lambda: _("Kế hoạch đã được trả lại trước đó."),
+    "report": lambda: _("Kết quả của kế hoạch đã được báo cáo trước đó."),
+    "close": lambda: _("Kế hoạch đã được đóng trước đó."),
+}
 
 
 def _task_form(form_class: type[TaskForm], plan: Plan, **kwargs: object) -> TaskForm:

@@ -94,12 +94,19 @@ def create_plan(session: Session, person: Person, period: Period, *, actor_id: i
 def check_version(plan: Plan, seen_version: int | None) -> None:
     """Optimistic locking: refuse a form built on a version somebody has since changed."""
     if seen_version is not None and seen_version != plan.version:
-        raise Conflict(
-            _(
-                "Kế hoạch vừa được người khác thay đổi. Hãy tải lại trang để xem bản mới "
-                "trước khi lưu."
-            )
-        )
+        raise moved_on()
+
+
+def moved_on() -> Conflict:
+    """The refusal when another tab or person changed the plan since this page was loaded."""
+    return Conflict(
+        _("Kế hoạch vừa được người khác thay đổi. Hãy tải lại trang để xem bản mới trước khi lưu.")
+    )
+
+
+def statuses_before(verb: str) -> list[PlanStatus]:
+    """The statuses a plan may take `verb` from (submit: a draft or a returned plan)."""
+    return [before for before, step in TRANSITIONS if step == verb]
 
 
 def transition(
