@@ -289,6 +289,29 @@ def assign_task(world: World) -> Target:
     )
 
 
+# --- organisation -------------------------------------------------------------------------
+
+
+def placement(world: World) -> Target:
+    person = world.staff()
+    page = f"/organisation/people/{person.id}/placement"
+    return Target(
+        world.personnel,
+        page,
+        {
+            "unit_id": posted(
+                "id", st.sampled_from([str(world.division.id), str(world.agency.id)])
+            ),
+            "role": choice("none", "deputy", "head"),
+            "job_position": text("Chuyên viên"),
+            "starts_on": day(date(2026, 1, 1), date(2026, 12, 31)),
+            "reason": text("Quyết định số 12/QĐ-SNV"),
+        },
+        page,
+        [f"/organisation/people/{person.id}"],
+    )
+
+
 # --- scoring ------------------------------------------------------------------------------
 
 
@@ -596,6 +619,7 @@ CASES: dict[str, dict[str, Callable[[World], Target]]] = {
     },
     "plans.plan_reopen": {"plan_reopen": reopen_plan},
     "plans.assign_task": {"assign_task": assign_task},
+    "organisation.person_placement": {"placement": placement},
     "scoring.score_person": {"score_person": score_person},
     "scoring.evaluation_step": {f"evaluation_{step}": evaluation_step(step) for step in STEPS},
     "records.person_records": {"leave": leave_record, "discipline": discipline_record},
