@@ -115,3 +115,82 @@ def test_a_communes_office_sees_what_the_province_did_to_its_people(
         page = client.get("/audit").get_data(as_text=True)
         assert [entry in page for entry in about_the_person] == [sees] * 3, unit.name
         assert page.count("Cán bộ tỉnh") == (3 if sees else 0)
+
+
+def test_every_kind_of_record_is_placed_in_the_unit_of_its_object(session, make_unit, make_person):
+    """One record about each kind of object the application audits, all in one commune and
+    all made by a province account: the commune's office sees each, a sibling's none."""
+    from evaluation.accounts.models import User
+    from evaluation.audit import services as trail
+    from evaluation.core.audit import AuditRecord
+    from evaluation.core.permissions import Viewer
+    from evaluation.rankings.models import (
+        Achievement,
+        AchievementKind,
+        EmulationDecision,
+        Title,
+    )
+    from evaluation.records import services as records
+    from evaluation.records.models import DisciplineForm, LeaveKind
+    from evaluation.scoring.models import AnnualEvaluation, Level, PeriodScore
+
+    province = make_unit("UBND tỉnh", UnitKind.AGENCY)
+    commune = make_unit("Xã Đông", UnitKind.COMMUNE, parent=province)
+    sibling = make_unit("Xã Tây", UnitKind.COMMUNE, parent=province)
+    division = make_unit(parent=commune)
+    person = make_person(division)
+    actor = account_id(session, make_person(province))
+    plan = plans.create_plan(session, person, Period(PeriodKind.WEEK, 2026, 11), actor_id=actor)
+    task = plans.add_task(
+        session,
+        plan,
+        TaskInput("Việc", None, Decimal(1), "việc", Decimal(1), date(2026, 3, 12)),
+        actor_id=actor,
+    )
+    leave = records.add_leave(
+        session, person, kind=LeaveKind.LAWFUL, starts_on=date(2026, 3, 2),
+        ends_on=date(2026, 3, 3), note=None, actor_id=actor,
+    )  # fmt: skip
+    discipline = records.add_discipline(
+        session, person, violation="Vi phạm", decision_number=None,
+        effective_on=date(2026, 2, 1), form=DisciplineForm.KHIEN_TRACH, party=False,
+        duty_related=True, counted_in_year=None, actor_id=actor,
+    )  # fmt: skip
+    objects = [
+        Achievement(person=person, year=2026, kind=AchievementKind.INITIATIVE, title="Sáng kiến"),
+        PeriodScore(
+            person=person, unit=division, period_kind=PeriodKind.MONTH, period_year=2026,
+            period_number=1, criteria_set="test", general_points=Decimal(30),
+            general_breakdown={}, task_points=Decimal(50), computed_task_points=Decimal(50),
+        ),
+        AnnualEvaluation(
+            person=person, year=2026, unit=division, category=person.category,
+            rulebook="nd90@1", computed_level=Level.TOT,
+        ),
+        EmulationDecision(
+            number="QĐ-1/2026", decided_on=date(2026, 12, 20), year=2026,
+            title=Title.LAO_DONG_TIEN_TIEN, unit=commune,
+        ),
+    ]  # fmt: skip
+    session.add_all(objects)
+    session.flush()
+    user = session.get(User, account_id(session, person))
+    kinds = {
+        "unit": division, "person": person, "plan": plan, "task": task, "leave": leave,
+        "discipline": discipline, "achievement": objects[0], "period_score": objects[1],
+        "evaluation": objects[2], "emulation_decision": objects[3], "user": user,
+    }  # fmt: skip
+    for kind, target in kinds.items():
+        session.add(
+            AuditRecord(actor_id=actor, object_type=kind, object_id=target.id, action="probe")
+        )
+    session.flush()
+
+    def probes(unit):
+        viewer = Viewer(user_id=0, person_id=None, served_path=unit.path)
+        entries, _ = trail.page_of(session, viewer, 1)
+        return {e.record.object_type for e in entries if e.record.action == "probe"}
+
+    assert probes(commune) == set(kinds)
+    assert probes(province) == set(kinds)
+    assert probes(sibling) == set()
