@@ -28,6 +28,7 @@ from evaluation.plans.forms import (
 )
 from evaluation.plans.models import Plan, PlanStatus, Task
 from evaluation.plans.periods import Period, PeriodKind
+from evaluation.scoring.decided import plan_decided_year
 
 blueprint = Blueprint("plans", __name__)
 
@@ -134,6 +135,7 @@ def plan_detail(plan_id: int) -> ResponseReturnValue:
         plan=plan,
         today=local_today(),
         can={action.value: viewer.can_plan(action, plan) for action in PlanAction},
+        decided_year=plan_decided_year(db.session, plan),
         action_form=ActionForm(version=plan.version),
         return_form=ReturnForm(version=plan.version),
         reopen_form=ReasonForm(version=plan.version),
@@ -312,7 +314,13 @@ def report_result(task_id: int) -> ResponseReturnValue:
             if commit(_("Đã ghi kết quả.")):
                 return redirect(url_for("plans.plan_detail", plan_id=plan.id))
     status = 422 if request.method == "POST" else 200
-    return render_template("plans/result_form.html", form=form, plan=plan, task=task), status
+    return render_template(
+        "plans/result_form.html",
+        form=form,
+        plan=plan,
+        task=task,
+        decided_year=plan_decided_year(db.session, plan),
+    ), status
 
 
 def _current_outcome(task: Task) -> str:

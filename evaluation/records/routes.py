@@ -17,6 +17,7 @@ from evaluation.core.views import commit, show_domain_error
 from evaluation.organisation.models import Person
 from evaluation.records import services
 from evaluation.records.models import DisciplineRecord, LeaveKind, LeaveRecord
+from evaluation.scoring.decided import decided_years
 from evaluation.scoring.forms import DisciplineRecordForm, LeaveForm
 
 blueprint = Blueprint("records", __name__)
@@ -91,4 +92,5 @@ def person_records(person_id: int) -> ResponseReturnValue:
         disciplines=disciplines,
         leave_form=leave_form,
         discipline_form=discipline_form,
+        decided=decided_years(db.session, person.id),
     ), status

@@ -31,20 +31,38 @@ from evaluation.scoring.models import AnnualEvaluation
 SCORED_PLAN_KINDS = (PeriodKind.MONTH, PeriodKind.QUARTER)
 
 
-def decided_years(session: Session, person_id: int, years: Iterable[int]) -> list[int]:
-    """Which of these years of the person have a decided evaluation, in order."""
-    wanted = sorted(set(years))
-    if not wanted:
-        return []
+def decided_years(
+    session: Session, person_id: int, years: Iterable[int] | None = None
+) -> list[int]:
+    """Which of these years (all, if None) of the person have a decided evaluation, in order."""
+    conditions = [
+        AnnualEvaluation.person_id == person_id,
+        AnnualEvaluation.decided_at.is_not(None),
+    ]
+    if years is not None:
+        wanted = sorted(set(years))
+        if not wanted:
+            return []
+        conditions.append(AnnualEvaluation.year.in_(wanted))
     return list(
         session.scalars(
-            sa.select(AnnualEvaluation.year)
-            .where(
-                AnnualEvaluation.person_id == person_id,
-                AnnualEvaluation.year.in_(wanted),
+            sa.select(AnnualEvaluation.year).where(*conditions).order_by(AnnualEvaluation.year)
+        )
+    )
+
+
+def people_decided(session: Session, person_ids: Iterable[int], year: int) -> set[int]:
+    """Of these people, those whose year is decided: one query for a page of many."""
+    ids = list(person_ids)
+    if not ids:
+        return set()
+    return set(
+        session.scalars(
+            sa.select(AnnualEvaluation.person_id).where(
+                AnnualEvaluation.person_id.in_(ids),
+                AnnualEvaluation.year == year,
                 AnnualEvaluation.decided_at.is_not(None),
             )
-            .order_by(AnnualEvaluation.year)
         )
     )
 

@@ -27,6 +27,7 @@ from evaluation.organisation.models import Person, Unit
 from evaluation.organisation.services import count_in_reach, pages, people_in_reach
 from evaluation.plans.periods import Period, PeriodKind
 from evaluation.scoring import forms, services
+from evaluation.scoring.decided import decided_years, people_decided
 from evaluation.scoring.models import AnnualEvaluation
 
 blueprint = Blueprint("scoring", __name__)
@@ -83,6 +84,7 @@ def scoring_period(key: str) -> ResponseReturnValue:
         "scoring/period.html",
         period=period,
         rows=rows,
+        decided=people_decided(db.session, [p.id for p in people], period.year),
         previous=_neighbour(period, -1),
         following=_neighbour(period, 1),
         quarter=Period.containing(PeriodKind.QUARTER, period.starts_on),
@@ -143,6 +145,7 @@ def score_person(key: str, person_id: int) -> ResponseReturnValue:
         computed=computed,
         score=score,
         leader_nd335=leader_nd335,
+        decided=bool(decided_years(db.session, person.id, [period.year])),
     ), status
 
 
