@@ -32,6 +32,7 @@ LONGEST_WAIT = 60 * 60
 PAIR_MEMORY = 24 * 60 * 60  # a pair's failures are forgotten a day after its last one
 ADDRESS_CEILING = 30  # failures from one address, across all accounts, per window
 ADDRESS_WINDOW = 15 * 60
+MEMORY_ENTRIES = 100_000  # memory:// keeps at most this many counters, the newest
 
 # Seconds since the epoch; tests replace it to let minutes pass.
 clock: Callable[[], float] = time.time
@@ -70,8 +71,12 @@ class MemoryStore:
 
     def add_failure(self, pair: str, address: str, now: float) -> None:
         with self._lock:
-            if len(self._values) > 100_000:  # many made-up names: drop what has expired
-                self._values = {k: v for k, v in self._values.items() if v[2] > now}
+            if len(self._values) > MEMORY_ENTRIES:  # many made-up names: keep it bounded
+                live = sorted(
+                    ((k, v) for k, v in self._values.items() if v[2] > now),
+                    key=lambda item: item[1][1],
+                )
+                self._values = dict(live[-MEMORY_ENTRIES // 2 :])
             failures, _ = self._get(pair, now)
             self._values[pair] = (failures + 1, now, now + PAIR_MEMORY)
             count, _ = self._get(address, now)
@@ -151,7 +156,7 @@ class SignInThrottle:
     def _keys(username: str) -> tuple[str, str]:
         prefix = current_app.config["RATELIMIT_KEY_PREFIX"]
         account = (username or "").strip().lower()[:200]
-        address = request.remote_addr or "unknown"
+        address = (request.remote_addr or "unknown")[:64]
         pair = hashlib.sha256(f"{account}\0{address}".encode()).hexdigest()[:40]
         now = clock()
         window = int(now // ADDRESS_WINDOW)
