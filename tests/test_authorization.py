@@ -1,258 +1,772 @@
-"""Who may do what, by the unit tree: one table of roles × objects × actions, through HTTP.
+"""Who may do what, by the unit tree: every endpoint of the application, through HTTP.
 
-The tree (every name is a key of the `world` fixture):
+The access table has one entry per endpoint (per verb, where one URL takes several): the
+request it makes, and who gets what. A route without an entry fails
+`test_every_endpoint_has_an_entry`, naming it. The world is in `tests/authorization_world.py`.
 
-    province
-    ├── dept                    head_dept (head)
-    │   ├── div_a               head_a (head), deputy_a (deputy), staff_a, colleague_a
-    │   ├── div_b               staff_b
-    │   └── div_personnel       personnel (personnel office serving `dept`)
-    └── commune
-        └── div_c               staff_c
-    admin (administrator, no person)
+How to read a grid: a row is the account acting, a column whose object it is (a person's
+plan, task, records or evaluation; a unit; an import batch). A cell is the answer:
+
+    ok   the page (200)               ->   done, and something was written (302)
+    --   refused (403)                ~>   sent back to the page with a message (302)
+    404  not found (404)              422  the form sent back with its errors
+
+Every POST cell runs in a savepoint: a refused one (--, 404, 422, ~>) must leave every row
+of every table as it was, not only answer with the right status.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from typing import Any
 
 import pytest
+from flask import Flask
+from sqlalchemy.orm import Session
 
-from evaluation.accounts.models import AccountRole
-from evaluation.organisation.models import LeadershipRole, UnitKind
-from evaluation.plans import services
-from evaluation.plans.models import PlanStatus
-from evaluation.plans.periods import Period, PeriodKind
-from evaluation.plans.services import TaskInput
+from evaluation.core.db import db
+from tests.authorization_world import (
+    REOPEN_YEAR,
+    STEP_YEARS,
+    World,
+    changed_tables,
+    open_world,
+    rows_touched,
+    sign_in,
+    snapshot,
+    upload,
+)
+from tests.imports.helpers import staff_book, task_book
 
-WEEK = Period(PeriodKind.WEEK, 2026, 11)
-OK, DENIED, DONE = 200, 403, 302
+ACTORS = ("staff_a", "deputy_a", "head_a", "head_dept", "personnel", "admin")
+PEOPLE = "staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c"
+UNITS = "div_a div_b dept province commune"
 
-# Each action: the HTTP call, and the plan state it needs.
-ACTIONS = {
-    "view": ("GET", "/plans/{plan}", PlanStatus.DRAFT),
-    "edit": ("GET", "/plans/{plan}/tasks/new", PlanStatus.DRAFT),
-    "approve": ("POST", "/plans/{plan}/approve", PlanStatus.SUBMITTED),
-    "return": ("POST", "/plans/{plan}/return", PlanStatus.SUBMITTED),
-    "close": ("POST", "/plans/{plan}/close", PlanStatus.REPORTED),
-    "reopen": ("POST", "/plans/{plan}/reopen", PlanStatus.CLOSED),
-    "person": ("GET", "/organisation/people/{person}", PlanStatus.DRAFT),
-    "score": ("GET", "/scoring/2026-03/people/{person}", PlanStatus.DRAFT),
-    "records": ("GET", "/people/{person}/records", PlanStatus.DRAFT),
-    "evaluation": ("GET", "/evaluations/2026/people/{person}", PlanStatus.DRAFT),
-    # authorized deciders are redirected back with the step's outcome; others get 403
-    "decide": ("POST", "/evaluations/2026/people/{person}/decision", PlanStatus.DRAFT),
-    # the Excel import pages: the actor's role decides, not the owner
-    "import_staff": ("GET", "/imports/staff", PlanStatus.DRAFT),
-    "import_tasks": ("GET", "/imports/tasks", PlanStatus.DRAFT),
-    # the drill-down behind a unit's rank: the owner's unit
-    "unit_rank": ("GET", "/rankings/2026-03/units/{unit}", PlanStatus.DRAFT),
-    # Excel exports, authorized like the pages that show the same data
-    "sheet": ("GET", "/reports/evaluations/2026/people/{person}.xlsx", PlanStatus.DRAFT),
-    "summary": ("GET", "/reports/evaluations/2026/units/{unit}.xlsx", PlanStatus.DRAFT),
-    "plan_xlsx": ("GET", "/reports/plans/{plan}.xlsx", PlanStatus.DRAFT),
-    # the ranking and emulation workbooks: like their pages, the actor's reach decides
-    "ranking_xlsx": ("GET", "/reports/rankings/2026-03.xlsx", PlanStatus.DRAFT),
-    "emulation_xlsx": ("GET", "/reports/emulation/2026.xlsx", PlanStatus.DRAFT),
+
+@dataclass(frozen=True)
+class Action:
+    """One request: its method, its URL and form (`{o}` is the owner), and its grid."""
+
+    method: str
+    url: str
+    form: Callable[[Any], dict[str, Any]] = lambda o: {}
+    signs_out: bool = False  # the cell ends the actor's session: sign in again after it
+
+    def request(self, o: Any) -> tuple[str, dict[str, Any]]:
+        return self.url.format(o=o), self.form(o)
+
+
+def get(url: str) -> Action:
+    return Action("GET", url)
+
+
+def post(url: str, form: Callable[[Any], dict[str, Any]] | None = None, **fixed: Any) -> Action:
+    return Action("POST", url, form or (lambda o: dict(fixed)))
+
+
+TASK = {"title": "Rà soát hồ sơ", "target_quantity": "2", "unit_of_measure": "hồ sơ",
+        "weight": "1", "deadline": "2026-03-13"}  # fmt: skip
+# Each step of an annual evaluation, on the year whose evaluation waits for it.
+STEPS = {
+    "self_assessment": {"report": "Hoàn thành các nhiệm vụ được giao.", "level": "tot"},
+    "collective_comments": {"minutes": "Tập thể thống nhất.", "general": "good"},
+    "party_committee_comments": {"comment": "Đồng ý."},
+    "personnel_proposal": {"level": "tot", "comment": "Đề xuất."},
+    "decision": {"level": "tot", "reason": "Theo đề xuất."},
+    "notification": {},
+    "petition": {"text": "Đề nghị xem lại."},
+    "petition_resolved": {"resolution": "Giữ nguyên.", "level": ""},
+}
+STEP_URLS = {
+    **{step: f"/evaluations/{year}/people/{{o.id}}/{step}" for step, year in STEP_YEARS.items()},
+    "reopen": f"/evaluations/{REOPEN_YEAR}/people/{{o.id}}/reopen",
+}
+SCORES = {f"general_TC{n}": "6" for n in range(1, 6)} | {
+    "task_points": "60",
+    "adjustment_reason": "Chưa có nhiệm vụ tháng, chấm theo báo cáo.",
 }
 
-# actor → {object owner → {action → expected status}}; every cell is written out.
+
+def staff_file(o: Any) -> dict[str, Any]:
+    rows = [["CB-MOI2", "Đinh Văn Tệp", "01/02/1991", "Công chức", "Chuyên viên", "SO-B", "", ""]]
+    return {"file": upload("nhan-su.xlsx", staff_book([], rows))}
+
+
+def task_file(o: Any) -> dict[str, Any]:
+    rows = [[None, "Việc chung của đơn vị", 1, "báo cáo", 1, date(2026, 11, 20), None]]
+    book = task_book(rows)
+    return {"file": upload("nhiem-vu.xlsx", book), "unit_id": o.id, "kind": "month",
+            "day": "2026-11-10"}  # fmt: skip
+
+
+# --- pages of one's own: the actor's role decides, there is no owner ------------------------
+
+OWN = {
+    "plans.home": get("/"),
+    "plans.my_plans": get("/plans"),
+    "plans.new_plan": post("/plans/new", kind="week", day="2026-04-07"),
+    "plans.my_unit": get("/unit"),
+    "plans.assign_task": get("/unit/assign"),
+    "accounts.change_password": get("/account/password"),
+    "accounts.change_password post": Action(
+        "POST",
+        "/account/password",
+        lambda o: {
+            "current_password": "Matkhau2026",
+            "new_password": "Moi@Matkhau2026x",
+            "confirm": "Moi@Matkhau2026x",
+        },
+        signs_out=True,
+    ),
+    "accounts.logout": Action("POST", "/logout", signs_out=True),
+    "organisation.tree": get("/organisation/"),
+    "scoring.scoring_home": get("/scoring"),
+    "scoring.scoring_period": get("/scoring/2026-03"),
+    "scoring.evaluations_home": get("/evaluations"),
+    "scoring.evaluations_year": get("/evaluations/2026"),
+    "rankings.rankings_home": get("/rankings"),
+    "rankings.ranking": get("/rankings/2026-03"),
+    "rankings.emulation_page": get("/emulation/2026"),
+    "rankings.dashboard": get("/dashboard"),
+    "audit.trail": get("/audit"),
+    "audit.trail_export": get("/audit.xlsx"),
+    "imports.staff_upload": get("/imports/staff"),
+    "imports.staff_upload post": Action("POST", "/imports/staff", staff_file),
+    "imports.staff_template": get("/imports/staff/template.xlsx"),
+    "imports.tasks_upload": get("/imports/tasks"),
+    "imports.tasks_template": get("/imports/tasks/template.xlsx"),
+    "reports.unit_ranking": get("/reports/rankings/2026-03.xlsx"),
+    "reports.emulation_list": get("/reports/emulation/2026.xlsx"),
+}
+
 # fmt: off
-MATRIX: dict[str, dict[str, dict[str, int]]] = {
-    "staff_a": {  # an employee: own records only
-        "staff_a": dict(view=OK, edit=OK, approve=DENIED, close=DENIED, reopen=DENIED, person=OK,
-                        score=DENIED, records=DENIED, evaluation=OK, decide=DENIED,
-                        unit_rank=DENIED, sheet=OK, summary=DENIED, plan_xlsx=OK,
-                        ranking_xlsx=DENIED, emulation_xlsx=DENIED),
-        "colleague_a": dict(view=DENIED, edit=DENIED, approve=DENIED, person=DENIED,
-                            score=DENIED, evaluation=DENIED, sheet=DENIED, plan_xlsx=DENIED),
-        "staff_b": dict(view=DENIED, edit=DENIED, approve=DENIED, person=DENIED,
-                        import_staff=DENIED, import_tasks=DENIED),
-        "head_dept": dict(view=DENIED, edit=DENIED, approve=DENIED, person=DENIED),
-        "staff_c": dict(view=DENIED, edit=DENIED, approve=DENIED, person=DENIED),
-    },
-    "deputy_a": {  # a deputy: the unit's staff, not the head, not the siblings
-        "deputy_a": dict(view=OK, edit=OK, approve=DENIED, import_staff=DENIED,
-                         import_tasks=OK),
-        "staff_a": dict(view=OK, edit=DENIED, approve=DONE, close=DONE, reopen=DENIED, person=OK,
-                        score=OK, records=DENIED, evaluation=OK, decide=DENIED, unit_rank=OK,
-                        sheet=OK, summary=OK, plan_xlsx=OK),
-        "head_a": dict(view=OK, edit=DENIED, approve=DENIED, person=OK, score=DENIED),
-        "staff_b": dict(view=DENIED, approve=DENIED, person=DENIED, unit_rank=DENIED,
-                        sheet=DENIED, summary=DENIED, plan_xlsx=DENIED),
-        "head_dept": dict(view=DENIED, approve=DENIED, person=DENIED),
-        "staff_c": dict(view=DENIED, approve=DENIED, person=DENIED),
-    },
-    "head_a": {  # a division head: staff and deputies of the division
-        "head_a": dict(view=OK, edit=OK, approve=DENIED, import_staff=DENIED,
-                       import_tasks=OK),
-        "staff_a": dict(view=OK, edit=DENIED, approve=DONE, **{"return": DONE}, score=OK),
-        "deputy_a": dict(view=OK, approve=DONE, score=OK, decide=DENIED),
-        "staff_b": dict(view=DENIED, approve=DENIED, person=DENIED),
-        "head_dept": dict(view=DENIED, approve=DENIED, person=DENIED),
-        "staff_c": dict(view=DENIED, approve=DENIED, person=DENIED),
-    },
-    "head_dept": {  # the department's head: the whole department, division heads included
-        "head_a": dict(view=OK, edit=DENIED, approve=DONE, person=OK, score=OK, decide=DONE),
-        "staff_b": dict(view=OK, approve=DONE, close=DONE, person=OK, decide=DONE,
-                        unit_rank=OK, sheet=OK, summary=OK),
-        "personnel": dict(view=OK, approve=DONE),
-        "head_dept": dict(view=OK, approve=DENIED),
-        "staff_c": dict(view=DENIED, approve=DENIED, person=DENIED, score=DENIED, decide=DENIED,
-                        unit_rank=DENIED, sheet=DENIED, summary=DENIED),
-    },
-    "personnel": {  # the personnel office: reads its subtree, keeps records, decides nothing
-        "staff_a": dict(view=OK, edit=DENIED, approve=DENIED, close=DENIED, reopen=DONE, person=OK,
-                        score=DENIED, records=OK, evaluation=OK, decide=DENIED, unit_rank=OK,
-                        sheet=OK, summary=OK, plan_xlsx=OK),
-        "head_dept": dict(view=OK, approve=DENIED, person=OK, records=OK, import_staff=OK,
-                          import_tasks=OK, ranking_xlsx=OK, emulation_xlsx=OK),
-        "staff_c": dict(view=DENIED, approve=DENIED, person=DENIED, records=DENIED,
-                        evaluation=DENIED, unit_rank=DENIED, sheet=DENIED, summary=DENIED,
-                        plan_xlsx=DENIED),
-    },
-    "admin": {  # the administrator: reads everything, decides nothing
-        "staff_a": dict(view=OK, edit=DENIED, approve=DENIED, reopen=DENIED, person=OK,
-                        score=DENIED,
-                        records=DENIED, evaluation=OK, decide=DENIED, import_staff=DENIED,
-                        import_tasks=DENIED),
-        "staff_c": dict(view=OK, edit=DENIED, approve=DENIED, person=OK, evaluation=OK,
-                        unit_rank=OK, sheet=OK, summary=OK, plan_xlsx=OK, ranking_xlsx=OK,
-                        emulation_xlsx=OK),
-    },
-}
-
+OWN_TABLE = """
+                               staff_a deputy_a head_a head_dept personnel admin
+plans.home                       ->       ->      ->      ->        ->      ->
+plans.my_plans                   ok       ok      ok      ok        ok      ->
+plans.new_plan                   ->       ->      ->      ->        ->      --
+plans.my_unit                    --       ok      ok      ok        ok      ok
+plans.assign_task                --       ok      ok      ok        --      --
+accounts.change_password         ok       ok      ok      ok        ok      ok
+accounts.change_password post    ->       ->      ->      ->        ->      ->
+accounts.logout                  ->       ->      ->      ->        ->      ->
+organisation.tree                --       --      --      --        ok      ok
+scoring.scoring_home             --       ->      ->      ->        --      --
+scoring.scoring_period           --       ok      ok      ok        --      --
+scoring.evaluations_home         ->       ->      ->      ->        ->      ->
+scoring.evaluations_year         ok       ok      ok      ok        ok      ok
+rankings.rankings_home           ->       ->      ->      ->        ->      ->
+rankings.ranking                 --       ok      ok      ok        ok      ok
+rankings.emulation_page          --       ok      ok      ok        ok      ok
+rankings.dashboard               --       ok      ok      ok        ok      ok
+audit.trail                      --       --      --      --        ok      ok
+audit.trail_export               --       --      --      --        ok      ok
+imports.staff_upload             --       --      --      --        ok      --
+imports.staff_upload post        --       --      --      --        ->      --
+imports.staff_template           --       --      --      --        ok      --
+imports.tasks_upload             --       ok      ok      ok        ok      --
+imports.tasks_template           --       ok      ok      ok        ok      --
+reports.unit_ranking             --       ok      ok      ok        ok      ok
+reports.emulation_list           --       ok      ok      ok        ok      ok
+"""
 # fmt: on
 
-CELLS = [
-    (actor, owner, action, expected)
-    for actor, row in MATRIX.items()
-    for owner, actions in row.items()
-    for action, expected in actions.items()
-]
+# --- actions on someone's object -------------------------------------------------------------
+
+ON = {
+    # plans and tasks, each in the state the action needs
+    "plans.plan_detail": get("/plans/{o.plan[draft]}"),
+    "plans.plan_transition submit": post("/plans/{o.plan[draft]}/submit"),
+    "plans.plan_transition approve": post("/plans/{o.plan[submitted]}/approve"),
+    "plans.plan_transition return": post("/plans/{o.plan[submitted]}/return",
+                                         comment="Cần bổ sung"),
+    "plans.plan_transition report": post("/plans/{o.plan[approved]}/report"),
+    "plans.plan_transition close": post("/plans/{o.plan[reported]}/close"),
+    "plans.plan_reopen": post("/plans/{o.plan[closed]}/reopen", reason="Mở lại để sửa số liệu"),
+    "plans.new_task": get("/plans/{o.plan[draft]}/tasks/new"),
+    "plans.new_task post": post("/plans/{o.plan[draft]}/tasks/new", **TASK),
+    "plans.edit_task": get("/tasks/{o.task[draft]}/edit"),
+    "plans.edit_task post": post("/tasks/{o.task[draft]}/edit", **TASK),
+    "plans.delete_task": post("/tasks/{o.task[draft]}/delete"),
+    "plans.report_result": get("/tasks/{o.task[approved]}/result"),
+    "plans.report_result post": post("/tasks/{o.task[approved]}/result", outcome="done",
+                                     achieved_quantity="1", completed_on="2026-03-26"),
+    "plans.assign_task post": post("/unit/assign", lambda o: TASK | {
+        "person_id": o.id, "kind": "week", "day": "2026-03-10", "deadline": "2026-03-13"}),
+    "reports.plan_report": get("/reports/plans/{o.plan[draft]}.xlsx"),
+    # a person: their page, scores, records, annual evaluation
+    "organisation.person_detail": get("/organisation/people/{o.id}"),
+    "organisation.person_placement": get("/organisation/people/{o.id}/placement"),
+    "organisation.person_placement post": post("/organisation/people/{o.id}/placement", lambda o: {
+        "unit_id": o.unit, "role": o.role, "job_position": "Chuyên viên chính",
+        "starts_on": "2026-03-10", "reason": "Quyết định số 12/QĐ"}),
+    "scoring.score_person": get("/scoring/2026-03/people/{o.id}"),
+    "scoring.score_person post": post("/scoring/2026-03/people/{o.id}", **SCORES),
+    "records.person_records": get("/people/{o.id}/records"),
+    "records.person_records post": post("/people/{o.id}/records", **{
+        "leave-kind": "lawful", "leave-starts_on": "2026-04-01", "leave-ends_on": "2026-04-03"}),
+    "rankings.add_achievement": post("/people/{o.id}/achievements", **{
+        "achievement-year": "2026", "achievement-kind": "initiative",
+        "achievement-title": "Số hoá hồ sơ"}),
+    "scoring.evaluation_page": get("/evaluations/2026/people/{o.id}"),
+    **{
+        f"scoring.evaluation_step {step}": post(STEP_URLS[step], **data)
+        for step, data in STEPS.items()
+    },
+    "scoring.evaluation_step reopen": post(STEP_URLS["reopen"], reason="Sửa số liệu nhập sai."),
+    "reports.evaluation_sheet": get("/reports/evaluations/2026/people/{o.id}.xlsx"),
+    # a unit
+    "organisation.unit_detail": get("/organisation/units/{o.id}"),
+    "rankings.unit_drilldown": get("/rankings/2026-03/units/{o.id}"),
+    "reports.classification_summary": get("/reports/evaluations/2026/units/{o.id}.xlsx"),
+    "imports.tasks_upload post": Action("POST", "/imports/tasks", task_file),
+    # an agency's emulation decisions
+    "rankings.record_decision": post("/emulation/2026/agencies/{o.id}/decisions", lambda o: {
+        f"a{o.id}-number": "QĐ-MOI", f"a{o.id}-decided_on": "2026-12-20",
+        f"a{o.id}-title": "tap_the_lao_dong_tien_tien", f"a{o.id}-units": o.id}),
+    "rankings.revoke": post("/emulation/decisions/{o.decision}/revoke", reason="Sai đối tượng"),
+    # someone's import batch, waiting for confirmation
+    "imports.batch_preview": get("/imports/batches/{o.id}"),
+    "imports.batch_confirm": post("/imports/batches/{o.id}/confirm"),
+}  # fmt: skip
+
+# fmt: off
+GRIDS = {
+"plans.plan_detail": """
+          staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c
+staff_a     ok        --         --      --      --       --       --       --
+deputy_a    ok        ok         ok      ok      --       --       --       --
+head_a      ok        ok         ok      ok      --       --       --       --
+head_dept   ok        ok         ok      ok      ok       ok       ok       --
+personnel   ok        ok         ok      ok      ok       ok       ok       --
+admin       ok        ok         ok      ok      ok       ok       ok       ok
+""",
+"plans.plan_transition submit": """
+          staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c
+staff_a     ->        --         --      --      --       --       --       --
+deputy_a    --        --         ->      --      --       --       --       --
+head_a      --        --         --      ->      --       --       --       --
+head_dept   --        --         --      --      ->       --       --       --
+personnel   --        --         --      --      --       --       ->       --
+admin       --        --         --      --      --       --       --       --
+""",
+"plans.plan_transition approve": """
+          staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c
+staff_a     --        --         --      --      --       --       --       --
+deputy_a    ->        ->         --      --      --       --       --       --
+head_a      ->        ->         ->      --      --       --       --       --
+head_dept   ->        ->         ->      ->      --       ->       ->       --
+personnel   --        --         --      --      --       --       --       --
+admin       --        --         --      --      --       --       --       --
+""",
+"plans.plan_transition return": """
+          staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c
+staff_a     --        --         --      --      --       --       --       --
+deputy_a    ->        ->         --      --      --       --       --       --
+head_a      ->        ->         ->      --      --       --       --       --
+head_dept   ->        ->         ->      ->      --       ->       ->       --
+personnel   --        --         --      --      --       --       --       --
+admin       --        --         --      --      --       --       --       --
+""",
+"plans.plan_transition report": """
+          staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c
+staff_a     ->        --         --      --      --       --       --       --
+deputy_a    --        --         ->      --      --       --       --       --
+head_a      --        --         --      ->      --       --       --       --
+head_dept   --        --         --      --      ->       --       --       --
+personnel   --        --         --      --      --       --       ->       --
+admin       --        --         --      --      --       --       --       --
+""",
+"plans.plan_transition close": """
+          staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c
+staff_a     --        --         --      --      --       --       --       --
+deputy_a    ->        ->         --      --      --       --       --       --
+head_a      ->        ->         ->      --      --       --       --       --
+head_dept   ->        ->         ->      ->      --       ->       ->       --
+personnel   --        --         --      --      --       --       --       --
+admin       --        --         --      --      --       --       --       --
+""",
+"plans.plan_reopen": """
+          staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c
+staff_a     --        --         --      --      --       --       --       --
+deputy_a    --        --         --      --      --       --       --       --
+head_a      --        --         --      --      --       --       --       --
+head_dept   --        --         --      --      --       --       --       --
+personnel   ->        ->         ->      ->      ->       ->       --       --
+admin       --        --         --      --      --       --       --       --
+""",
+"plans.new_task": """
+          staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c
+staff_a     ok        --         --      --      --       --       --       --
+deputy_a    --        --         ok      --      --       --       --       --
+head_a      --        --         --      ok      --       --       --       --
+head_dept   --        --         --      --      ok       --       --       --
+personnel   --        --         --      --      --       --       ok       --
+admin       --        --         --      --      --       --       --       --
+""",
+"plans.new_task post": """
+          staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c
+staff_a     ->        --         --      --      --       --       --       --
+deputy_a    --        --         ->      --      --       --       --       --
+head_a      --        --         --      ->      --       --       --       --
+head_dept   --        --         --      --      ->       --       --       --
+personnel   --        --         --      --      --       --       ->       --
+admin       --        --         --      --      --       --       --       --
+""",
+"plans.edit_task": """
+          staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c
+staff_a     ok        --         --      --      --       --       --       --
+deputy_a    --        --         ok      --      --       --       --       --
+head_a      --        --         --      ok      --       --       --       --
+head_dept   --        --         --      --      ok       --       --       --
+personnel   --        --         --      --      --       --       ok       --
+admin       --        --         --      --      --       --       --       --
+""",
+"plans.edit_task post": """
+          staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c
+staff_a     ->        --         --      --      --       --       --       --
+deputy_a    --        --         ->      --      --       --       --       --
+head_a      --        --         --      ->      --       --       --       --
+head_dept   --        --         --      --      ->       --       --       --
+personnel   --        --         --      --      --       --       ->       --
+admin       --        --         --      --      --       --       --       --
+""",
+"plans.delete_task": """
+          staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c
+staff_a     ->        --         --      --      --       --       --       --
+deputy_a    --        --         ->      --      --       --       --       --
+head_a      --        --         --      ->      --       --       --       --
+head_dept   --        --         --      --      ->       --       --       --
+personnel   --        --         --      --      --       --       ->       --
+admin       --        --         --      --      --       --       --       --
+""",
+"plans.report_result": """
+          staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c
+staff_a     ok        --         --      --      --       --       --       --
+deputy_a    --        --         ok      --      --       --       --       --
+head_a      --        --         --      ok      --       --       --       --
+head_dept   --        --         --      --      ok       --       --       --
+personnel   --        --         --      --      --       --       ok       --
+admin       --        --         --      --      --       --       --       --
+""",
+"plans.report_result post": """
+          staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c
+staff_a     ->        --         --      --      --       --       --       --
+deputy_a    --        --         ->      --      --       --       --       --
+head_a      --        --         --      ->      --       --       --       --
+head_dept   --        --         --      --      ->       --       --       --
+personnel   --        --         --      --      --       --       ->       --
+admin       --        --         --      --      --       --       --       --
+""",
+"plans.assign_task post": """
+          staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c
+staff_a     --        --         --      --      --       --       --       --
+deputy_a    ->        ->        422     422      422      422      422      422
+head_a      ->        ->         ->     422      422      422      422      422
+head_dept   ->        ->         ->      ->      422      ->       ->       422
+personnel   --        --         --      --      --       --       --       --
+admin       --        --         --      --      --       --       --       --
+""",
+"reports.plan_report": """
+          staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c
+staff_a     ok        --         --      --      --       --       --       --
+deputy_a    ok        ok         ok      ok      --       --       --       --
+head_a      ok        ok         ok      ok      --       --       --       --
+head_dept   ok        ok         ok      ok      ok       ok       ok       --
+personnel   ok        ok         ok      ok      ok       ok       ok       --
+admin       ok        ok         ok      ok      ok       ok       ok       ok
+""",
+"organisation.person_detail": """
+          staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c
+staff_a     ok        --         --      --      --       --       --       --
+deputy_a    ok        ok         ok      ok      --       --       --       --
+head_a      ok        ok         ok      ok      --       --       --       --
+head_dept   ok        ok         ok      ok      ok       ok       ok       --
+personnel   ok        ok         ok      ok      ok       ok       ok       --
+admin       ok        ok         ok      ok      ok       ok       ok       ok
+""",
+"organisation.person_placement": """
+          staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c
+staff_a     --        --         --      --      --       --       --       --
+deputy_a    --        --         --      --      --       --       --       --
+head_a      --        --         --      --      --       --       --       --
+head_dept   --        --         --      --      --       --       --       --
+personnel   ok        ok         ok      ok      ok       ok       --       --
+admin       ok        ok         ok      ok      ok       ok       ok       ok
+""",
+"organisation.person_placement post": """
+          staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c
+staff_a     --        --         --      --      --       --       --       --
+deputy_a    --        --         --      --      --       --       --       --
+head_a      --        --         --      --      --       --       --       --
+head_dept   --        --         --      --      --       --       --       --
+personnel   ->        ->         ->      ->      ->       ->       --       --
+admin       ->        ->         ->      ->      ->       ->       ->       ->
+""",
+"scoring.score_person": """
+          staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c
+staff_a     --        --         --      --      --       --       --       --
+deputy_a    ok        ok         --      --      --       --       --       --
+head_a      ok        ok         ok      --      --       --       --       --
+head_dept   ok        ok         ok      ok      --       ok       ok       --
+personnel   --        --         --      --      --       --       --       --
+admin       --        --         --      --      --       --       --       --
+""",
+"scoring.score_person post": """
+          staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c
+staff_a     --        --         --      --      --       --       --       --
+deputy_a    ->        ->         --      --      --       --       --       --
+head_a      ->        ->         ->      --      --       --       --       --
+head_dept   ->        ->         ->      ->      --       ->       ->       --
+personnel   --        --         --      --      --       --       --       --
+admin       --        --         --      --      --       --       --       --
+""",
+"records.person_records": """
+          staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c
+staff_a     --        --         --      --      --       --       --       --
+deputy_a    --        --         --      --      --       --       --       --
+head_a      --        --         --      --      --       --       --       --
+head_dept   --        --         --      --      --       --       --       --
+personnel   ok        ok         ok      ok      ok       ok       --       --
+admin       --        --         --      --      --       --       --       --
+""",
+"records.person_records post": """
+          staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c
+staff_a     --        --         --      --      --       --       --       --
+deputy_a    --        --         --      --      --       --       --       --
+head_a      --        --         --      --      --       --       --       --
+head_dept   --        --         --      --      --       --       --       --
+personnel   ->        ->         ->      ->      ->       ->       --       --
+admin       --        --         --      --      --       --       --       --
+""",
+"rankings.add_achievement": """
+          staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c
+staff_a     --        --         --      --      --       --       --       --
+deputy_a    --        --         --      --      --       --       --       --
+head_a      --        --         --      --      --       --       --       --
+head_dept   --        --         --      --      --       --       --       --
+personnel   ->        ->         ->      ->      ->       ->       --       --
+admin       --        --         --      --      --       --       --       --
+""",
+"scoring.evaluation_page": """
+          staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c
+staff_a     ok        --         --      --      --       --       --       --
+deputy_a    ok        ok         ok      ok      --       --       --       --
+head_a      ok        ok         ok      ok      --       --       --       --
+head_dept   ok        ok         ok      ok      ok       ok       ok       --
+personnel   ok        ok         ok      ok      ok       ok       ok       --
+admin       ok        ok         ok      ok      ok       ok       ok       ok
+""",
+"scoring.evaluation_step self_assessment": """
+          staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c
+staff_a     ->        --         --      --      --       --       --       --
+deputy_a    --        --         ->      --      --       --       --       --
+head_a      --        --         --      ->      --       --       --       --
+head_dept   --        --         --      --      ->       --       --       --
+personnel   --        --         --      --      --       --       ->       --
+admin       --        --         --      --      --       --       --       --
+""",
+"scoring.evaluation_step collective_comments": """
+          staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c
+staff_a     --        --         --      --      --       --       --       --
+deputy_a    ->        ->         --      --      --       --       --       --
+head_a      ->        ->         ->      --      --       --       --       --
+head_dept   ->        ->         ->      ->      --       ->       ->       --
+personnel   --        --         --      --      --       --       --       --
+admin       --        --         --      --      --       --       --       --
+""",
+"scoring.evaluation_step party_committee_comments": """
+          staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c
+staff_a     --        --         --      --      --       --       --       --
+deputy_a    ->        ->         --      --      --       --       --       --
+head_a      ->        ->         ->      --      --       --       --       --
+head_dept   ->        ->         ->      ->      --       ->       ->       --
+personnel   ->        ->         ->      ->      ->       ->       --       --
+admin       --        --         --      --      --       --       --       --
+""",
+"scoring.evaluation_step personnel_proposal": """
+          staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c
+staff_a     --        --         --      --      --       --       --       --
+deputy_a    --        --         --      --      --       --       --       --
+head_a      --        --         --      --      --       --       --       --
+head_dept   --        --         --      --      --       --       --       --
+personnel   ->        ->         ->      ->      ->       ->       --       --
+admin       --        --         --      --      --       --       --       --
+""",
+"scoring.evaluation_step decision": """
+          staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c
+staff_a     --        --         --      --      --       --       --       --
+deputy_a    --        --         --      --      --       --       --       --
+head_a      --        --         --      --      --       --       --       --
+head_dept   ->        ->         ->      ->      --       ->       ->       --
+personnel   --        --         --      --      --       --       --       --
+admin       --        --         --      --      --       --       --       --
+""",
+"scoring.evaluation_step notification": """
+          staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c
+staff_a     --        --         --      --      --       --       --       --
+deputy_a    --        --         --      --      --       --       --       --
+head_a      --        --         --      --      --       --       --       --
+head_dept   ->        ->         ->      ->      --       ->       ->       --
+personnel   ->        ->         ->      ->      ->       ->       --       --
+admin       --        --         --      --      --       --       --       --
+""",
+"scoring.evaluation_step petition": """
+          staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c
+staff_a     ->        --         --      --      --       --       --       --
+deputy_a    --        --         ->      --      --       --       --       --
+head_a      --        --         --      ->      --       --       --       --
+head_dept   --        --         --      --      ->       --       --       --
+personnel   --        --         --      --      --       --       ->       --
+admin       --        --         --      --      --       --       --       --
+""",
+"scoring.evaluation_step petition_resolved": """
+          staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c
+staff_a     --        --         --      --      --       --       --       --
+deputy_a    --        --         --      --      --       --       --       --
+head_a      --        --         --      --      --       --       --       --
+head_dept   ->        ->         ->      ->      --       ->       ->       --
+personnel   --        --         --      --      --       --       --       --
+admin       --        --         --      --      --       --       --       --
+""",
+"scoring.evaluation_step reopen": """
+          staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c
+staff_a     --        --         --      --      --       --       --       --
+deputy_a    --        --         --      --      --       --       --       --
+head_a      --        --         --      --      --       --       --       --
+head_dept   --        --         --      --      --       --       --       --
+personnel   ->        ->         ->      ->      ->       ->       --       --
+admin       --        --         --      --      --       --       --       --
+""",
+"reports.evaluation_sheet": """
+          staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c
+staff_a     ok        --         --      --      --       --       --       --
+deputy_a    ok        ok         ok      ok      --       --       --       --
+head_a      ok        ok         ok      ok      --       --       --       --
+head_dept   ok        ok         ok      ok      ok       ok       ok       --
+personnel   ok        ok         ok      ok      ok       ok       ok       --
+admin       ok        ok         ok      ok      ok       ok       ok       ok
+""",
+"organisation.unit_detail": """
+          div_a div_b dept province commune
+staff_a    --    --    --     --      --
+deputy_a   ok    --    --     --      --
+head_a     ok    --    --     --      --
+head_dept  ok    ok    ok     --      --
+personnel  ok    ok    ok     --      --
+admin      ok    ok    ok     ok      ok
+""",
+"rankings.unit_drilldown": """
+          div_a div_b dept province commune
+staff_a    --    --    --     --      --
+deputy_a   ok    --    --     --      --
+head_a     ok    --    --     --      --
+head_dept  ok    ok    ok     --      --
+personnel  ok    ok    ok     --      --
+admin      ok    ok    ok     ok      ok
+""",
+"reports.classification_summary": """
+          div_a div_b dept province commune
+staff_a    --    --    --     --      --
+deputy_a   ok    --    --     --      --
+head_a     ok    --    --     --      --
+head_dept  ok    ok    ok     --      --
+personnel  ok    ok    ok     --      --
+admin      ok    ok    ok     ok      ok
+""",
+"imports.tasks_upload post": """
+          div_a div_b dept province commune
+staff_a    --    --    --     --      --
+deputy_a   422   422  422    422      422
+head_a     ->    422  422    422      422
+head_dept  ->    ->    ->    422      422
+personnel  ->    ->    ->    422      422
+admin      --    --    --     --      --
+""",
+"rankings.record_decision": """
+          dept commune province div_a
+staff_a    --    --       --     --
+deputy_a   --    --       --     --
+head_a     --    --       --     --
+head_dept  --    --       --     --
+personnel  ->    --       --     ->
+admin      --    --       --     --
+""",
+"rankings.revoke": """
+          dept commune
+staff_a    --    --
+deputy_a   --    --
+head_a     --    --
+head_dept  --    --
+personnel  ->    --
+admin      --    --
+""",
+"imports.batch_preview": """
+          personnel:staff personnel:tasks head_a:tasks
+staff_a         404             404           404
+deputy_a        404             404           404
+head_a          404             404            ok
+head_dept       404             404           404
+personnel       ok              ok            404
+admin           404             404           404
+""",
+"imports.batch_confirm": """
+          personnel:staff personnel:tasks head_a:tasks
+staff_a         404             404           404
+deputy_a        404             404           404
+head_a          404             404            ->
+head_dept       404             404           404
+personnel       ->              ->            404
+admin           404             404           404
+""",
+}
+# fmt: on
+
+PUBLIC = {
+    "accounts.login": "the sign-in page itself",
+    "accounts.set_language": "the sign-in page is offered in both languages",
+    "health.healthz": "the load balancer asks it, without a session",
+}
+
+
+def parse(grid: str) -> dict[str, dict[str, str]]:
+    """A grid's rows: the first line names the columns, each other line starts with its row."""
+    header, *rows = (line.split() for line in grid.strip().splitlines())
+    width = len(header)
+    return {" ".join(row[:-width]): dict(zip(header, row[-width:], strict=True)) for row in rows}
+
+
+OWN_ROWS = {action: cells for action, cells in parse(OWN_TABLE).items()}
+CELLS = {key: parse(grid) for key, grid in GRIDS.items()}
+
+
+# --- the world, once per module; each test in savepoints of it ------------------------------
+
+
+@pytest.fixture(scope="module")
+def world(app: Flask) -> Iterator[World]:
+    yield from open_world(app)
 
 
 @pytest.fixture
-def world(session, make_unit, make_person, make_admin):
-    province = make_unit("Tỉnh", UnitKind.AGENCY)
-    dept = make_unit("Sở", UnitKind.AGENCY, parent=province)
-    div_a = make_unit("Phòng A", parent=dept)
-    div_b = make_unit("Phòng B", parent=dept)
-    div_personnel = make_unit("Phòng Tổ chức cán bộ", parent=dept)
-    commune = make_unit("Xã", UnitKind.COMMUNE, parent=province)
-    div_c = make_unit("Phòng C", parent=commune)
-    head, deputy = LeadershipRole.HEAD, LeadershipRole.DEPUTY
-    return {
-        "head_dept": make_person(dept, role=head),
-        "head_a": make_person(div_a, role=head),
-        "deputy_a": make_person(div_a, role=deputy),
-        "staff_a": make_person(div_a),
-        "colleague_a": make_person(div_a),
-        "staff_b": make_person(div_b),
-        "personnel": make_person(
-            div_personnel, account_role=AccountRole.PERSONNEL, served_unit=dept
-        ),
-        "staff_c": make_person(div_c),
-        "admin": make_admin(),
-    }
+def session(app: Flask, world: World) -> Iterator[Session]:
+    """This module's `session`: the shared world, in a savepoint rolled back after the test."""
+    db.bind_to(app, world.connection)
+    savepoint = world.connection.begin_nested()
+    test_session = db.new_session(app)
+    yield test_session
+    test_session.close()
+    savepoint.rollback()
 
 
-def plan_in_state(session, person, status: PlanStatus):
-    plan = services.create_plan(session, person, WEEK, actor_id=None)
-    task = services.add_task(
-        session,
-        plan,
-        TaskInput("Báo cáo tuần", None, Decimal(1), "báo cáo", Decimal(1), date(2026, 3, 13)),
-        actor_id=None,
-    )
-    if status is PlanStatus.REPORTED:
-        task.outcome = services.TaskOutcome.DONE_ON_TIME
-        task.completed_on = date(2026, 3, 12)
-    plan.status = status
-    session.flush()
-    return plan
+SYMBOLS = {200: "ok", 403: "--", 404: "404", 422: "422"}
 
 
-@pytest.mark.parametrize(("actor", "owner", "action", "expected"), CELLS)
-def test_access(session, client, login_as, world, actor, owner, action, expected):
-    method, url, status = ACTIONS[action]
-    plan = plan_in_state(session, world[owner], status)
-    login_as(world[actor])
-    target = url.format(plan=plan.id, person=world[owner].id, unit=world[owner].unit_id)
-    data = {"comment": "Cần bổ sung", "reason": "Mở lại để sửa số liệu"}
-    response = client.open(target, method=method, data=data)
-    assert response.status_code == expected, f"{actor} {action} {owner}'s plan"
-    session.refresh(plan)
-    if expected == DENIED:
-        assert plan.status is status, "a refused action changed the plan"
+def answer(world: World, actor: str, action: Action, owner: str | None) -> str:
+    """The cell's symbol for what the actor got, in a savepoint rolled back after.
+
+    A POST is also judged by what it left in the database: `->` only if it wrote something,
+    and any other answer gets `!wrote:<tables>` if it did."""
+    url, form = action.request(world.owners[owner] if owner else None)
+    savepoint = world.connection.begin_nested()
+    touched = rows_touched(world.connection)
+    try:
+        response = world.clients[actor].open(url, method=action.method, data=form)
+        written = changed_tables(world, touched) if action.method == "POST" else []
+    finally:
+        savepoint.rollback()
+    if action.signs_out:
+        sign_in(world, actor)  # signing in writes to the account: that is the new baseline
+        world.baseline = snapshot(world.connection)
+    if response.status_code == 302:
+        return "->" if written or action.method == "GET" else "~>"
+    symbol = SYMBOLS.get(response.status_code, str(response.status_code))
+    return f"{symbol}!wrote:{','.join(written)}" if written else symbol
 
 
-def test_lists_show_only_what_details_allow(session, client, login_as, world):
+def example(key: str) -> str | None:
+    """The owner an entry is tried on outside its grid: its first column."""
+    return next(iter(CELLS[key][ACTORS[0]])) if key in CELLS else None
+
+
+def differences(expected: dict[str, str], got: dict[str, str]) -> dict[str, str]:
+    """Only the cells that differ, each with what it should be and what it is."""
+    wrong = [name for name in expected if got[name] != expected[name]]
+    return {name: f"{expected[name]} expected, got {got[name]}" for name in wrong}
+
+
+# --- the tests ------------------------------------------------------------------------------
+
+
+def test_every_endpoint_has_an_entry(app: Flask, world: World) -> None:
+    """A route added later fails here, by name, until the table says who may reach it.
+
+    Each entry's URL is matched against the application's routes, so an entry covers the
+    endpoint it really requests, not the one its name claims."""
+    adapter = app.url_map.bind("localhost")
+    requested = {}
+    for key, action in [*OWN.items(), *ON.items()]:
+        owner = example(key)
+        url, _ = action.request(world.owners[owner] if owner else None)
+        requested[key] = adapter.match(url, method=action.method)[0]
+    misnamed = {key: endpoint for key, endpoint in requested.items() if key.split()[0] != endpoint}
+    assert not misnamed, f"entries named after another endpoint than they request: {misnamed}"
+    routed = {rule.endpoint for rule in app.url_map.iter_rules()} - {"static"}
+    missing = routed - set(requested.values()) - PUBLIC.keys()
+    assert not missing, f"endpoints without an entry in the access table: {sorted(missing)}"
+    assert PUBLIC.keys() <= routed and not PUBLIC.keys() & set(requested.values())
+    assert set(OWN) == set(OWN_ROWS) and set(ON) == set(CELLS), "an entry without its grid"
+    assert all(list(rows) == list(ACTORS) for rows in CELLS.values())
+    assert all(list(cells) == list(ACTORS) for cells in OWN_ROWS.values())
+
+
+@pytest.mark.parametrize("key", OWN)
+def test_own_pages(world: World, key: str) -> None:
+    expected = OWN_ROWS[key]
+    got = {actor: answer(world, actor, OWN[key], None) for actor in expected}
+    assert not differences(expected, got), f"{key}: {differences(expected, got)}"
+
+
+@pytest.mark.parametrize(("key", "actor"), [(key, actor) for key in ON for actor in ACTORS])
+def test_access(world: World, key: str, actor: str) -> None:
+    expected = CELLS[key][actor]
+    got = {owner: answer(world, actor, ON[key], owner) for owner in expected}
+    assert not differences(expected, got), f"{actor}, {key}: {differences(expected, got)}"
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(app: Flask, world: World) -> None:
+    """Every endpoint but the public ones, and nothing written on the way."""
+    world.clients["anonymous"] = app.test_client()
+    not_sent = {}
+    for key, action in [*OWN.items(), *ON.items()]:
+        owner = example(key)
+        url, form = action.request(world.owners[owner] if owner else None)
+        savepoint = world.connection.begin_nested()
+        touched = rows_touched(world.connection)
+        response = world.clients["anonymous"].open(url, method=action.method, data=form)
+        written = changed_tables(world, touched)
+        savepoint.rollback()
+        if response.status_code != 302 or "/login" not in response.location or written:
+            not_sent[key] = (response.status_code, written)
+    assert not_sent == {}
+
+
+def test_public_endpoints_answer_without_signing_in(app: Flask, world: World) -> None:
+    anonymous = app.test_client()
+    assert anonymous.get("/login").status_code == 200
+    assert anonymous.get("/healthz").status_code == 200
+    assert anonymous.post("/language", data={"lang": "en"}).status_code == 302
+
+
+def test_lists_show_only_what_details_allow(world: World) -> None:
     """The manager's page lists plans and people by the same rule as the detail pages."""
-    for who in ("staff_a", "staff_b", "staff_c", "head_a"):
-        plan_in_state(session, world[who], PlanStatus.SUBMITTED)
-    login_as(world["deputy_a"])
-    page = client.get("/unit").get_data(as_text=True)
-    assert world["staff_a"].full_name in page
-    assert world["staff_b"].full_name not in page
-    assert world["staff_c"].full_name not in page
+    page = world.clients["deputy_a"].get("/unit").get_data(as_text=True)
+    names = world.names
+    assert names["staff_a"] in page
+    assert names["staff_b"] not in page
+    assert names["staff_c"] not in page
     # the deputy sees the head's plan but may not decide it, so it is not waiting for them
-    assert f"{world['head_a'].full_name} — " not in page
-
-
-def test_an_employee_cannot_open_the_unit_pages(client, login_as, world):
-    login_as(world["staff_a"])
-    assert client.get("/unit").status_code == DENIED
-    assert client.get("/unit/assign").status_code == DENIED
-    assert client.get("/organisation/").status_code == DENIED
-
-
-def test_a_manager_cannot_assign_outside_their_subtree(session, client, login_as, world):
-    login_as(world["head_a"])
-    response = client.post(
-        "/unit/assign",
-        data={
-            "person_id": str(world["staff_c"].id),
-            "kind": "week",
-            "day": "2026-03-10",
-            "title": "Việc ngoài phạm vi",
-            "target_quantity": "1",
-            "unit_of_measure": "việc",
-            "weight": "1",
-            "deadline": "2026-03-12",
-        },
-    )
-    assert response.status_code == 422  # not among the choices: refused by the form
-    assert services.find_plan(session, world["staff_c"], WEEK) is None
-
-
-def test_anonymous_visitors_are_sent_to_sign_in(client, world, session):
-    plan = plan_in_state(session, world["staff_a"], PlanStatus.DRAFT)
-    for url in (f"/plans/{plan.id}", "/plans", "/unit", "/organisation/"):
-        response = client.get(url)
-        assert response.status_code == 302
-        assert "/login" in response.location
-
-
-def test_every_route_is_covered_by_an_access_test(app):
-    """A route added later must be added here, and so to a test of who may reach it."""
-    covered = {
-        "static", "accounts.login", "accounts.logout", "accounts.change_password",
-        "accounts.set_language", "plans.home", "plans.my_plans", "plans.new_plan",
-        "plans.plan_detail", "plans.plan_transition", "plans.new_task", "plans.edit_task",
-        "plans.delete_task", "plans.report_result", "plans.my_unit", "plans.assign_task",
-        "plans.plan_reopen",
-        "organisation.tree", "organisation.unit_detail", "organisation.person_detail",
-        "scoring.scoring_home", "scoring.scoring_period", "scoring.score_person",
-        "scoring.evaluations_home", "scoring.evaluations_year", "scoring.evaluation_page",
-        "scoring.evaluation_step", "records.person_records",
-        "rankings.rankings_home", "rankings.ranking", "rankings.unit_drilldown",
-        "rankings.emulation_page", "rankings.record_decision", "rankings.revoke",
-        "rankings.add_achievement", "rankings.dashboard", "audit.trail", "audit.trail_export",
-        "imports.staff_upload", "imports.staff_template", "imports.tasks_upload",
-        "imports.tasks_template", "imports.batch_preview", "imports.batch_confirm",
-        "reports.evaluation_sheet", "reports.classification_summary", "reports.plan_report",
-        "reports.unit_ranking", "reports.emulation_list", "health.healthz",
-    }  # fmt: skip
-    assert {rule.endpoint for rule in app.url_map.iter_rules()} == covered
+    assert f"{names['colleague_a']} — " in page
+    assert f"{names['head_a']} — " not in page

@@ -169,8 +169,8 @@ class Viewer:
             return above and plan.status is PlanStatus.SUBMITTED
         if action is PlanAction.CLOSE:
             return above and plan.status is PlanStatus.REPORTED
-        if action is PlanAction.REOPEN:
-            return office and plan.status is PlanStatus.CLOSED
+        if action is PlanAction.REOPEN:  # never one's own plan: the office reviews others
+            return office and not is_owner and plan.status is PlanStatus.CLOSED
         raise ValueError(action)
 
     def can_put_tasks(self, plan: Plan) -> bool:
@@ -185,8 +185,13 @@ class Viewer:
         return self.manages(person)
 
     def can_keep_records(self, person: Person) -> bool:
-        """Leave and discipline records: the personnel office alone enters them."""
-        return self.served_path is not None and person.unit.path.startswith(self.served_path)
+        """Leave and discipline records: the personnel office alone enters them, and none of
+        its members their own (they count in one's own classification and titles)."""
+        return (
+            self.served_path is not None
+            and person.id != self.person_id
+            and person.unit.path.startswith(self.served_path)
+        )
 
     def can_evaluate(
         self, action: EvaluationAction, person: Person, unit: Unit, decider_id: int | None
@@ -197,7 +202,10 @@ class Viewer:
         """
         own = person.id == self.person_id
         decider = decider_id is not None and decider_id == self.person_id
-        personnel = self.served_path is not None and unit.path.startswith(self.served_path)
+        # the office proposes, notifies and reopens for others, never for its own members
+        personnel = (
+            not own and self.served_path is not None and unit.path.startswith(self.served_path)
+        )
         above = self.manages(person)
         allowed = {
             EvaluationAction.VIEW: own or decider or above or self.reaches_unit(unit),
