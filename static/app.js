@@ -26,3 +26,8 @@ document.addEventListener("DOMContentLoaded", () => {
   outcome.addEventListener("change", update);
   update();
 });
+
+// After a refusal, the summary of errors takes the focus: its links lead to each field.
+document.addEventListener("DOMContentLoaded", () => {
+  document.getElementById("error-summary")?.focus();
+});

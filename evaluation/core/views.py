@@ -28,11 +28,24 @@ def commit(success_message: str) -> bool:
     return True
 
 
-def show_domain_error(form: Any, error: DomainError) -> None:
-    """Roll back, then put the message next to the field at fault, or at the top of the page."""
+def show_domain_error(form: Any, error: DomainError) -> int:
+    """Roll back, then put the message next to the field at fault, or in the form's summary.
+
+    Returns the status of the page that shows the form again with what was typed: 409 when
+    another tab saved first, 422 when a rule refused the input. Without a form (a button on a
+    page that is redirected to) the message is flashed instead.
+    """
     db.session.rollback()
     field = getattr(form, error.field, None) if form is not None and error.field else None
     if field is not None and hasattr(field, "errors"):
         field.errors = [*field.errors, error.message]
+    elif form is not None and hasattr(form, "form_errors"):
+        form.form_errors = [*form.form_errors, error.message]
     else:
         flash(error.message, "error")
+    return refusal_status(error)
+
+
+def refusal_status(error: DomainError | None = None) -> int:
+    """The status of a form shown again after a refusal: 409 for a conflict, else 422."""
+    return 409 if isinstance(error, Conflict) else 422

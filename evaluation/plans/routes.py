@@ -14,7 +14,7 @@ from evaluation.core.db import db
 from evaluation.core.errors import DomainError
 from evaluation.core.forms import ActionForm, ReasonForm
 from evaluation.core.permissions import PlanAction, current_viewer
-from evaluation.core.views import commit, show_domain_error
+from evaluation.core.views import commit, refusal_status, show_domain_error
 from evaluation.organisation.models import Person
 from evaluation.organisation.services import count_in_reach, pages, people_in_reach
 from evaluation.plans import services
@@ -127,8 +127,11 @@ def new_plan() -> ResponseReturnValue:
 
 @blueprint.route("/plans/<id:plan_id>")
 @login_required
-def plan_detail(plan_id: int) -> ResponseReturnValue:
+def plan_detail(plan_id: int, refused: ActionForm | None = None) -> ResponseReturnValue:
+    """The plan; after a refusal (`refused`), the return or reopen form as it was posted."""
     plan = get_plan_or_404(plan_id)
+    return_form = refused if isinstance(refused, ReturnForm) else ReturnForm(version=plan.version)
+    reopen_form = refused if isinstance(refused, ReasonForm) else ReasonForm(version=plan.version)
     viewer = current_viewer()
     return render_template(
         "plans/plan.html",
@@ -137,8 +140,8 @@ def plan_detail(plan_id: int) -> ResponseReturnValue:
         can={action.value: viewer.can_plan(action, plan) for action in PlanAction},
         decided_year=plan_decided_year(db.session, plan),
         action_form=ActionForm(version=plan.version),
-        return_form=ReturnForm(version=plan.version),
-        reopen_form=ReasonForm(version=plan.version),
+        return_form=return_form,
+        reopen_form=reopen_form,
     )
 
 
@@ -162,6 +165,8 @@ def plan_transition(plan_id: int, verb: str) -> ResponseReturnValue:
         return redirect(url_for("plans.plan_detail", plan_id=plan.id))
     form: ActionForm = ReturnForm() if verb == "return" else ActionForm()
     if not form.validate_on_submit():
+        if isinstance(form, ReturnForm):  # the typed comment stays on the page
+            return plan_detail(plan_id, form), refusal_status()
         for errors in form.errors.values():
             for message in errors:
                 flash(str(message), "error")
@@ -176,9 +181,13 @@ def plan_transition(plan_id: int, verb: str) -> ResponseReturnValue:
             seen_version=form.version.data,
         )
     except DomainError as error:
+        if isinstance(form, ReturnForm):
+            status = show_domain_error(form, error)
+            return plan_detail(plan_id, form), status
         show_domain_error(None, error)
     else:
-        commit(TRANSITION_MESSAGES[verb]())
+        if not commit(TRANSITION_MESSAGES[verb]()) and isinstance(form, ReturnForm):
+            return plan_detail(plan_id, form), 409
     return redirect(url_for("plans.plan_detail", plan_id=plan.id))
 
 
@@ -193,12 +202,12 @@ def plan_reopen(plan_id: int) -> ResponseReturnValue:
             services.check_version(plan, form.version.data)
             services.reopen(db.session, plan, reason=form.reason.data, actor_id=current_user.id)
         except DomainError as error:
-            show_domain_error(None, error)
-        else:
-            commit(_("Đã mở lại kế hoạch."))
-    else:
-        show_domain_error(None, DomainError(_("Cần ghi rõ lý do.")))
-    return redirect(url_for("plans.plan_detail", plan_id=plan.id))
+            status = show_domain_error(form, error)
+            return plan_detail(plan_id, form), status
+        if not commit(_("Đã mở lại kế hoạch.")):
+            return plan_detail(plan_id, form), 409
+        return redirect(url_for("plans.plan_detail", plan_id=plan.id))
+    return plan_detail(plan_id, form), refusal_status()
 
 
 TRANSITION_MESSAGES = {

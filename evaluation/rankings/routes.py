@@ -15,8 +15,9 @@ from criteria import Title, decision_deadline
 from evaluation.core.clock import local_today
 from evaluation.core.db import db
 from evaluation.core.errors import DomainError
+from evaluation.core.forms import prefix_ids
 from evaluation.core.permissions import Viewer, current_viewer
-from evaluation.core.views import commit, show_domain_error
+from evaluation.core.views import commit, refusal_status, show_domain_error
 from evaluation.organisation.models import Person, Unit
 from evaluation.organisation.services import agencies_among
 from evaluation.plans.periods import Period, PeriodKind
@@ -126,14 +127,22 @@ def unit_drilldown(key: str, unit_id: int) -> ResponseReturnValue:
 
 @blueprint.route("/emulation/<year:year>", methods=["GET"])
 @login_required
-def emulation_page(year: int) -> ResponseReturnValue:
-    """One agency's proposals at a time (a province has hundreds), with links to the others."""
+def emulation_page(
+    year: int,
+    agency_id: int | None = None,
+    decision_form: DecisionForm | None = None,
+    revoke: tuple[int, RevokeForm] | None = None,
+) -> ResponseReturnValue:
+    """One agency's proposals at a time (a province has hundreds), with links to the others.
+
+    After a refusal, the agency's decision form or a decision's revoke form as it was posted.
+    """
     if not 2000 <= year <= 2100:
         abort(404)
     viewer = current_viewer()
     units = units_in_reach(viewer)
     agencies = agencies_among(units)
-    chosen = request.args.get("agency", type=int)
+    chosen = agency_id if agency_id is not None else request.args.get("agency", type=int)
     selected = next((a for a in agencies if a.id == chosen), agencies[0] if agencies else None)
     if chosen is not None and (selected is None or selected.id != chosen):
         abort(404)
@@ -151,15 +160,18 @@ def emulation_page(year: int) -> ResponseReturnValue:
         selected=selected,
         proposals=proposals,
         decisions=emulation.decisions(db.session, [a.id for a in agencies], year),
-        forms={selected.id: _decision_form(selected, proposals)}
+        forms={selected.id: _decision_form(selected, proposals, decision_form)}
         if viewer.is_personnel and selected is not None
         else {},
         revoke_form=RevokeForm(),
+        revoke_forms=dict([revoke]) if revoke else {},
     )
 
 
-def _decision_form(agency: Unit, proposals: list[emulation.Proposal]) -> DecisionForm:
-    form = DecisionForm(prefix=f"a{agency.id}", decided_on=local_today())
+def _decision_form(
+    agency: Unit, proposals: list[emulation.Proposal], posted: DecisionForm | None = None
+) -> DecisionForm:
+    form = posted or DecisionForm(prefix=f"a{agency.id}", decided_on=local_today())
     people = [
         evaluation
         for proposal in proposals
@@ -194,12 +206,7 @@ def record_decision(year: int, agency_id: int) -> ResponseReturnValue:
     form.units.choices = [SelectChoice(str(agency.id), agency.name)]
     page = url_for("rankings.emulation_page", year=year)
     if not form.validate_on_submit():
-        for field, errors in form.errors.items():
-            for message in errors:
-                show_domain_error(
-                    None, DomainError(f"{getattr(form, field).label.text}: {message}")
-                )
-        return redirect(page)
+        return emulation_page(year, agency.id, form), refusal_status()
     try:
         emulation.record_decision(
             db.session,
@@ -214,9 +221,10 @@ def record_decision(year: int, agency_id: int) -> ResponseReturnValue:
             actor_id=current_user.id,
         )
     except DomainError as error:
-        show_domain_error(None, error)
-    else:
-        commit(_("Đã ghi quyết định khen thưởng."))
+        status = show_domain_error(form, error)
+        return emulation_page(year, agency_id, form), status
+    if not commit(_("Đã ghi quyết định khen thưởng.")):
+        return emulation_page(year, agency_id, form), 409
     return redirect(page)
 
 
@@ -227,20 +235,20 @@ def revoke(decision_id: int) -> ResponseReturnValue:
     if decision is None:
         abort(404)
     _agency_for_personnel(decision.unit_id)
-    form = RevokeForm()
-    page = url_for("rankings.emulation_page", year=decision.year)
-    if form.validate_on_submit():
-        try:
-            emulation.revoke_decision(
-                db.session, decision, reason=form.reason.data, actor_id=current_user.id
-            )
-        except DomainError as error:
-            show_domain_error(None, error)
-        else:
-            commit(_("Đã thu hồi quyết định."))
-    else:
-        show_domain_error(None, DomainError(_("Cần ghi lý do thu hồi.")))
-    return redirect(page)
+    form = prefix_ids(RevokeForm(), f"revoke-{decision_id}")
+    year = decision.year
+    if not form.validate_on_submit():
+        return emulation_page(year, revoke=(decision_id, form)), refusal_status()
+    try:
+        emulation.revoke_decision(
+            db.session, decision, reason=form.reason.data, actor_id=current_user.id
+        )
+    except DomainError as error:
+        status = show_domain_error(form, error)
+        return emulation_page(year, revoke=(decision_id, form)), status
+    if not commit(_("Đã thu hồi quyết định.")):
+        return emulation_page(year, revoke=(decision_id, form)), 409
+    return redirect(url_for("rankings.emulation_page", year=year))
 
 
 @blueprint.route("/people/<id:person_id>/achievements", methods=["POST"])

@@ -20,9 +20,9 @@ from evaluation.core.audit import AuditRecord
 from evaluation.core.clock import local_today
 from evaluation.core.db import db
 from evaluation.core.errors import DomainError
-from evaluation.core.forms import ActionForm, ReasonForm
+from evaluation.core.forms import ActionForm, ReasonForm, prefix_ids
 from evaluation.core.permissions import EvaluationAction, current_viewer
-from evaluation.core.views import commit, show_domain_error
+from evaluation.core.views import commit, refusal_status, show_domain_error
 from evaluation.organisation.models import Person, Unit
 from evaluation.organisation.services import count_in_reach, pages, people_in_reach
 from evaluation.plans.periods import Period, PeriodKind
@@ -232,10 +232,21 @@ def evaluation_page(year: int, person_id: int) -> ResponseReturnValue:
     evaluation = services.find_evaluation(db.session, person.id, year)
     unit = evaluation.unit if evaluation else person.unit
     decider = services.competent_decider(db.session, person)
+    decider_id = decider.id if decider else None
+    if not current_viewer().can_evaluate(EvaluationAction.VIEW, person, unit, decider_id):
+        abort(403)
+    return _evaluation_response(year, person)
+
+
+def _evaluation_response(
+    year: int, person: Person, submitted: tuple[str, ActionForm] | None = None, status: int = 200
+) -> ResponseReturnValue:
+    """The evaluation page; after a refusal, the step's form as it was posted, with its errors."""
+    evaluation = services.find_evaluation(db.session, person.id, year)
+    unit = evaluation.unit if evaluation else person.unit
+    decider = services.competent_decider(db.session, person)
     viewer = current_viewer()
     decider_id = decider.id if decider else None
-    if not viewer.can_evaluate(EvaluationAction.VIEW, person, unit, decider_id):
-        abort(403)
     shown = (
         evaluation
         if evaluation and evaluation.locked
@@ -256,6 +267,16 @@ def evaluation_page(year: int, person_id: int) -> ResponseReturnValue:
             .order_by(AuditRecord.at, AuditRecord.id)
         ).all()
     version = evaluation.version if evaluation else None
+    step_forms = _step_forms(version, evaluation, shown)
+    summary: list[ActionForm] = []
+    if submitted is not None:
+        step, form = submitted
+        if step in allowed:
+            step_forms[step] = form
+            summary.append(form)
+        else:  # the step is no longer open here: its form is not shown, so say why on top
+            for message in [m for f in form for m in f.errors] + list(form.form_errors):
+                flash(str(message), "error")
     return render_template(
         "scoring/evaluation.html",
         person=person,
@@ -266,8 +287,9 @@ def evaluation_page(year: int, person_id: int) -> ResponseReturnValue:
         allowed=allowed,
         history=history,
         flags=services.person_flags(db.session, person, year),
-        forms=_step_forms(version, evaluation, shown),
-    )
+        forms=step_forms,
+        summary=summary,
+    ), status
 
 
 def _step_open(evaluation: AnnualEvaluation | None, action: EvaluationAction) -> bool:
@@ -286,7 +308,7 @@ def _step_forms(
 ) -> dict[str, ActionForm]:
     proposal_level = (evaluation and evaluation.personnel_level) or shown.computed_level
     decision_level = proposal_level if proposal_level.is_ranked else Level.HOAN_THANH
-    return {
+    blank: dict[str, ActionForm] = {
         "self_assessment": forms.SelfAssessmentForm(version=version),
         "collective_comments": forms.CollectiveForm(
             version=version, general=GeneralAssessment.GOOD.value
@@ -299,6 +321,7 @@ def _step_forms(
         "petition_resolved": forms.ResolutionForm(version=version),
         "reopen": ReasonForm(version=version),
     }
+    return {step: prefix_ids(form, step) for step, form in blank.items()}
 
 
 STEP_FORMS: dict[EvaluationAction, type[ActionForm]] = {
@@ -379,22 +402,18 @@ def evaluation_step(year: int, person_id: int, step: str) -> ResponseReturnValue
     unit = existing.unit if existing else person.unit
     if not current_viewer().can_evaluate(action, person, unit, _decider_id(person)):
         abort(403)
-    page = url_for("scoring.evaluation_page", year=year, person_id=person.id)
-    form = STEP_FORMS[action]()
+    form = prefix_ids(STEP_FORMS[action](), action.value)
     if not form.validate_on_submit():
-        for field, errors in form.errors.items():
-            label = getattr(getattr(form, field, None), "label", None)
-            for message in errors:
-                flash(f"{label.text if label else field}: {message}", "error")
-        return redirect(page)
+        return _evaluation_response(year, person, (action.value, form), refusal_status())
     try:
         evaluation = existing or services.open_evaluation(db.session, person, year)
         _perform(action, form, evaluation)
     except DomainError as error:
-        show_domain_error(None, error)
-        return redirect(page)
-    commit(_("Đã ghi nhận: %(step)s.", step=_step_label(action)))
-    return redirect(page)
+        status = show_domain_error(form, error)
+        return _evaluation_response(year, person, (action.value, form), status)
+    if not commit(_("Đã ghi nhận: %(step)s.", step=_step_label(action))):
+        return _evaluation_response(year, person, (action.value, form), 409)
+    return redirect(url_for("scoring.evaluation_page", year=year, person_id=person.id))
 
 
 def _step_label(action: EvaluationAction) -> str:
