@@ -1,18 +1,29 @@
 """Who may do what, by the unit tree: every endpoint of the application, through HTTP.
 
 The access table has one entry per endpoint (per verb, where one URL takes several): the
-request it makes, and who gets what. A route without an entry fails
-`test_every_endpoint_has_an_entry`, naming it. The world is in `tests/authorization_world.py`.
+request it makes, and a grid of who gets what. A route without an entry fails
+`test_every_endpoint_has_an_entry`, naming it. The world, built once for the module, is in
+`tests/authorization_world.py`:
+
+    province
+    ├── dept                    head_dept (head)
+    │   ├── div_a               head_a (head), deputy_a (deputy), staff_a, colleague_a
+    │   ├── div_b               staff_b
+    │   └── div_personnel       personnel (personnel office serving `dept`)
+    └── commune
+        └── div_c               staff_c
+    admin (administrator, no person)
 
 How to read a grid: a row is the account acting, a column whose object it is (a person's
-plan, task, records or evaluation; a unit; an import batch). A cell is the answer:
+plan, task, records or evaluation; a unit; an agency's decision; an import batch). A cell:
 
-    ok   the page (200)               ->   done, and something was written (302)
-    --   refused (403)                ~>   sent back to the page with a message (302)
+    ok   the page (200)               ->   redirected (302); for a POST: done, rows written
+    --   refused (403)                ~>   a POST sent back with a message, nothing written
     404  not found (404)              422  the form sent back with its errors
 
-Every POST cell runs in a savepoint: a refused one (--, 404, 422, ~>) must leave every row
-of every table as it was, not only answer with the right status.
+Every cell runs in a savepoint rolled back after it. A POST's cell is also judged by what it
+left in the database: a refusal (--, 404, 422) must leave every row of every table as it was,
+and `->` means something was written, so the form it sends would have written if allowed.
 """
 
 from __future__ import annotations
@@ -41,8 +52,6 @@ from tests.authorization_world import (
 from tests.imports.helpers import staff_book, task_book
 
 ACTORS = ("staff_a", "deputy_a", "head_a", "head_dept", "personnel", "admin")
-PEOPLE = "staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c"
-UNITS = "div_a div_b dept province commune"
 
 
 @dataclass(frozen=True)
@@ -217,6 +226,7 @@ ON = {
     "organisation.unit_detail": get("/organisation/units/{o.id}"),
     "rankings.unit_drilldown": get("/rankings/2026-03/units/{o.id}"),
     "reports.classification_summary": get("/reports/evaluations/2026/units/{o.id}.xlsx"),
+    # the file holds a unit's own task: its head and those above keep it, not a deputy (422)
     "imports.tasks_upload post": Action("POST", "/imports/tasks", task_file),
     # an agency's emulation decisions
     "rankings.record_decision": post("/emulation/2026/agencies/{o.id}/decisions", lambda o: {
