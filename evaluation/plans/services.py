@@ -17,7 +17,7 @@ from evaluation.core import audit
 from evaluation.core.clock import local_today
 from evaluation.core.db import utcnow
 from evaluation.core.errors import Conflict, DomainError
-from evaluation.core.permissions import Viewer
+from evaluation.core.permissions import ASSIGNABLE_STATUSES, Viewer
 from evaluation.organisation.models import Person, Unit
 from evaluation.plans.models import (
     Plan,
@@ -304,7 +304,7 @@ def assign_task(
     plan = find_plan(session, person, period) or create_plan(
         session, person, period, actor_id=actor_id
     )
-    if plan.status in (PlanStatus.REPORTED, PlanStatus.CLOSED):
+    if plan.status not in ASSIGNABLE_STATUSES:  # as Viewer.can_plan(ASSIGN), the import's rule
         raise DomainError(
             _("Kế hoạch %(period)s đã báo cáo kết quả; không thể giao thêm.", period=period.label),
             field="day",
