@@ -646,12 +646,17 @@ def apply(
 
 
 def _demotions_first(change: Change) -> int:
+    """Heads relieved first, then heads moving to head another unit, then everyone else.
+
+    Two heads exchanging units in one file would still meet the index at confirmation (a
+    409, nothing written): that takes two files.
+    """
     person = change.target
-    stays = change.data["role"] == LeadershipRole.HEAD.value and (
-        person is not None and person.unit.code == change.data["unit"]
-    )
-    heads_now = person is not None and person.leadership_role is LeadershipRole.HEAD
-    return 0 if change.action == UPDATE and heads_now and not stays else 1
+    if change.action != UPDATE or person.leadership_role is not LeadershipRole.HEAD:
+        return 2
+    if change.data["role"] != LeadershipRole.HEAD.value:
+        return 0
+    return 2 if person.unit.code == change.data["unit"] else 1
 
 
 def _update_person(

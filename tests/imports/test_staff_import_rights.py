@@ -134,6 +134,33 @@ def test_a_head_is_replaced_when_the_same_file_relieves_the_present_one(
     )
 
 
+def test_a_head_moves_to_head_a_unit_whose_head_the_file_relieves(
+    session, client, login_as, make_person, office
+):
+    """Rows in the order people write them: the unit's present head is relieved first."""
+    chief = office["chief"]
+    planner = make_person(office["planning"], role=LeadershipRole.HEAD, name="Cao Văn Kế")
+    login_as(office["personnel"])
+    confirm(
+        client,
+        [
+            row(chief, "SNV-KH", Chức_vụ_lãnh_đạo="Cấp trưởng"),
+            row(office["clerk"], Chức_vụ_lãnh_đạo="Cấp trưởng"),
+            row(planner, Chức_vụ_lãnh_đạo="Cấp phó"),
+        ],
+    )
+    session.expire_all()
+    heads = session.execute(
+        sa.select(Person.code, Person.unit_id).where(
+            Person.leadership_role == LeadershipRole.HEAD,
+            Person.unit_id.in_([office["division"].id, office["planning"].id]),
+        )
+    ).all()
+    assert sorted(heads) == sorted(
+        [(chief.code, office["planning"].id), (office["clerk"].code, office["division"].id)]
+    )
+
+
 @pytest.mark.parametrize(
     "cells",
     [
