@@ -11,8 +11,9 @@ The tree (every name is an owner in the table; the people are also actors):
         └── div_c               staff_c
     admin (administrator, no person)
 
-Every person holds a week plan in each state, each with one task. The import batches are
-waiting for confirmation; the emulation decisions are in force.
+Every person, and div_a itself (a unit's own plan, kept by its head), holds a week plan in
+each state, each with one task; every person has an evaluation waiting for each step. The
+import batches wait for confirmation; the emulation decisions are in force.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ from evaluation.imports import services as imports
 from evaluation.organisation import services as organisation
 from evaluation.organisation.models import LeadershipRole, Person, Unit, UnitKind
 from evaluation.plans import services as plans
-from evaluation.plans.models import PlanStatus, TaskOutcome
+from evaluation.plans.models import Plan, PlanStatus, TaskOutcome
 from evaluation.plans.periods import Period, PeriodKind
 from evaluation.rankings import emulation
 from evaluation.scoring import services as scoring
@@ -81,8 +82,8 @@ class Owner:
     """Whatever an action is taken on, by the ids its URL and form need.
 
     A person: `id`, `unit`, `role` (leadership), and `plan[state]` / `task[state]` (a week
-    plan in that state and its task). A unit: `id`, `unit`, and `decision` (its emulation
-    decision). An import batch: `id`.
+    plan in that state and its task). A unit: `id`, `unit`, `decision` (its emulation
+    decision), and for div_a its own plans, as a person's. An import batch: `id`.
     """
 
     id: int
@@ -140,13 +141,19 @@ def _person(
     return person
 
 
-def _plans(session: Session, person: Person) -> tuple[dict[str, int], dict[str, int]]:
-    """A week plan in each state, each with one task, as the pages would have left them."""
+def _plans(session: Session, owner: Person | Unit) -> tuple[dict[str, int], dict[str, int]]:
+    """A week plan in each state, each with one task, as the pages would have left them: a
+    person's, or a unit's own plan (no person)."""
     plan_ids, task_ids = {}, {}
     for status, week in WEEKS.items():
-        plan = plans.create_plan(
-            session, person, Period(PeriodKind.WEEK, 2026, week), actor_id=None
-        )
+        week_of_march = Period(PeriodKind.WEEK, 2026, week)
+        if isinstance(owner, Person):
+            plan = plans.create_plan(session, owner, week_of_march, actor_id=None)
+        else:
+            plan = Plan(person=None, unit_id=owner.id, status=PlanStatus.DRAFT)
+            plan.period = week_of_march
+            session.add(plan)
+            session.flush()
         deadline = plan.ends_on
         task = plans.add_task(
             session,
@@ -249,10 +256,11 @@ def build(session: Session) -> tuple[dict[str, Owner], dict[str, str], dict[str,
         ).id
         for agency in (dept, commune)
     }
-    for unit in (province, dept, div_a, div_b, div_personnel, commune, div_c):
-        name = {"TINH": "province", "SO": "dept", "XA": "commune"}.get(unit.code)
-        name = name or {"SO-A": "div_a", "SO-B": "div_b", "SO-TC": "div_personnel"}.get(unit.code)
-        owners[name or "div_c"] = Owner(unit.id, unit.id, decision=decisions.get(unit.code, 0))
+    units = {"province": province, "dept": dept, "div_a": div_a, "div_b": div_b,
+             "div_personnel": div_personnel, "commune": commune, "div_c": div_c}  # fmt: skip
+    for name, unit in units.items():
+        owners[name] = Owner(unit.id, unit.id, decision=decisions.get(unit.code, 0))
+    owners["div_a"].plan, owners["div_a"].task = _plans(session, div_a)  # kept by head_a
 
     personnel_user = accounts[people["personnel"].id]
     head_user = accounts[people["head_a"].id]

@@ -15,7 +15,8 @@ request it makes, and a grid of who gets what. A route without an entry fails
     admin (administrator, no person)
 
 How to read a grid: a row is the account acting, a column whose object it is (a person's
-plan, task, records or evaluation; a unit; an agency's decision; an import batch). A cell:
+plan, task, records or evaluation; a unit, whose own plan in the plan grids; an agency's
+emulation decision; an import batch, by its author). A cell:
 
     ok   the page (200)               ->   redirected (302); for a POST: done, rows written
     --   refused (403)                ~>   a POST sent back with a message, nothing written
@@ -241,103 +242,103 @@ ON = {
 # fmt: off
 GRIDS = {
 "plans.plan_detail": """
-          staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c
-staff_a     ok        --         --      --      --       --       --       --
-deputy_a    ok        ok         ok      ok      --       --       --       --
-head_a      ok        ok         ok      ok      --       --       --       --
-head_dept   ok        ok         ok      ok      ok       ok       ok       --
-personnel   ok        ok         ok      ok      ok       ok       ok       --
-admin       ok        ok         ok      ok      ok       ok       ok       ok
+          staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c div_a
+staff_a     ok        --         --      --      --       --       --       --     --
+deputy_a    ok        ok         ok      ok      --       --       --       --     ok
+head_a      ok        ok         ok      ok      --       --       --       --     ok
+head_dept   ok        ok         ok      ok      ok       ok       ok       --     ok
+personnel   ok        ok         ok      ok      ok       ok       ok       --     ok
+admin       ok        ok         ok      ok      ok       ok       ok       ok     ok
 """,
 "plans.plan_transition submit": """
-          staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c
-staff_a     ->        --         --      --      --       --       --       --
-deputy_a    --        --         ->      --      --       --       --       --
-head_a      --        --         --      ->      --       --       --       --
-head_dept   --        --         --      --      ->       --       --       --
-personnel   --        --         --      --      --       --       ->       --
-admin       --        --         --      --      --       --       --       --
+          staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c div_a
+staff_a     ->        --         --      --      --       --       --       --     --
+deputy_a    --        --         ->      --      --       --       --       --     --
+head_a      --        --         --      ->      --       --       --       --     ->
+head_dept   --        --         --      --      ->       --       --       --     --
+personnel   --        --         --      --      --       --       ->       --     --
+admin       --        --         --      --      --       --       --       --     --
 """,
 "plans.plan_transition approve": """
-          staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c
-staff_a     --        --         --      --      --       --       --       --
-deputy_a    ->        ->         --      --      --       --       --       --
-head_a      ->        ->         ->      --      --       --       --       --
-head_dept   ->        ->         ->      ->      --       ->       ->       --
-personnel   --        --         --      --      --       --       --       --
-admin       --        --         --      --      --       --       --       --
+          staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c div_a
+staff_a     --        --         --      --      --       --       --       --     --
+deputy_a    ->        ->         --      --      --       --       --       --     --
+head_a      ->        ->         ->      --      --       --       --       --     --
+head_dept   ->        ->         ->      ->      --       ->       ->       --     ->
+personnel   --        --         --      --      --       --       --       --     --
+admin       --        --         --      --      --       --       --       --     --
 """,
 "plans.plan_transition return": """
-          staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c
-staff_a     --        --         --      --      --       --       --       --
-deputy_a    ->        ->         --      --      --       --       --       --
-head_a      ->        ->         ->      --      --       --       --       --
-head_dept   ->        ->         ->      ->      --       ->       ->       --
-personnel   --        --         --      --      --       --       --       --
-admin       --        --         --      --      --       --       --       --
+          staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c div_a
+staff_a     --        --         --      --      --       --       --       --     --
+deputy_a    ->        ->         --      --      --       --       --       --     --
+head_a      ->        ->         ->      --      --       --       --       --     --
+head_dept   ->        ->         ->      ->      --       ->       ->       --     ->
+personnel   --        --         --      --      --       --       --       --     --
+admin       --        --         --      --      --       --       --       --     --
 """,
 "plans.plan_transition report": """
-          staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c
-staff_a     ->        --         --      --      --       --       --       --
-deputy_a    --        --         ->      --      --       --       --       --
-head_a      --        --         --      ->      --       --       --       --
-head_dept   --        --         --      --      ->       --       --       --
-personnel   --        --         --      --      --       --       ->       --
-admin       --        --         --      --      --       --       --       --
+          staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c div_a
+staff_a     ->        --         --      --      --       --       --       --     --
+deputy_a    --        --         ->      --      --       --       --       --     --
+head_a      --        --         --      ->      --       --       --       --     ->
+head_dept   --        --         --      --      ->       --       --       --     --
+personnel   --        --         --      --      --       --       ->       --     --
+admin       --        --         --      --      --       --       --       --     --
 """,
 "plans.plan_transition close": """
-          staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c
-staff_a     --        --         --      --      --       --       --       --
-deputy_a    ->        ->         --      --      --       --       --       --
-head_a      ->        ->         ->      --      --       --       --       --
-head_dept   ->        ->         ->      ->      --       ->       ->       --
-personnel   --        --         --      --      --       --       --       --
-admin       --        --         --      --      --       --       --       --
+          staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c div_a
+staff_a     --        --         --      --      --       --       --       --     --
+deputy_a    ->        ->         --      --      --       --       --       --     --
+head_a      ->        ->         ->      --      --       --       --       --     --
+head_dept   ->        ->         ->      ->      --       ->       ->       --     ->
+personnel   --        --         --      --      --       --       --       --     --
+admin       --        --         --      --      --       --       --       --     --
 """,
 "plans.plan_reopen": """
-          staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c
-staff_a     --        --         --      --      --       --       --       --
-deputy_a    --        --         --      --      --       --       --       --
-head_a      --        --         --      --      --       --       --       --
-head_dept   --        --         --      --      --       --       --       --
-personnel   ->        ->         ->      ->      ->       ->       --       --
-admin       --        --         --      --      --       --       --       --
+          staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c div_a
+staff_a     --        --         --      --      --       --       --       --     --
+deputy_a    --        --         --      --      --       --       --       --     --
+head_a      --        --         --      --      --       --       --       --     --
+head_dept   --        --         --      --      --       --       --       --     --
+personnel   ->        ->         ->      ->      ->       ->       --       --     ->
+admin       --        --         --      --      --       --       --       --     --
 """,
 "plans.new_task post": """
-          staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c
-staff_a     ->        --         --      --      --       --       --       --
-deputy_a    --        --         ->      --      --       --       --       --
-head_a      --        --         --      ->      --       --       --       --
-head_dept   --        --         --      --      ->       --       --       --
-personnel   --        --         --      --      --       --       ->       --
-admin       --        --         --      --      --       --       --       --
+          staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c div_a
+staff_a     ->        --         --      --      --       --       --       --     --
+deputy_a    --        --         ->      --      --       --       --       --     --
+head_a      --        --         --      ->      --       --       --       --     ->
+head_dept   --        --         --      --      ->       --       --       --     --
+personnel   --        --         --      --      --       --       ->       --     --
+admin       --        --         --      --      --       --       --       --     --
 """,
 "plans.edit_task post": """
-          staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c
-staff_a     ->        --         --      --      --       --       --       --
-deputy_a    --        --         ->      --      --       --       --       --
-head_a      --        --         --      ->      --       --       --       --
-head_dept   --        --         --      --      ->       --       --       --
-personnel   --        --         --      --      --       --       ->       --
-admin       --        --         --      --      --       --       --       --
+          staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c div_a
+staff_a     ->        --         --      --      --       --       --       --     --
+deputy_a    --        --         ->      --      --       --       --       --     --
+head_a      --        --         --      ->      --       --       --       --     ->
+head_dept   --        --         --      --      ->       --       --       --     --
+personnel   --        --         --      --      --       --       ->       --     --
+admin       --        --         --      --      --       --       --       --     --
 """,
 "plans.delete_task": """
-          staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c
-staff_a     ->        --         --      --      --       --       --       --
-deputy_a    --        --         ->      --      --       --       --       --
-head_a      --        --         --      ->      --       --       --       --
-head_dept   --        --         --      --      ->       --       --       --
-personnel   --        --         --      --      --       --       ->       --
-admin       --        --         --      --      --       --       --       --
+          staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c div_a
+staff_a     ->        --         --      --      --       --       --       --     --
+deputy_a    --        --         ->      --      --       --       --       --     --
+head_a      --        --         --      ->      --       --       --       --     ->
+head_dept   --        --         --      --      ->       --       --       --     --
+personnel   --        --         --      --      --       --       ->       --     --
+admin       --        --         --      --      --       --       --       --     --
 """,
 "plans.report_result post": """
-          staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c
-staff_a     ->        --         --      --      --       --       --       --
-deputy_a    --        --         ->      --      --       --       --       --
-head_a      --        --         --      ->      --       --       --       --
-head_dept   --        --         --      --      ->       --       --       --
-personnel   --        --         --      --      --       --       ->       --
-admin       --        --         --      --      --       --       --       --
+          staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c div_a
+staff_a     ->        --         --      --      --       --       --       --     --
+deputy_a    --        --         ->      --      --       --       --       --     --
+head_a      --        --         --      ->      --       --       --       --     ->
+head_dept   --        --         --      --      ->       --       --       --     --
+personnel   --        --         --      --      --       --       ->       --     --
+admin       --        --         --      --      --       --       --       --     --
 """,
 "plans.assign_task post": """
           staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c
@@ -349,13 +350,13 @@ personnel   --        --         --      --      --       --       --       --
 admin       --        --         --      --      --       --       --       --
 """,
 "reports.plan_report": """
-          staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c
-staff_a     ok        --         --      --      --       --       --       --
-deputy_a    ok        ok         ok      ok      --       --       --       --
-head_a      ok        ok         ok      ok      --       --       --       --
-head_dept   ok        ok         ok      ok      ok       ok       ok       --
-personnel   ok        ok         ok      ok      ok       ok       ok       --
-admin       ok        ok         ok      ok      ok       ok       ok       ok
+          staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c div_a
+staff_a     ok        --         --      --      --       --       --       --     --
+deputy_a    ok        ok         ok      ok      --       --       --       --     ok
+head_a      ok        ok         ok      ok      --       --       --       --     ok
+head_dept   ok        ok         ok      ok      ok       ok       ok       --     ok
+personnel   ok        ok         ok      ok      ok       ok       ok       --     ok
+admin       ok        ok         ok      ok      ok       ok       ok       ok     ok
 """,
 "organisation.person_detail": """
           staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c
