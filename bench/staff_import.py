@@ -79,7 +79,10 @@ def write_workbook(path: Path, prefix: str, unit_codes: list[str], people: int) 
                 "category": rng.choice(categories),
                 "job_position": rng.choice(POSITIONS),
                 "unit": unit_codes[number % len(unit_codes)],
-                "role": deputy if rng.random() < DEPUTY_SHARE else None,
+                # the office serving the top names no leaders of the top itself (issue 11)
+                "role": deputy
+                if rng.random() < DEPUTY_SHARE and number % len(unit_codes)
+                else None,
                 "email": f"{code.lower()}@bench.invalid" if number % 3 else None,
             }
             for index, key in enumerate(keys):
