@@ -216,3 +216,17 @@ def test_an_imported_name_of_zero_width_spaces_or_with_an_override_is_refused(
     rows = error_rows(response.get_data(as_text=True))
     assert any("Họ và tên" in row and message in row for row in rows), rows
     assert counts(session) == before
+
+
+def test_every_form_of_the_application_cleans_its_text(app):
+    """A form added later on FlaskForm directly would skip the cleaning: it must use BaseForm."""
+    from flask_wtf import FlaskForm
+
+    from evaluation.core.forms import BaseForm
+
+    def subclasses(cls: type) -> list[type]:
+        return [cls, *(s for sub in cls.__subclasses__() for s in subclasses(sub))]
+
+    ours = [c for c in subclasses(FlaskForm) if c.__module__.startswith("evaluation.")]
+    assert len(ours) > 20
+    assert [c.__qualname__ for c in ours if not issubclass(c, BaseForm)] == []

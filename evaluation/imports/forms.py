@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
-from evaluation.core.forms import ActionForm, plausible_date
+from evaluation.core.forms import ActionForm, BaseForm, plausible_date
 from evaluation.plans.periods import PERIOD_KIND_LABELS, Period, PeriodKind
 
 PERIOD_KINDS = (PeriodKind.MONTH, PeriodKind.QUARTER)
 FILE_HINT = _l("Tệp .xlsx theo mẫu, không quá 5 MB và 20.000 dòng mỗi trang.")
 
 
-class UploadForm(FlaskForm):
+class UploadForm(BaseForm):
     file = FileField(
         _l("Tệp Excel"),
         validators=[FileRequired(message=_l("Cần chọn tệp để tải lên."))],
