@@ -35,7 +35,7 @@ from evaluation.plans.models import Plan, PlanStatus
 from evaluation.plans.periods import Period, PeriodKind
 from evaluation.plans.services import TaskInput
 from tests.conftest import _TEST_HASH, PASSWORD, private_database
-from tests.test_crash_recovery import Browser, Server
+from tests.live_server import Browser, Server
 
 WRITERS = 20
 SCHEMA = "concurrent_writers"
