@@ -319,16 +319,12 @@ def preview(session: Session, viewer: Viewer, payload: dict[str, Any]) -> Previe
             continue
         final = _resolved(person, r)
         _check_leadership(viewer, person, final, existing, new_codes, errors, person_at)
-        role = LeadershipRole(final["role"])
-        was_head_here = (
-            person is not None
-            and person.leadership_role is LeadershipRole.HEAD
-            and person.unit.code == final["unit"]
-        )
+        heads = LeadershipRole(final["role"]) is LeadershipRole.HEAD
         heads_now = person is not None and person.leadership_role is LeadershipRole.HEAD
-        if heads_now and not (was_head_here and role is LeadershipRole.HEAD):
+        stays_head = heads and heads_now and person.unit.code == final["unit"]
+        if heads_now and not stays_head:
             leaving.add(r["code"])
-        if role is LeadershipRole.HEAD and not was_head_here:
+        if heads and not stays_head:
             claims.setdefault(final["unit"], []).append(final)
         if person is None:
             people.append(
