@@ -714,13 +714,40 @@ def test_public_endpoints_answer_without_signing_in(app: Flask, world: World) ->
     assert anonymous.post("/language", data={"lang": "en"}).status_code == 302
 
 
-def test_lists_show_only_what_details_allow(world: World) -> None:
-    """The manager's page lists plans and people by the same rule as the detail pages."""
-    page = world.clients["deputy_a"].get("/unit").get_data(as_text=True)
+# The pages that list people; each must name only people whose own page the viewer may open.
+LISTS = ("plans.my_unit", "scoring.scoring_period", "scoring.evaluations_year",
+         "rankings.dashboard", "audit.trail")  # fmt: skip
+
+
+def page(world: World, actor: str, url: str) -> str:
+    savepoint = world.connection.begin_nested()  # a page may store what it derived
+    try:
+        return world.clients[actor].get(url).get_data(as_text=True)
+    finally:
+        savepoint.rollback()
+
+
+def test_lists_name_no_one_the_detail_pages_refuse(world: World) -> None:
+    """Lists are filtered by the same rule as the person pages (`organisation.person_detail`)."""
+    named_wrongly = {}
+    for key, actor in [(key, actor) for key in LISTS for actor in ACTORS]:
+        if OWN_ROWS[key][actor] != "ok":
+            continue
+        html = page(world, actor, OWN[key].url)
+        named = {person for person, name in world.names.items() if name in html}
+        refused = {person for person, cell in CELLS["organisation.person_detail"][actor].items()
+                   if cell != "ok"}  # fmt: skip
+        if named & refused:
+            named_wrongly[f"{actor} on {key}"] = sorted(named & refused)
+    assert named_wrongly == {}
+
+
+def test_plans_wait_only_for_those_who_may_approve_them(world: World) -> None:
+    """Everyone's week-12 plan is submitted: the deputy's queue holds the staff's, and not the
+    head's, which the deputy may open but not approve."""
+    html = page(world, "deputy_a", "/unit")
     names = world.names
-    assert names["staff_a"] in page
-    assert names["staff_b"] not in page
-    assert names["staff_c"] not in page
-    # the deputy sees the head's plan but may not decide it, so it is not waiting for them
-    assert f"{names['colleague_a']} — " in page
-    assert f"{names['head_a']} — " not in page
+    assert f"{names['staff_a']} — " in html
+    assert f"{names['colleague_a']} — " in html
+    assert f"{names['head_a']} — " not in html
+    assert names["staff_b"] not in html
