@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from flask import Flask, g, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFProtect
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
 from evaluation.config import load_config
@@ -77,6 +78,7 @@ def _register_error_pages(app: Flask) -> None:
     app.register_error_handler(500, _server_error)
     app.register_error_handler(StaleDataError, _stale)
     app.register_error_handler(Conflict, _stale)
+    app.register_error_handler(OperationalError, _database_busy)
 
 
 def _discard_request_work() -> None:
@@ -99,3 +101,12 @@ def _stale(_error: Exception) -> ResponseReturnValue:
     referrer = request.referrer
     back = referrer if referrer and urlsplit(referrer).netloc == request.host else None
     return render_template("error.html", status=409, back=back), 409
+
+
+def _database_busy(error: OperationalError) -> ResponseReturnValue:
+    """SQLite: another writer held the lock past busy_timeout (a long import, say). Nothing of
+    this request was saved; say so and when to try again. Any other failure stays a 500."""
+    if "database is locked" not in str(error.orig):
+        raise error
+    _discard_request_work()
+    return render_template("error.html", status=503), 503, {"Retry-After": "30"}

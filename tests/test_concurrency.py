@@ -171,3 +171,44 @@ def test_a_double_click_on_approve_approves_once_and_never_fails(world) -> None:
         AuditRecord.action == "approve",
     )
     assert _count(world["url"], approvals) == 1
+
+
+def test_a_writer_stuck_behind_a_long_write_is_answered_never_with_a_500(world) -> None:
+    """Another connection holds the write lock longer than busy_timeout (5 s), as a large
+    import does. SQLite gives up waiting: the page says the system is busy and nothing was
+    saved (503). PostgreSQL waits for the lock and saves."""
+    url = world["url"]
+    server = Server(url)
+    engine = make_engine(url)
+    try:
+        browser = _signed_in(server.base, world["staff"][1])
+        page = browser.get("/plans")
+        with engine.connect() as holder:
+            if engine.dialect.name == "sqlite":
+                holder.exec_driver_sql("COMMIT")  # end the plain BEGIN SQLAlchemy emitted
+                holder.exec_driver_sql("BEGIN IMMEDIATE")
+            else:
+                holder.exec_driver_sql("LOCK TABLE plan IN EXCLUSIVE MODE")
+            answers: list[int] = []
+            form = {"kind": "month", "day": "2026-10-05"}
+            waiting = threading.Thread(
+                target=lambda: answers.append(_post(browser, "/plans/new", page, form))
+            )
+            waiting.start()
+            waiting.join(timeout=6.5)
+            holder.rollback()
+        waiting.join(timeout=30)
+        shown = browser.get("/plans") if answers == [503] else ""
+    finally:
+        engine.dispose()
+        server.kill()
+    october = sa.select(sa.func.count(Plan.id)).where(
+        Plan.period_kind == PeriodKind.MONTH, Plan.period_year == 2026, Plan.period_number == 10
+    )
+    if engine.dialect.name == "sqlite":
+        assert answers == [503]
+        assert _count(url, october) == 0
+        assert "Tháng 10/2026" not in shown
+    else:
+        assert answers == [200]
+        assert _count(url, october) == 1
