@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from wtforms.fields.choices import SelectChoice
 
 from evaluation.core.clock import local_today
+from evaluation.core.converters import FIRST_YEAR, LAST_YEAR
 from evaluation.core.db import db
 from evaluation.core.errors import DomainError
 from evaluation.core.forms import ActionForm, ReasonForm
@@ -81,7 +82,7 @@ def my_plans() -> ResponseReturnValue:
         return redirect(url_for("organisation.tree"))
     today = local_today()
     year = request.args.get("year", default=today.year, type=int)
-    if not 2000 <= year <= 2100:
+    if not FIRST_YEAR <= year <= LAST_YEAR:  # the bounds of a year in a path
         abort(404)
     plans = services.plans_of(db.session, person, year)
     form = NewPlanForm(kind=PeriodKind.WEEK.value, day=today)
