@@ -38,8 +38,10 @@ import pytest
 from flask import Flask
 from sqlalchemy.orm import Session
 
+from criteria.procedure import Step
 from evaluation.core.db import db
 from tests.authorization_world import (
+    PASSWORD,
     REOPEN_YEAR,
     STEP_YEARS,
     World,
@@ -57,46 +59,65 @@ ACTORS = ("staff_a", "deputy_a", "head_a", "head_dept", "personnel", "admin")
 
 @dataclass(frozen=True)
 class Action:
-    """One request: its method, its URL and form (`{o}` is the owner), and its grid."""
+    """One request of the table: method, URL and form (both of the owner `o`), and its grid."""
 
     method: str
     url: str
-    form: Callable[[Any], dict[str, Any]] = lambda o: {}
-    signs_out: bool = False  # the cell ends the actor's session: sign in again after it
+    form: Callable[[Any], dict[str, Any]]
+    grid: str = ""  # an action on someone's object: who gets what (see the module docstring)
+    signs_out: bool = False  # the request ends the actor's session: sign in again after it
 
     def request(self, o: Any) -> tuple[str, dict[str, Any]]:
         return self.url.format(o=o), self.form(o)
 
 
-def get(url: str) -> Action:
-    return Action("GET", url)
+Form = dict[str, Any] | Callable[[Any], dict[str, Any]]
 
 
-def post(url: str, form: Callable[[Any], dict[str, Any]] | None = None, **fixed: Any) -> Action:
-    return Action("POST", url, form or (lambda o: dict(fixed)))
+def get(url: str, grid: str = "") -> Action:
+    return Action("GET", url, lambda o: {}, grid)
+
+
+def post(url: str, form: Form, grid: str = "", *, signs_out: bool = False) -> Action:
+    """`form` is the fields, or a function of the owner giving them (a fresh file each time)."""
+    fields = form if callable(form) else lambda o: dict(form)
+    return Action("POST", url, fields, grid, signs_out)
+
+
+def step(name: str) -> str:
+    """An evaluation step, on the year whose evaluation waits for it."""
+    year = REOPEN_YEAR if name == "reopen" else STEP_YEARS[Step(name)]
+    return f"/evaluations/{year}/people/{{o.id}}/{name}"
 
 
 TASK = {"title": "Rà soát hồ sơ", "target_quantity": "2", "unit_of_measure": "hồ sơ",
         "weight": "1", "deadline": "2026-03-13"}  # fmt: skip
-# Each step of an annual evaluation, on the year whose evaluation waits for it.
-STEPS = {
-    "self_assessment": {"report": "Hoàn thành các nhiệm vụ được giao.", "level": "tot"},
-    "collective_comments": {"minutes": "Tập thể thống nhất.", "general": "good"},
-    "party_committee_comments": {"comment": "Đồng ý."},
-    "personnel_proposal": {"level": "tot", "comment": "Đề xuất."},
-    "decision": {"level": "tot", "reason": "Theo đề xuất."},
-    "notification": {},
-    "petition": {"text": "Đề nghị xem lại."},
-    "petition_resolved": {"resolution": "Giữ nguyên.", "level": ""},
-}
-STEP_URLS = {
-    **{step: f"/evaluations/{year}/people/{{o.id}}/{step}" for step, year in STEP_YEARS.items()},
-    "reopen": f"/evaluations/{REOPEN_YEAR}/people/{{o.id}}/reopen",
-}
+RESULT = {"outcome": "done", "achieved_quantity": "1", "completed_on": "2026-03-26"}
 SCORES = {f"general_TC{n}": "6" for n in range(1, 6)} | {
     "task_points": "60",
     "adjustment_reason": "Chưa có nhiệm vụ tháng, chấm theo báo cáo.",
 }
+LEAVE = {"leave-kind": "lawful", "leave-starts_on": "2026-04-01", "leave-ends_on": "2026-04-03"}
+ACHIEVEMENT = {"achievement-year": "2026", "achievement-kind": "initiative",
+               "achievement-title": "Số hoá hồ sơ"}  # fmt: skip
+NEW_PASSWORD = {"current_password": PASSWORD, "new_password": "Moi@Matkhau2026x",
+                "confirm": "Moi@Matkhau2026x"}  # fmt: skip
+
+
+def assignment(o: Any) -> dict[str, Any]:
+    return TASK | {"person_id": o.id, "kind": "week", "day": "2026-03-10"}
+
+
+def placement(o: Any) -> dict[str, Any]:
+    """The same unit and role, a new job position: a change any placement may make."""
+    return {"unit_id": o.unit, "role": o.role, "job_position": "Chuyên viên chính",
+            "starts_on": "2026-03-10", "reason": "Quyết định số 12/QĐ"}  # fmt: skip
+
+
+def council_decision(o: Any) -> dict[str, Any]:
+    prefix = f"a{o.id}-"  # the emulation page has one form per agency
+    return {f"{prefix}number": "QĐ-MOI", f"{prefix}decided_on": "2026-12-20",
+            f"{prefix}title": "tap_the_lao_dong_tien_tien", f"{prefix}units": o.id}  # fmt: skip
 
 
 def staff_file(o: Any) -> dict[str, Any]:
@@ -106,9 +127,8 @@ def staff_file(o: Any) -> dict[str, Any]:
 
 def task_file(o: Any) -> dict[str, Any]:
     rows = [[None, "Việc chung của đơn vị", 1, "báo cáo", 1, date(2026, 11, 20), None]]
-    book = task_book(rows)
-    return {"file": upload("nhiem-vu.xlsx", book), "unit_id": o.id, "kind": "month",
-            "day": "2026-11-10"}  # fmt: skip
+    return {"file": upload("nhiem-vu.xlsx", task_book(rows)), "unit_id": o.id,
+            "kind": "month", "day": "2026-11-10"}  # fmt: skip
 
 
 # --- pages of one's own: the actor's role decides, there is no owner ------------------------
@@ -116,21 +136,12 @@ def task_file(o: Any) -> dict[str, Any]:
 OWN = {
     "plans.home": get("/"),
     "plans.my_plans": get("/plans"),
-    "plans.new_plan": post("/plans/new", kind="week", day="2026-04-07"),
+    "plans.new_plan": post("/plans/new", {"kind": "week", "day": "2026-04-07"}),
     "plans.my_unit": get("/unit"),
     "plans.assign_task": get("/unit/assign"),
     "accounts.change_password": get("/account/password"),
-    "accounts.change_password post": Action(
-        "POST",
-        "/account/password",
-        lambda o: {
-            "current_password": "Matkhau2026",
-            "new_password": "Moi@Matkhau2026x",
-            "confirm": "Moi@Matkhau2026x",
-        },
-        signs_out=True,
-    ),
-    "accounts.logout": Action("POST", "/logout", signs_out=True),
+    "accounts.change_password post": post("/account/password", NEW_PASSWORD, signs_out=True),
+    "accounts.logout": post("/logout", {}, signs_out=True),
     "organisation.tree": get("/organisation/"),
     "scoring.scoring_home": get("/scoring"),
     "scoring.scoring_period": get("/scoring/2026-03"),
@@ -143,7 +154,7 @@ OWN = {
     "audit.trail": get("/audit"),
     "audit.trail_export": get("/audit.xlsx"),
     "imports.staff_upload": get("/imports/staff"),
-    "imports.staff_upload post": Action("POST", "/imports/staff", staff_file),
+    "imports.staff_upload post": post("/imports/staff", staff_file),
     "imports.staff_template": get("/imports/staff/template.xlsx"),
     "imports.tasks_upload": get("/imports/tasks"),
     "imports.tasks_template": get("/imports/tasks/template.xlsx"),
@@ -183,65 +194,14 @@ reports.emulation_list           --       ok      ok      ok        ok      ok
 """
 # fmt: on
 
-# --- actions on someone's object -------------------------------------------------------------
+# --- actions on someone's object ---------------------------------------------------------
 # A form page and its POST pass the same check at the top of the view: the POST's grid, which
 # also proves that a refusal writes nothing, stands for both.
 
+# fmt: off
 ON = {
     # plans and tasks, each in the state the action needs
-    "plans.plan_detail": get("/plans/{o.plan[draft]}"),
-    "plans.plan_transition submit": post("/plans/{o.plan[draft]}/submit"),
-    "plans.plan_transition approve": post("/plans/{o.plan[submitted]}/approve"),
-    "plans.plan_transition return": post("/plans/{o.plan[submitted]}/return",
-                                         comment="Cần bổ sung"),
-    "plans.plan_transition report": post("/plans/{o.plan[approved]}/report"),
-    "plans.plan_transition close": post("/plans/{o.plan[reported]}/close"),
-    "plans.plan_reopen": post("/plans/{o.plan[closed]}/reopen", reason="Mở lại để sửa số liệu"),
-    "plans.new_task post": post("/plans/{o.plan[draft]}/tasks/new", **TASK),
-    "plans.edit_task post": post("/tasks/{o.task[draft]}/edit", **TASK),
-    "plans.delete_task": post("/tasks/{o.task[draft]}/delete"),
-    "plans.report_result post": post("/tasks/{o.task[approved]}/result", outcome="done",
-                                     achieved_quantity="1", completed_on="2026-03-26"),
-    "plans.assign_task post": post("/unit/assign", lambda o: TASK | {
-        "person_id": o.id, "kind": "week", "day": "2026-03-10", "deadline": "2026-03-13"}),
-    "reports.plan_report": get("/reports/plans/{o.plan[draft]}.xlsx"),
-    # a person: their page, scores, records, annual evaluation
-    "organisation.person_detail": get("/organisation/people/{o.id}"),
-    "organisation.person_placement post": post("/organisation/people/{o.id}/placement", lambda o: {
-        "unit_id": o.unit, "role": o.role, "job_position": "Chuyên viên chính",
-        "starts_on": "2026-03-10", "reason": "Quyết định số 12/QĐ"}),
-    "scoring.score_person post": post("/scoring/2026-03/people/{o.id}", **SCORES),
-    "records.person_records post": post("/people/{o.id}/records", **{
-        "leave-kind": "lawful", "leave-starts_on": "2026-04-01", "leave-ends_on": "2026-04-03"}),
-    "rankings.add_achievement": post("/people/{o.id}/achievements", **{
-        "achievement-year": "2026", "achievement-kind": "initiative",
-        "achievement-title": "Số hoá hồ sơ"}),
-    "scoring.evaluation_page": get("/evaluations/2026/people/{o.id}"),
-    **{
-        f"scoring.evaluation_step {step}": post(STEP_URLS[step], **data)
-        for step, data in STEPS.items()
-    },
-    "scoring.evaluation_step reopen": post(STEP_URLS["reopen"], reason="Sửa số liệu nhập sai."),
-    "reports.evaluation_sheet": get("/reports/evaluations/2026/people/{o.id}.xlsx"),
-    # a unit
-    "organisation.unit_detail": get("/organisation/units/{o.id}"),
-    "rankings.unit_drilldown": get("/rankings/2026-03/units/{o.id}"),
-    "reports.classification_summary": get("/reports/evaluations/2026/units/{o.id}.xlsx"),
-    # the file holds a unit's own task: its head and those above keep it, not a deputy (422)
-    "imports.tasks_upload post": Action("POST", "/imports/tasks", task_file),
-    # an agency's emulation decisions
-    "rankings.record_decision": post("/emulation/2026/agencies/{o.id}/decisions", lambda o: {
-        f"a{o.id}-number": "QĐ-MOI", f"a{o.id}-decided_on": "2026-12-20",
-        f"a{o.id}-title": "tap_the_lao_dong_tien_tien", f"a{o.id}-units": o.id}),
-    "rankings.revoke": post("/emulation/decisions/{o.decision}/revoke", reason="Sai đối tượng"),
-    # someone's import batch, waiting for confirmation
-    "imports.batch_preview": get("/imports/batches/{o.id}"),
-    "imports.batch_confirm": post("/imports/batches/{o.id}/confirm"),
-}  # fmt: skip
-
-# fmt: off
-GRIDS = {
-"plans.plan_detail": """
+    "plans.plan_detail": get("/plans/{o.plan[draft]}", """
           staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c div_a
 staff_a     ok        --         --      --      --       --       --       --     --
 deputy_a    ok        ok         ok      ok      --       --       --       --     ok
@@ -249,8 +209,8 @@ head_a      ok        ok         ok      ok      --       --       --       --  
 head_dept   ok        ok         ok      ok      ok       ok       ok       --     ok
 personnel   ok        ok         ok      ok      ok       ok       ok       --     ok
 admin       ok        ok         ok      ok      ok       ok       ok       ok     ok
-""",
-"plans.plan_transition submit": """
+"""),
+    "plans.plan_transition submit": post("/plans/{o.plan[draft]}/submit", {}, """
           staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c div_a
 staff_a     ->        --         --      --      --       --       --       --     --
 deputy_a    --        --         ->      --      --       --       --       --     --
@@ -258,8 +218,8 @@ head_a      --        --         --      ->      --       --       --       --  
 head_dept   --        --         --      --      ->       --       --       --     --
 personnel   --        --         --      --      --       --       ->       --     --
 admin       --        --         --      --      --       --       --       --     --
-""",
-"plans.plan_transition approve": """
+"""),
+    "plans.plan_transition approve": post("/plans/{o.plan[submitted]}/approve", {}, """
           staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c div_a
 staff_a     --        --         --      --      --       --       --       --     --
 deputy_a    ->        ->         --      --      --       --       --       --     --
@@ -267,8 +227,9 @@ head_a      ->        ->         ->      --      --       --       --       --  
 head_dept   ->        ->         ->      ->      --       ->       ->       --     ->
 personnel   --        --         --      --      --       --       --       --     --
 admin       --        --         --      --      --       --       --       --     --
-""",
-"plans.plan_transition return": """
+"""),
+    "plans.plan_transition return": post(
+        "/plans/{o.plan[submitted]}/return", {"comment": "Cần bổ sung"}, """
           staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c div_a
 staff_a     --        --         --      --      --       --       --       --     --
 deputy_a    ->        ->         --      --      --       --       --       --     --
@@ -276,8 +237,8 @@ head_a      ->        ->         ->      --      --       --       --       --  
 head_dept   ->        ->         ->      ->      --       ->       ->       --     ->
 personnel   --        --         --      --      --       --       --       --     --
 admin       --        --         --      --      --       --       --       --     --
-""",
-"plans.plan_transition report": """
+"""),
+    "plans.plan_transition report": post("/plans/{o.plan[approved]}/report", {}, """
           staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c div_a
 staff_a     ->        --         --      --      --       --       --       --     --
 deputy_a    --        --         ->      --      --       --       --       --     --
@@ -285,8 +246,8 @@ head_a      --        --         --      ->      --       --       --       --  
 head_dept   --        --         --      --      ->       --       --       --     --
 personnel   --        --         --      --      --       --       ->       --     --
 admin       --        --         --      --      --       --       --       --     --
-""",
-"plans.plan_transition close": """
+"""),
+    "plans.plan_transition close": post("/plans/{o.plan[reported]}/close", {}, """
           staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c div_a
 staff_a     --        --         --      --      --       --       --       --     --
 deputy_a    ->        ->         --      --      --       --       --       --     --
@@ -294,8 +255,9 @@ head_a      ->        ->         ->      --      --       --       --       --  
 head_dept   ->        ->         ->      ->      --       ->       ->       --     ->
 personnel   --        --         --      --      --       --       --       --     --
 admin       --        --         --      --      --       --       --       --     --
-""",
-"plans.plan_reopen": """
+"""),
+    "plans.plan_reopen": post(
+        "/plans/{o.plan[closed]}/reopen", {"reason": "Mở lại để sửa số liệu"}, """
           staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c div_a
 staff_a     --        --         --      --      --       --       --       --     --
 deputy_a    --        --         --      --      --       --       --       --     --
@@ -303,8 +265,8 @@ head_a      --        --         --      --      --       --       --       --  
 head_dept   --        --         --      --      --       --       --       --     --
 personnel   ->        ->         ->      ->      ->       ->       --       --     ->
 admin       --        --         --      --      --       --       --       --     --
-""",
-"plans.new_task post": """
+"""),
+    "plans.new_task post": post("/plans/{o.plan[draft]}/tasks/new", TASK, """
           staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c div_a
 staff_a     ->        --         --      --      --       --       --       --     --
 deputy_a    --        --         ->      --      --       --       --       --     --
@@ -312,8 +274,8 @@ head_a      --        --         --      ->      --       --       --       --  
 head_dept   --        --         --      --      ->       --       --       --     --
 personnel   --        --         --      --      --       --       ->       --     --
 admin       --        --         --      --      --       --       --       --     --
-""",
-"plans.edit_task post": """
+"""),
+    "plans.edit_task post": post("/tasks/{o.task[draft]}/edit", TASK, """
           staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c div_a
 staff_a     ->        --         --      --      --       --       --       --     --
 deputy_a    --        --         ->      --      --       --       --       --     --
@@ -321,8 +283,8 @@ head_a      --        --         --      ->      --       --       --       --  
 head_dept   --        --         --      --      ->       --       --       --     --
 personnel   --        --         --      --      --       --       ->       --     --
 admin       --        --         --      --      --       --       --       --     --
-""",
-"plans.delete_task": """
+"""),
+    "plans.delete_task": post("/tasks/{o.task[draft]}/delete", {}, """
           staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c div_a
 staff_a     ->        --         --      --      --       --       --       --     --
 deputy_a    --        --         ->      --      --       --       --       --     --
@@ -330,8 +292,8 @@ head_a      --        --         --      ->      --       --       --       --  
 head_dept   --        --         --      --      ->       --       --       --     --
 personnel   --        --         --      --      --       --       ->       --     --
 admin       --        --         --      --      --       --       --       --     --
-""",
-"plans.report_result post": """
+"""),
+    "plans.report_result post": post("/tasks/{o.task[approved]}/result", RESULT, """
           staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c div_a
 staff_a     ->        --         --      --      --       --       --       --     --
 deputy_a    --        --         ->      --      --       --       --       --     --
@@ -339,8 +301,8 @@ head_a      --        --         --      ->      --       --       --       --  
 head_dept   --        --         --      --      ->       --       --       --     --
 personnel   --        --         --      --      --       --       ->       --     --
 admin       --        --         --      --      --       --       --       --     --
-""",
-"plans.assign_task post": """
+"""),
+    "plans.assign_task post": post("/unit/assign", assignment, """
           staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c
 staff_a     --        --         --      --      --       --       --       --
 deputy_a    ->        ->        422     422      422      422      422      422
@@ -348,8 +310,8 @@ head_a      ->        ->         ->     422      422      422      422      422
 head_dept   ->        ->         ->      ->      422      ->       ->       422
 personnel   --        --         --      --      --       --       --       --
 admin       --        --         --      --      --       --       --       --
-""",
-"reports.plan_report": """
+"""),
+    "reports.plan_report": get("/reports/plans/{o.plan[draft]}.xlsx", """
           staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c div_a
 staff_a     ok        --         --      --      --       --       --       --     --
 deputy_a    ok        ok         ok      ok      --       --       --       --     ok
@@ -357,8 +319,9 @@ head_a      ok        ok         ok      ok      --       --       --       --  
 head_dept   ok        ok         ok      ok      ok       ok       ok       --     ok
 personnel   ok        ok         ok      ok      ok       ok       ok       --     ok
 admin       ok        ok         ok      ok      ok       ok       ok       ok     ok
-""",
-"organisation.person_detail": """
+"""),
+    # a person: their page, placement, scores, records, annual evaluation
+    "organisation.person_detail": get("/organisation/people/{o.id}", """
           staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c
 staff_a     ok        --         --      --      --       --       --       --
 deputy_a    ok        ok         ok      ok      --       --       --       --
@@ -366,8 +329,9 @@ head_a      ok        ok         ok      ok      --       --       --       --
 head_dept   ok        ok         ok      ok      ok       ok       ok       --
 personnel   ok        ok         ok      ok      ok       ok       ok       --
 admin       ok        ok         ok      ok      ok       ok       ok       ok
-""",
-"organisation.person_placement post": """
+"""),
+    "organisation.person_placement post": post(
+        "/organisation/people/{o.id}/placement", placement, """
           staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c
 staff_a     --        --         --      --      --       --       --       --
 deputy_a    --        --         --      --      --       --       --       --
@@ -375,8 +339,8 @@ head_a      --        --         --      --      --       --       --       --
 head_dept   --        --         --      --      --       --       --       --
 personnel   ->        ->         ->      ->      ->       ->       --       --
 admin       ->        ->         ->      ->      ->       ->       ->       ->
-""",
-"scoring.score_person post": """
+"""),
+    "scoring.score_person post": post("/scoring/2026-03/people/{o.id}", SCORES, """
           staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c
 staff_a     --        --         --      --      --       --       --       --
 deputy_a    ->        ->         --      --      --       --       --       --
@@ -384,8 +348,8 @@ head_a      ->        ->         ->      --      --       --       --       --
 head_dept   ->        ->         ->      ->      --       ->       ->       --
 personnel   --        --         --      --      --       --       --       --
 admin       --        --         --      --      --       --       --       --
-""",
-"records.person_records post": """
+"""),
+    "records.person_records post": post("/people/{o.id}/records", LEAVE, """
           staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c
 staff_a     --        --         --      --      --       --       --       --
 deputy_a    --        --         --      --      --       --       --       --
@@ -393,8 +357,8 @@ head_a      --        --         --      --      --       --       --       --
 head_dept   --        --         --      --      --       --       --       --
 personnel   ->        ->         ->      ->      ->       ->       --       --
 admin       --        --         --      --      --       --       --       --
-""",
-"rankings.add_achievement": """
+"""),
+    "rankings.add_achievement": post("/people/{o.id}/achievements", ACHIEVEMENT, """
           staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c
 staff_a     --        --         --      --      --       --       --       --
 deputy_a    --        --         --      --      --       --       --       --
@@ -402,8 +366,8 @@ head_a      --        --         --      --      --       --       --       --
 head_dept   --        --         --      --      --       --       --       --
 personnel   ->        ->         ->      ->      ->       ->       --       --
 admin       --        --         --      --      --       --       --       --
-""",
-"scoring.evaluation_page": """
+"""),
+    "scoring.evaluation_page": get("/evaluations/2026/people/{o.id}", """
           staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c
 staff_a     ok        --         --      --      --       --       --       --
 deputy_a    ok        ok         ok      ok      --       --       --       --
@@ -411,8 +375,10 @@ head_a      ok        ok         ok      ok      --       --       --       --
 head_dept   ok        ok         ok      ok      ok       ok       ok       --
 personnel   ok        ok         ok      ok      ok       ok       ok       --
 admin       ok        ok         ok      ok      ok       ok       ok       ok
-""",
-"scoring.evaluation_step self_assessment": """
+"""),
+    # each step on the year whose evaluation waits for it (authorization_world.STEP_YEARS)
+    "scoring.evaluation_step self_assessment": post(
+        step("self_assessment"), {"report": "Hoàn thành.", "level": "tot"}, """
           staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c
 staff_a     ->        --         --      --      --       --       --       --
 deputy_a    --        --         ->      --      --       --       --       --
@@ -420,8 +386,9 @@ head_a      --        --         --      ->      --       --       --       --
 head_dept   --        --         --      --      ->       --       --       --
 personnel   --        --         --      --      --       --       ->       --
 admin       --        --         --      --      --       --       --       --
-""",
-"scoring.evaluation_step collective_comments": """
+"""),
+    "scoring.evaluation_step collective_comments": post(
+        step("collective_comments"), {"minutes": "Thống nhất.", "general": "good"}, """
           staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c
 staff_a     --        --         --      --      --       --       --       --
 deputy_a    ->        ->         --      --      --       --       --       --
@@ -429,8 +396,9 @@ head_a      ->        ->         ->      --      --       --       --       --
 head_dept   ->        ->         ->      ->      --       ->       ->       --
 personnel   --        --         --      --      --       --       --       --
 admin       --        --         --      --      --       --       --       --
-""",
-"scoring.evaluation_step party_committee_comments": """
+"""),
+    "scoring.evaluation_step party_committee_comments": post(
+        step("party_committee_comments"), {"comment": "Đồng ý."}, """
           staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c
 staff_a     --        --         --      --      --       --       --       --
 deputy_a    ->        ->         --      --      --       --       --       --
@@ -438,8 +406,9 @@ head_a      ->        ->         ->      --      --       --       --       --
 head_dept   ->        ->         ->      ->      --       ->       ->       --
 personnel   ->        ->         ->      ->      ->       ->       --       --
 admin       --        --         --      --      --       --       --       --
-""",
-"scoring.evaluation_step personnel_proposal": """
+"""),
+    "scoring.evaluation_step personnel_proposal": post(
+        step("personnel_proposal"), {"level": "tot", "comment": "Đề xuất."}, """
           staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c
 staff_a     --        --         --      --      --       --       --       --
 deputy_a    --        --         --      --      --       --       --       --
@@ -447,8 +416,9 @@ head_a      --        --         --      --      --       --       --       --
 head_dept   --        --         --      --      --       --       --       --
 personnel   ->        ->         ->      ->      ->       ->       --       --
 admin       --        --         --      --      --       --       --       --
-""",
-"scoring.evaluation_step decision": """
+"""),
+    "scoring.evaluation_step decision": post(
+        step("decision"), {"level": "tot", "reason": "Theo đề xuất."}, """
           staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c
 staff_a     --        --         --      --      --       --       --       --
 deputy_a    --        --         --      --      --       --       --       --
@@ -456,8 +426,8 @@ head_a      --        --         --      --      --       --       --       --
 head_dept   ->        ->         ->      ->      --       ->       ->       --
 personnel   --        --         --      --      --       --       --       --
 admin       --        --         --      --      --       --       --       --
-""",
-"scoring.evaluation_step notification": """
+"""),
+    "scoring.evaluation_step notification": post(step("notification"), {}, """
           staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c
 staff_a     --        --         --      --      --       --       --       --
 deputy_a    --        --         --      --      --       --       --       --
@@ -465,8 +435,8 @@ head_a      --        --         --      --      --       --       --       --
 head_dept   ->        ->         ->      ->      --       ->       ->       --
 personnel   ->        ->         ->      ->      ->       ->       --       --
 admin       --        --         --      --      --       --       --       --
-""",
-"scoring.evaluation_step petition": """
+"""),
+    "scoring.evaluation_step petition": post(step("petition"), {"text": "Đề nghị xem lại."}, """
           staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c
 staff_a     ->        --         --      --      --       --       --       --
 deputy_a    --        --         ->      --      --       --       --       --
@@ -474,8 +444,9 @@ head_a      --        --         --      ->      --       --       --       --
 head_dept   --        --         --      --      ->       --       --       --
 personnel   --        --         --      --      --       --       ->       --
 admin       --        --         --      --      --       --       --       --
-""",
-"scoring.evaluation_step petition_resolved": """
+"""),
+    "scoring.evaluation_step petition_resolved": post(
+        step("petition_resolved"), {"resolution": "Giữ nguyên.", "level": ""}, """
           staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c
 staff_a     --        --         --      --      --       --       --       --
 deputy_a    --        --         --      --      --       --       --       --
@@ -483,8 +454,8 @@ head_a      --        --         --      --      --       --       --       --
 head_dept   ->        ->         ->      ->      --       ->       ->       --
 personnel   --        --         --      --      --       --       --       --
 admin       --        --         --      --      --       --       --       --
-""",
-"scoring.evaluation_step reopen": """
+"""),
+    "scoring.evaluation_step reopen": post(step("reopen"), {"reason": "Sửa số liệu nhập sai."}, """
           staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c
 staff_a     --        --         --      --      --       --       --       --
 deputy_a    --        --         --      --      --       --       --       --
@@ -492,8 +463,8 @@ head_a      --        --         --      --      --       --       --       --
 head_dept   --        --         --      --      --       --       --       --
 personnel   ->        ->         ->      ->      ->       ->       --       --
 admin       --        --         --      --      --       --       --       --
-""",
-"reports.evaluation_sheet": """
+"""),
+    "reports.evaluation_sheet": get("/reports/evaluations/2026/people/{o.id}.xlsx", """
           staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c
 staff_a     ok        --         --      --      --       --       --       --
 deputy_a    ok        ok         ok      ok      --       --       --       --
@@ -501,8 +472,9 @@ head_a      ok        ok         ok      ok      --       --       --       --
 head_dept   ok        ok         ok      ok      ok       ok       ok       --
 personnel   ok        ok         ok      ok      ok       ok       ok       --
 admin       ok        ok         ok      ok      ok       ok       ok       ok
-""",
-"organisation.unit_detail": """
+"""),
+    # a unit
+    "organisation.unit_detail": get("/organisation/units/{o.id}", """
           div_a div_b dept province commune
 staff_a    --    --    --     --      --
 deputy_a   ok    --    --     --      --
@@ -510,8 +482,8 @@ head_a     ok    --    --     --      --
 head_dept  ok    ok    ok     --      --
 personnel  ok    ok    ok     --      --
 admin      ok    ok    ok     ok      ok
-""",
-"rankings.unit_drilldown": """
+"""),
+    "rankings.unit_drilldown": get("/rankings/2026-03/units/{o.id}", """
           div_a div_b dept province commune
 staff_a    --    --    --     --      --
 deputy_a   ok    --    --     --      --
@@ -519,8 +491,8 @@ head_a     ok    --    --     --      --
 head_dept  ok    ok    ok     --      --
 personnel  ok    ok    ok     --      --
 admin      ok    ok    ok     ok      ok
-""",
-"reports.classification_summary": """
+"""),
+    "reports.classification_summary": get("/reports/evaluations/2026/units/{o.id}.xlsx", """
           div_a div_b dept province commune
 staff_a    --    --    --     --      --
 deputy_a   ok    --    --     --      --
@@ -528,8 +500,9 @@ head_a     ok    --    --     --      --
 head_dept  ok    ok    ok     --      --
 personnel  ok    ok    ok     --      --
 admin      ok    ok    ok     ok      ok
-""",
-"imports.tasks_upload post": """
+"""),
+    # the file holds a unit's own task: its head and those above keep it, not a deputy (422)
+    "imports.tasks_upload post": post("/imports/tasks", task_file, """
           div_a div_b dept province commune
 staff_a    --    --    --     --      --
 deputy_a   422   422  422    422      422
@@ -537,8 +510,10 @@ head_a     ->    422  422    422      422
 head_dept  ->    ->    ->    422      422
 personnel  ->    ->    ->    422      422
 admin      --    --    --     --      --
-""",
-"rankings.record_decision": """
+"""),
+    # an agency's emulation decisions
+    "rankings.record_decision": post(
+        "/emulation/2026/agencies/{o.id}/decisions", council_decision, """
           dept commune province div_a
 staff_a    --    --       --     --
 deputy_a   --    --       --     --
@@ -546,8 +521,9 @@ head_a     --    --       --     --
 head_dept  --    --       --     --
 personnel  ->    --       --     ->
 admin      --    --       --     --
-""",
-"rankings.revoke": """
+"""),
+    "rankings.revoke": post(
+        "/emulation/decisions/{o.decision}/revoke", {"reason": "Sai đối tượng"}, """
           dept commune
 staff_a    --    --
 deputy_a   --    --
@@ -555,8 +531,9 @@ head_a     --    --
 head_dept  --    --
 personnel  ->    --
 admin      --    --
-""",
-"imports.batch_preview": """
+"""),
+    # an import batch, by its author, waiting for confirmation
+    "imports.batch_preview": get("/imports/batches/{o.id}", """
           personnel:staff personnel:tasks head_a:tasks
 staff_a         404             404           404
 deputy_a        404             404           404
@@ -564,8 +541,8 @@ head_a          404             404            ok
 head_dept       404             404           404
 personnel       ok              ok            404
 admin           404             404           404
-""",
-"imports.batch_confirm": """
+"""),
+    "imports.batch_confirm": post("/imports/batches/{o.id}/confirm", {}, """
           personnel:staff personnel:tasks head_a:tasks
 staff_a         404             404           404
 deputy_a        404             404           404
@@ -573,9 +550,10 @@ head_a          404             404            ->
 head_dept       404             404           404
 personnel       ->              ->            404
 admin           404             404           404
-""",
+"""),
 }
 # fmt: on
+
 
 PUBLIC = {
     "accounts.login": "the sign-in page itself",
@@ -586,13 +564,16 @@ PUBLIC = {
 
 def parse(grid: str) -> dict[str, dict[str, str]]:
     """A grid's rows: the first line names the columns, each other line starts with its row."""
-    header, *rows = (line.split() for line in grid.strip().splitlines())
+    lines = [line.split() for line in grid.strip().splitlines()]
+    if not lines:
+        return {}
+    header, *rows = lines
     width = len(header)
     return {" ".join(row[:-width]): dict(zip(header, row[-width:], strict=True)) for row in rows}
 
 
-OWN_ROWS = {action: cells for action, cells in parse(OWN_TABLE).items()}
-CELLS = {key: parse(grid) for key, grid in GRIDS.items()}
+OWN_ROWS = parse(OWN_TABLE)
+CELLS = {key: parse(action.grid) for key, action in ON.items()}
 
 
 # --- the world, once per module; each test in savepoints of it ------------------------------
@@ -671,13 +652,16 @@ def test_every_endpoint_has_an_entry(app: Flask, world: World) -> None:
     missing = routed - set(requested.values()) - PUBLIC.keys()
     assert not missing, f"endpoints without an entry in the access table: {sorted(missing)}"
     assert PUBLIC.keys() <= routed and not PUBLIC.keys() & set(requested.values())
-    assert set(OWN) == set(OWN_ROWS) and set(ON) == set(CELLS), "an entry without its grid"
-    assert all(list(rows) == list(ACTORS) for rows in CELLS.values())
-    assert all(list(cells) == list(ACTORS) for cells in OWN_ROWS.values())
+    assert list(OWN) == list(OWN_ROWS), "OWN_TABLE has a row for each page of one's own"
+    incomplete = [
+        key for key, rows in [*CELLS.items(), *OWN_ROWS.items()] if list(rows) != list(ACTORS)
+    ]
+    assert not incomplete, f"grids without a row, or a column, for every actor: {incomplete}"
 
 
 @pytest.mark.parametrize("key", OWN)
 def test_own_pages(world: World, key: str) -> None:
+    """One row of OWN_TABLE: each actor on their own page."""
     expected = OWN_ROWS[key]
     got = {actor: answer(world, actor, OWN[key], None) for actor in expected}
     assert not differences(expected, got), f"{key}: {differences(expected, got)}"
@@ -685,6 +669,7 @@ def test_own_pages(world: World, key: str) -> None:
 
 @pytest.mark.parametrize(("key", "actor"), [(key, actor) for key in ON for actor in ACTORS])
 def test_access(world: World, key: str, actor: str) -> None:
+    """One row of a grid: one actor on everyone's object."""
     expected = CELLS[key][actor]
     got = {owner: answer(world, actor, ON[key], owner) for owner in expected}
     assert not differences(expected, got), f"{actor}, {key}: {differences(expected, got)}"
@@ -692,14 +677,14 @@ def test_access(world: World, key: str, actor: str) -> None:
 
 def test_anonymous_visitors_are_sent_to_sign_in(app: Flask, world: World) -> None:
     """Every endpoint but the public ones, and nothing written on the way."""
-    world.clients["anonymous"] = app.test_client()
+    anonymous = app.test_client()
     not_sent = {}
     for key, action in [*OWN.items(), *ON.items()]:
         owner = example(key)
         url, form = action.request(world.owners[owner] if owner else None)
         savepoint = world.connection.begin_nested()
         touched = rows_touched(world.connection)
-        response = world.clients["anonymous"].open(url, method=action.method, data=form)
+        response = anonymous.open(url, method=action.method, data=form)
         written = changed_tables(world, touched)
         savepoint.rollback()
         if response.status_code != 302 or "/login" not in response.location or written:
