@@ -584,10 +584,16 @@ def world(app: Flask) -> Iterator[World]:
     yield from open_world(app)
 
 
+@pytest.fixture(autouse=True)
+def _requests_see_the_world(app: Flask, world: World) -> None:
+    """Every request of this module's tests runs on the world's connection."""
+    db.bind_to(app, world.connection)
+
+
 @pytest.fixture
 def session(app: Flask, world: World) -> Iterator[Session]:
-    """This module's `session`: the shared world, in a savepoint rolled back after the test."""
-    db.bind_to(app, world.connection)
+    """This module's `session` (and so `client`): the world, in a savepoint rolled back after;
+    conftest's would bind requests to a connection of its own, away from the world."""
     savepoint = world.connection.begin_nested()
     test_session = db.new_session(app)
     yield test_session
