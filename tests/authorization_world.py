@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
 from criteria import GeneralAssessment, Level, Title
+from criteria.levels import StaffCategory
 from criteria.procedure import Step
 from evaluation.accounts.models import AccountRole, User
 from evaluation.core.db import Base, db
@@ -117,8 +118,6 @@ def _person(
     account_role: AccountRole = AccountRole.STAFF,
     served_unit: Unit | None = None,
 ) -> Person:
-    from criteria.levels import StaffCategory
-
     person = organisation.place_new_person(
         session,
         code=code,
@@ -262,31 +261,19 @@ def build(session: Session) -> tuple[dict[str, Owner], dict[str, str], dict[str,
         owners[name] = Owner(unit.id, unit.id, decision=decisions.get(unit.code, 0))
     owners["div_a"].plan, owners["div_a"].task = _plans(session, div_a)  # kept by head_a
 
-    personnel_user = accounts[people["personnel"].id]
-    head_user = accounts[people["head_a"].id]
+    office, head_a = accounts[people["personnel"].id], accounts[people["head_a"].id]
+    newcomer = ["CB-MOI", "Đào Văn Mới", "12/03/1990", "Công chức", "Chuyên viên", "SO-B", "", ""]
     owners["personnel:staff"] = _batch(
         imports.upload_staff(
             session,
-            Viewer.of(personnel_user),
-            staff_book([], [["CB-MOI", "Đào Văn Mới", "12/03/1990", "Công chức",
-                             "Chuyên viên", "SO-B", "", ""]]),
-            actor_id=personnel_user.id,
+            Viewer.of(office),
+            staff_book([], [newcomer]),
+            actor_id=office.id,
             today=date(2026, 3, 10),
         )
-    )  # fmt: skip
-    for who, unit, person in (("personnel", div_b, "CB-SB"), ("head_a", div_a, "CB-SA")):
-        user = personnel_user if who == "personnel" else head_user
-        owners[f"{who}:tasks"] = _batch(
-            imports.upload_tasks(
-                session,
-                Viewer.of(user),
-                task_book([[person, "Nhập từ tệp", 1, "báo cáo", 1, date(2026, 12, 20), None]]),
-                unit=unit,
-                period=Period(PeriodKind.MONTH, 2026, 12),
-                actor_id=user.id,
-            )
-        )
-    session.flush()
+    )
+    owners["personnel:tasks"] = _task_batch(session, office, div_b, "CB-SB")
+    owners["head_a:tasks"] = _task_batch(session, head_a, div_a, "CB-SA")
     usernames = {name: person.code.lower() for name, person in people.items()}
     usernames["admin"] = admin.username
     return owners, usernames, {name: person.full_name for name, person in people.items()}
@@ -295,6 +282,21 @@ def build(session: Session) -> tuple[dict[str, Owner], dict[str, str], dict[str,
 def _batch(result: imports.UploadResult) -> Owner:
     assert result.batch is not None, result.errors
     return Owner(result.batch.id)
+
+
+def _task_batch(session: Session, author: User, unit: Unit, person_code: str) -> Owner:
+    """A pending task import: one task for one person of the unit, in December's plan."""
+    row = [person_code, "Nhập từ tệp", 1, "báo cáo", 1, date(2026, 12, 20), None]
+    return _batch(
+        imports.upload_tasks(
+            session,
+            Viewer.of(author),
+            task_book([row]),
+            unit=unit,
+            period=Period(PeriodKind.MONTH, 2026, 12),
+            actor_id=author.id,
+        )
+    )
 
 
 def open_world(app: Flask) -> Iterator[World]:

@@ -15,16 +15,17 @@ request it makes, and a grid of who gets what. A route without an entry fails
     admin (administrator, no person)
 
 How to read a grid: a row is the account acting, a column whose object it is (a person's
-plan, task, records or evaluation; a unit, whose own plan in the plan grids; an agency's
-emulation decision; an import batch, by its author). A cell:
+plan, task, records or evaluation; a unit, or in the plan grids the unit's own plan; an
+agency's emulation decision; an import batch, by its author). Pages of one's own, with no
+owner, share one table, OWN_TABLE: a row per page, a column per actor. A cell:
 
     ok   the page (200)               ->   redirected (302); for a POST: done, rows written
     --   refused (403)                ~>   a POST sent back with a message, nothing written
     404  not found (404)              422  the form sent back with its errors
 
-Every cell runs in a savepoint rolled back after it. A POST's cell is also judged by what it
-left in the database: a refusal (--, 404, 422) must leave every row of every table as it was,
-and `->` means something was written, so the form it sends would have written if allowed.
+Every cell runs in a savepoint rolled back after it, and a POST's cell is judged by what it
+left in the database too: `->` only if it wrote rows (so its form is one that writes), and a
+refusal (--, 404, 422) only if every row of every table is as it was.
 """
 
 from __future__ import annotations
