@@ -47,6 +47,7 @@ from evaluation.rankings.models import AchievementKind, EmulationDecision
 from evaluation.records.models import DisciplineRecord, LeaveKind, LeaveRecord
 from evaluation.records.services import add_discipline, add_leave
 from evaluation.scoring import services as scoring
+from evaluation.scoring.decided import people_decided
 from evaluation.scoring.models import AnnualEvaluation, PeriodScore
 
 SEED_DIR = Path(__file__).resolve().parents[2] / "seed_data"
@@ -279,7 +280,11 @@ def _load_scores(
         rank = {LeadershipRole.NONE: 0, LeadershipRole.DEPUTY: 1, LeadershipRole.HEAD: 2}
         return (rank[person.leadership_role], -person.unit.depth, person.code)
 
+    # A decided year's scores are what it was decided on: a later load leaves them alone.
+    decided = people_decided(session, [person.id for person in people], year)
     for person in sorted(people, key=order):
+        if person.id in decided:
+            continue
         kind = scoring.scoring_period(person, today).kind
         criteria = scoring.general_criteria(scoring.criteria_set_for(person, year))
         for period in _ended_periods(kind, today):

@@ -184,3 +184,21 @@ def test_demo_has_rankings_emulation_proposals_and_a_recorded_decision(session):
     decisions = session.scalars(sa.select(EmulationDecision)).all()
     assert {d.title.value for d in decisions} >= {"lao_dong_tien_tien"}
     assert all(d.awards for d in decisions)
+
+
+def test_loading_the_demo_a_month_later_leaves_decided_years_alone(session: Session) -> None:
+    """Decided years are read-only (scoring.decided): a later load scores only the undecided,
+    where before it would have re-scored months behind a decision."""
+    load_demo(session, today=TODAY)
+    decided = set(
+        session.scalars(
+            sa.select(AnnualEvaluation.person_id).where(
+                AnnualEvaluation.year == YEAR, AnnualEvaluation.decided_at.is_not(None)
+            )
+        )
+    )
+    scores = sa.select(PeriodScore.person_id, PeriodScore.period_kind, PeriodScore.period_number)
+    before = set(session.execute(scores.where(PeriodScore.person_id.in_(decided))).all())
+    load_demo(session, today=date(2026, 12, 2))  # November has ended since
+    after = set(session.execute(scores.where(PeriodScore.person_id.in_(decided))).all())
+    assert decided and after == before
