@@ -47,7 +47,7 @@ from evaluation.rankings.models import AchievementKind, EmulationDecision
 from evaluation.records.models import DisciplineRecord, LeaveKind, LeaveRecord
 from evaluation.records.services import add_discipline, add_leave
 from evaluation.scoring import services as scoring
-from evaluation.scoring.decided import people_decided
+from evaluation.scoring.decided import decided_years, people_decided
 from evaluation.scoring.models import AnnualEvaluation, PeriodScore
 
 SEED_DIR = Path(__file__).resolve().parents[2] / "seed_data"
@@ -163,7 +163,10 @@ def _load_records(
     disciplined = set(session.scalars(sa.select(DisciplineRecord.person_id)))
     for item in seed["discipline"]:
         person = people[item["person"]]
-        if person.id in disciplined or date.fromisoformat(item["effective_on"]) > today:
+        effective = date.fromisoformat(item["effective_on"])
+        if person.id in disciplined or effective > today:
+            continue
+        if decided_years(session, person.id, [effective.year]):  # a later load: locked
             continue
         add_discipline(
             session,

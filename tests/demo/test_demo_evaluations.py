@@ -188,8 +188,9 @@ def test_demo_has_rankings_emulation_proposals_and_a_recorded_decision(session):
 
 def test_loading_the_demo_a_month_later_leaves_decided_years_alone(session: Session) -> None:
     """Decided years are read-only (scoring.decided): a later load scores only the undecided,
-    where before it would have re-scored months behind a decision."""
-    load_demo(session, today=TODAY)
+    and leaves out a discipline taking effect since in a decided year, where before it would
+    have changed both behind the decisions."""
+    load_demo(session, today=date(2026, 8, 20))  # before the seed's discipline takes effect
     decided = set(
         session.scalars(
             sa.select(AnnualEvaluation.person_id).where(
@@ -199,6 +200,9 @@ def test_loading_the_demo_a_month_later_leaves_decided_years_alone(session: Sess
     )
     scores = sa.select(PeriodScore.person_id, PeriodScore.period_kind, PeriodScore.period_number)
     before = set(session.execute(scores.where(PeriodScore.person_id.in_(decided))).all())
-    load_demo(session, today=date(2026, 12, 2))  # November has ended since
+    disciplines = sa.select(sa.func.count()).select_from(DisciplineRecord)
+    disciplined = session.scalar(disciplines)
+    load_demo(session, today=date(2026, 12, 2))  # months have ended since
     after = set(session.execute(scores.where(PeriodScore.person_id.in_(decided))).all())
     assert decided and after == before
+    assert session.scalar(disciplines) == disciplined
