@@ -512,6 +512,25 @@ head_dept  ->    ->    ->    422      422
 personnel  ->    ->    ->    422      422
 admin      --    --    --     --      --
 """),
+    # one level of the ranking, one agency's proposals: chosen in the query, within reach
+    "rankings.ranking under": get("/rankings/2026-03?under={o.id}", """
+          div_a dept province commune
+staff_a    --    --     --      --
+deputy_a   404   404    404     404
+head_a     404   404    404     404
+head_dept  404   ok     404     404
+personnel  404   ok     404     404
+admin      404   ok     404     404
+"""),
+    "rankings.emulation_page agency": get("/emulation/2026?agency={o.id}", """
+          dept commune province div_a
+staff_a    --    --       --     --
+deputy_a   404   404      404    404
+head_a     404   404      404    404
+head_dept  ok    404      404    404
+personnel  ok    404      404    404
+admin      ok    ok       ok     404
+"""),
     # an agency's emulation decisions
     "rankings.record_decision": post(
         "/emulation/2026/agencies/{o.id}/decisions", council_decision, """
@@ -652,7 +671,7 @@ def test_every_endpoint_has_an_entry(app: Flask, world: World) -> None:
     for key, action in [*OWN.items(), *ON.items()]:
         owner = example(key)
         url, _ = action.request(world.owners[owner] if owner else None)
-        requested[key] = adapter.match(url, method=action.method)[0]
+        requested[key] = adapter.match(url.partition("?")[0], method=action.method)[0]
     misnamed = {key: endpoint for key, endpoint in requested.items() if key.split()[0] != endpoint}
     assert not misnamed, f"entries named after another endpoint than they request: {misnamed}"
     routed = {rule.endpoint for rule in app.url_map.iter_rules()} - {"static"}
