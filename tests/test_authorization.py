@@ -531,16 +531,16 @@ head_dept  ok    404      404    404
 personnel  ok    404      404    404
 admin      ok    ok       ok     404
 """),
-    # an agency's emulation decisions
+    # an agency's emulation decisions (a division is no agency: it decides no titles)
     "rankings.record_decision": post(
         "/emulation/2026/agencies/{o.id}/decisions", council_decision, """
           dept commune province div_a
-staff_a    --    --       --     --
-deputy_a   --    --       --     --
-head_a     --    --       --     --
-head_dept  --    --       --     --
-personnel  ->    --       --     ->
-admin      --    --       --     --
+staff_a    --    --       --     404
+deputy_a   --    --       --     404
+head_a     --    --       --     404
+head_dept  --    --       --     404
+personnel  ->    --       --     404
+admin      --    --       --     404
 """),
     "rankings.revoke": post(
         "/emulation/decisions/{o.decision}/revoke", {"reason": "Sai đối tượng"}, """

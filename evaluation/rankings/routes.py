@@ -186,7 +186,7 @@ def _decision_form(
 
 def _agency_for_personnel(agency_id: int) -> Unit:
     agency = db.session.get(Unit, agency_id)
-    if agency is None:
+    if agency is None or not agencies_among([agency]):  # a division decides no titles
         abort(404)
     viewer = current_viewer()
     if not (viewer.is_personnel and viewer.reaches_unit(agency)):
