@@ -91,9 +91,12 @@ def step(name: str) -> str:
     return f"/evaluations/{year}/people/{{o.id}}/{name}"
 
 
+# --- the forms the table sends: each one a page would accept from someone allowed -----------
+
 TASK = {"title": "Rà soát hồ sơ", "target_quantity": "2", "unit_of_measure": "hồ sơ",
         "weight": "1", "deadline": "2026-03-13"}  # fmt: skip
 RESULT = {"outcome": "done", "achieved_quantity": "1", "completed_on": "2026-03-26"}
+# March has week plans but no month plan: the task points are typed, with the reason
 SCORES = {f"general_TC{n}": "6" for n in range(1, 6)} | {
     "task_points": "60",
     "adjustment_reason": "Chưa có nhiệm vụ tháng, chấm theo báo cáo.",
