@@ -76,6 +76,37 @@ def why_not(member: Member, outcome: TitlesOutcome) -> Reason | None:
     )
 
 
+def why_granted(member: Member, title: Title, outcome: TitlesOutcome) -> tuple[Reason, ...]:
+    """Why a person holds an individual title: the rules that granted it, each with its source
+    (A1 for Lao động tiên tiến; A2, and A3 when the cap applied, for Chiến sĩ thi đua cơ sở).
+    Empty when the outcome did not grant them the title."""
+    if title not in outcome.titles.get(member.id, ()):
+        return ()
+    if title is Title.LAO_DONG_TIEN_TIEN:
+        return (
+            Reason(
+                "A1",
+                SOURCES["A1"],
+                f"Xếp loại {member.level.label}, không bị kỷ luật trong năm.",
+            ),
+        )
+    grounds = []
+    if member.level is Level.XUAT_SAC:
+        grounds.append(Level.XUAT_SAC.label)
+    if member.initiative:
+        grounds.append("có sáng kiến được công nhận")
+    if member.science_work:
+        grounds.append("có đề tài khoa học được nghiệm thu")
+    reasons = [
+        Reason("A2", SOURCES["A2"], f"Đạt Lao động tiên tiến; {'; '.join(grounds)}."),
+    ]
+    if "A3" in outcome.rules:  # the cap applied this year: say the person is within it
+        text = "Trong tỷ lệ Chiến sĩ thi đua cơ sở"
+        text += f", thứ tự ưu tiên {member.rank}." if member.rank is not None else "."
+        reasons.append(Reason("A3", SOURCES["A3"], text))
+    return tuple(reasons)
+
+
 def a3_chien_si_cap(advanced: int, policy: Policy = DEFAULT_POLICY) -> int | None:
     """A3 (policy): at most 15% of the unit's Lao động tiên tiến, with the Q4 arithmetic."""
     if not policy.chien_si_cap:

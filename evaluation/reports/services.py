@@ -7,6 +7,7 @@ streamed query (`yield_per`), so a 40 000-person subtree is never held in memory
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 import unicodedata
@@ -22,13 +23,14 @@ from sqlalchemy.orm import Session
 from criteria import (
     DEFAULT_POLICY,
     Level,
+    Reason,
     StaffCategory,
     Title,
     load_criteria_set,
     places,
     score_period_tasks,
 )
-from criteria.emulation import SOURCES as TITLE_SOURCES
+from criteria.emulation import why_granted
 from criteria.quota import quota_pct
 from evaluation.core.labels import LABELS
 from evaluation.organisation.models import Person, Unit, UnitKind
@@ -706,30 +708,19 @@ def unit_ranking(
 
 
 def criteria_met(proposal: Proposal, evaluation: AnnualEvaluation, title: Title) -> str:
-    """What the person meets for an individual title, in the words of the rules A1–A3."""
+    """Why the person was granted an individual title: the rulebook's reasons (A1–A3), one a
+    line, each with its source (`criteria.emulation.why_granted`)."""
     member = proposal.members.get(str(evaluation.person_id))
-    level = proposal.level_of(evaluation)
-    if title is Title.LAO_DONG_TIEN_TIEN:
-        return _(
-            "A1 (%(source)s): xếp loại %(level)s, không bị kỷ luật trong năm.",
-            source=TITLE_SOURCES["A1"],
-            level=level.label,
-        )
-    grounds = []
-    if level is Level.XUAT_SAC:
-        grounds.append(Level.XUAT_SAC.label)
-    if member is not None and member.initiative:
-        grounds.append(_("có sáng kiến được công nhận"))
-    if member is not None and member.science_work:
-        grounds.append(_("có đề tài khoa học được nghiệm thu"))
-    text = _(
-        "A2 (%(source)s): Lao động tiên tiến; %(grounds)s.",
-        source=TITLE_SOURCES["A2"],
-        grounds="; ".join(grounds),
-    )
-    if member is not None and member.rank is not None:
-        text += " " + _("A3: trong tỷ lệ, thứ tự ưu tiên %(rank)d.", rank=member.rank)
-    return text
+    if member is None:  # not classified or awaiting a decision: no title to explain
+        return ""
+    member = dataclasses.replace(member, level=proposal.level_of(evaluation))
+    reasons = why_granted(member, title, proposal.outcome.titles)
+    return "\n".join(_cited(reason) for reason in reasons)
+
+
+def _cited(reason: Reason) -> str:
+    """A reason as the emulation list prints it: its words, then its source (no rule code)."""
+    return f"{reason.text} " + _("Căn cứ: %(source)s.", source=reason.source)
 
 
 def emulation_list(
@@ -806,7 +797,7 @@ def emulation_list(
                                 proposal.agency.name,
                                 _agency_label(proposal),
                                 level,
-                                f"{reason.rule} ({reason.source}): {reason.text}",
+                                _cited(reason),
                             ]
                         )
         if not count:
@@ -824,7 +815,7 @@ def emulation_list(
                 continue  # proposed for every title within reach
             count += 1
             text = (
-                f"{reason.rule} ({reason.source}): {reason.text}"
+                _cited(reason)
                 if reason
                 else _("Chưa xếp loại hoặc đang chờ quyết định: chưa xét danh hiệu.")
             )
@@ -851,7 +842,7 @@ def emulation_list(
     for proposal in proposals:
         for reason in proposal.outcome.reasons:
             sheet.merged(
-                f"{_agency_label(proposal)} · {reason.rule} ({reason.source}): {reason.text}",
+                f"{_agency_label(proposal)} · {_cited(reason)}",
                 formats.kinds["wrap"],
             )
             sheet.ws.set_row(sheet.row, 32)

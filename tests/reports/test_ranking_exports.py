@@ -3,11 +3,14 @@ pages, numbers as numbers, dangerous names as text, and only for those who see t
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from datetime import date
 
 import pytest
 
 from criteria import Level, Title
+from criteria.emulation import SOURCES, why_granted
 from evaluation.accounts.models import AccountRole
 from evaluation.core.db import utcnow
 from evaluation.organisation.models import LeadershipRole, Unit, UnitKind
@@ -215,14 +218,22 @@ def test_emulation_list_matches_the_proposals(session, client, login_as, scene):
         )
 
     for title in emulation.INDIVIDUAL_TITLES:
-        expected = sorted(
-            e.person.full_name for p in proposals for e in p.evaluations if title in p.titles_of(e)
-        )
+        granted = {
+            e.person.full_name: (p, e)
+            for p in proposals
+            for e in p.evaluations
+            if title in p.titles_of(e)
+        }
         rows = section(title)
-        assert sorted(row[1] for row in rows) == expected
+        assert sorted(row[1] for row in rows) == sorted(granted)
         assert [row[0] for row in rows] == list(range(1, len(rows) + 1))  # STT as numbers
-        rule = "A2" if title is Title.CHIEN_SI_THI_DUA_CO_SO else "A1"
-        assert all(row[5].startswith(rule) for row in rows)
+        for row in rows:  # the rulebook's reasons for the title, each with its source
+            proposal, evaluation = granted[row[1]]
+            member = proposal.members[str(evaluation.person_id)]
+            member = dataclasses.replace(member, level=proposal.level_of(evaluation))
+            reasons = why_granted(member, title, proposal.outcome.titles)
+            assert reasons
+            assert row[5] == "\n".join(f"{r.text} Căn cứ: {r.source}." for r in reasons)
     assert section(Title.CHIEN_SI_THI_DUA_CO_SO), "the initiative should earn a Chiến sĩ thi đua"
     assert "sáng kiến" in section(Title.CHIEN_SI_THI_DUA_CO_SO)[0][5]
 
@@ -232,7 +243,7 @@ def test_emulation_list_matches_the_proposals(session, client, login_as, scene):
         )
         rows = section(title)
         assert sorted(row[1] for row in rows) == expected
-        assert all(row[5].startswith("A5") for row in rows)
+        assert all("Căn cứ: " + SOURCES["A5"] in row[5] for row in rows)
 
     left_out = next(rows for heading, rows in sections.items() if heading.startswith("V. "))
     reasons = {
@@ -245,6 +256,9 @@ def test_emulation_list_matches_the_proposals(session, client, login_as, scene):
     assert {row[1]: row[5] for row in left_out}.keys() == reasons.keys()
     for row in left_out:
         assert reasons[row[1]].text in row[5]
+    # the sheet cites sources, not the rulebook's codes ("A1 (…)" as before)
+    texts = [str(c.value) for line in ws.iter_rows() for c in line if c.value is not None]
+    assert not [text for text in texts if re.search(r"\bA[1-5] \(", text)]
 
 
 def test_a_person_named_like_a_formula_is_text(client, login_as, scene):
