@@ -102,6 +102,8 @@ SCORES = {f"general_TC{n}": "6" for n in range(1, 6)} | {
     "adjustment_reason": "Chưa có nhiệm vụ tháng, chấm theo báo cáo.",
 }
 LEAVE = {"leave-kind": "lawful", "leave-starts_on": "2026-04-01", "leave-ends_on": "2026-04-03"}
+DISCIPLINE = {"discipline-violation": "Vi phạm quy chế", "discipline-effective_on": "2026-05-04",
+              "discipline-form": "khien_trach"}  # fmt: skip
 ACHIEVEMENT = {"achievement-year": "2026", "achievement-kind": "initiative",
                "achievement-title": "Số hoá hồ sơ"}  # fmt: skip
 NEW_PASSWORD = {"current_password": PASSWORD, "new_password": "Moi@Matkhau2026x",
@@ -353,7 +355,25 @@ head_dept   ->        ->         ->      ->      --       ->       ->       --
 personnel   --        --         --      --      --       --       --       --
 admin       --        --         --      --      --       --       --       --
 """),
-    "records.person_records post": post("/people/{o.id}/records", LEAVE, """
+    "records.person_records": get("/people/{o.id}/records", """
+          staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c
+staff_a     --        --         --      --      --       --       --       --
+deputy_a    --        --         --      --      --       --       --       --
+head_a      --        --         --      --      --       --       --       --
+head_dept   --        --         --      --      --       --       --       --
+personnel   ok        ok         ok      ok      ok       ok       --       --
+admin       --        --         --      --      --       --       --       --
+"""),
+    "records.add_leave post": post("/people/{o.id}/records/leave", LEAVE, """
+          staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c
+staff_a     --        --         --      --      --       --       --       --
+deputy_a    --        --         --      --      --       --       --       --
+head_a      --        --         --      --      --       --       --       --
+head_dept   --        --         --      --      --       --       --       --
+personnel   ->        ->         ->      ->      ->       ->       --       --
+admin       --        --         --      --      --       --       --       --
+"""),
+    "records.add_discipline post": post("/people/{o.id}/records/discipline", DISCIPLINE, """
           staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c
 staff_a     --        --         --      --      --       --       --       --
 deputy_a    --        --         --      --      --       --       --       --

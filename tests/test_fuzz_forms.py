@@ -475,7 +475,7 @@ def leave_record(world: World) -> Target:
     page = f"/people/{person.id}/records"
     return Target(
         world.personnel,
-        page,
+        f"{page}/leave",
         {
             "leave-kind": choice("lawful", "maternity"),
             "leave-starts_on": day(date(2025, 1, 1), date(2025, 6, 30)),
@@ -492,7 +492,7 @@ def discipline_record(world: World) -> Target:
     page = f"/people/{person.id}/records"
     return Target(
         world.personnel,
-        page,
+        f"{page}/discipline",
         {
             "discipline-violation": text("Vi phạm quy chế"),
             "discipline-decision_number": text("12/QĐ-SNV"),
@@ -622,7 +622,8 @@ CASES: dict[str, dict[str, Callable[[World], Target]]] = {
     "organisation.person_placement": {"placement": placement},
     "scoring.score_person": {"score_person": score_person},
     "scoring.evaluation_step": {f"evaluation_{step}": evaluation_step(step) for step in STEPS},
-    "records.person_records": {"leave": leave_record, "discipline": discipline_record},
+    "records.add_leave": {"leave": leave_record},
+    "records.add_discipline": {"discipline": discipline_record},
     "rankings.add_achievement": {"achievement": achievement},
     "rankings.record_decision": {"emulation_decision": record_decision},
     "rankings.revoke": {"revoke_decision": revoke_decision},

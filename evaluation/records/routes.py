@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -13,12 +13,12 @@ from criteria import DisciplineForm
 from evaluation.core.db import db
 from evaluation.core.errors import DomainError
 from evaluation.core.permissions import current_viewer
-from evaluation.core.views import commit, show_domain_error
+from evaluation.core.views import commit, refusal_status, show_domain_error
 from evaluation.organisation.models import Person
 from evaluation.records import services
+from evaluation.records.forms import DisciplineRecordForm, LeaveForm
 from evaluation.records.models import DisciplineRecord, LeaveKind, LeaveRecord
 from evaluation.scoring.decided import decided_years
-from evaluation.scoring.forms import DisciplineRecordForm, LeaveForm
 
 blueprint = Blueprint("records", __name__)
 
@@ -34,47 +34,72 @@ def _person_for_records(person_id: int) -> Person:
     return person
 
 
-@blueprint.route("/people/<id:person_id>/records", methods=["GET", "POST"])
+@blueprint.route("/people/<id:person_id>/records")
 @login_required
 def person_records(person_id: int) -> ResponseReturnValue:
+    return _records_page(_person_for_records(person_id))
+
+
+@blueprint.route("/people/<id:person_id>/records/leave", methods=["POST"])
+@login_required
+def add_leave(person_id: int) -> ResponseReturnValue:
     person = _person_for_records(person_id)
-    leave_form = LeaveForm(prefix="leave")
-    discipline_form = DisciplineRecordForm(prefix="discipline")
-    status = 200
-    if request.method == "POST":
-        status = 422
-        try:
-            if "leave-kind" in request.form and leave_form.validate_on_submit():
-                services.add_leave(
-                    db.session,
-                    person,
-                    kind=LeaveKind(leave_form.kind.data),
-                    starts_on=leave_form.starts_on.data,
-                    ends_on=leave_form.ends_on.data,
-                    note=leave_form.note.data,
-                    actor_id=current_user.id,
-                )
-            elif "discipline-form" in request.form and discipline_form.validate_on_submit():
-                services.add_discipline(
-                    db.session,
-                    person,
-                    violation=discipline_form.violation.data,
-                    decision_number=discipline_form.decision_number.data,
-                    effective_on=discipline_form.effective_on.data,
-                    form=DisciplineForm(discipline_form.form.data),
-                    party=discipline_form.party.data,
-                    duty_related=discipline_form.duty_related.data,
-                    counted_in_year=discipline_form.counted_in_year.data,
-                    actor_id=current_user.id,
-                )
-            else:
-                raise DomainError(_("Vui lòng kiểm tra lại các trường được đánh dấu."))
-        except DomainError as error:
-            form = leave_form if "leave-kind" in request.form else discipline_form
-            show_domain_error(form, error)
-        else:
-            if commit(_("Đã ghi hồ sơ.")):
-                return redirect(url_for("records.person_records", person_id=person.id))
+    form = LeaveForm(prefix="leave")
+    if not form.validate_on_submit():
+        return _records_page(person, leave_form=form), refusal_status()
+    try:
+        services.add_leave(
+            db.session,
+            person,
+            kind=LeaveKind(form.kind.data),
+            starts_on=form.starts_on.data,
+            ends_on=form.ends_on.data,
+            note=form.note.data,
+            actor_id=current_user.id,
+        )
+    except DomainError as error:
+        status = show_domain_error(form, error)
+        return _records_page(person, leave_form=form), status
+    if not commit(_("Đã ghi hồ sơ.")):
+        return _records_page(person, leave_form=form), 409
+    return redirect(url_for("records.person_records", person_id=person.id))
+
+
+@blueprint.route("/people/<id:person_id>/records/discipline", methods=["POST"])
+@login_required
+def add_discipline(person_id: int) -> ResponseReturnValue:
+    person = _person_for_records(person_id)
+    form = DisciplineRecordForm(prefix="discipline")
+    if not form.validate_on_submit():
+        return _records_page(person, discipline_form=form), refusal_status()
+    try:
+        services.add_discipline(
+            db.session,
+            person,
+            violation=form.violation.data,
+            decision_number=form.decision_number.data,
+            effective_on=form.effective_on.data,
+            form=DisciplineForm(form.form.data),
+            party=form.party.data,
+            duty_related=form.duty_related.data,
+            counted_in_year=form.counted_in_year.data,
+            actor_id=current_user.id,
+        )
+    except DomainError as error:
+        status = show_domain_error(form, error)
+        return _records_page(person, discipline_form=form), status
+    if not commit(_("Đã ghi hồ sơ.")):
+        return _records_page(person, discipline_form=form), 409
+    return redirect(url_for("records.person_records", person_id=person.id))
+
+
+def _records_page(
+    person: Person,
+    *,
+    leave_form: LeaveForm | None = None,
+    discipline_form: DisciplineRecordForm | None = None,
+) -> str:
+    """The page, with the form just refused as it was typed and the other one blank."""
     leaves = db.session.scalars(
         sa.select(LeaveRecord)
         .where(LeaveRecord.person_id == person.id)
@@ -90,7 +115,7 @@ def person_records(person_id: int) -> ResponseReturnValue:
         person=person,
         leaves=leaves,
         disciplines=disciplines,
-        leave_form=leave_form,
-        discipline_form=discipline_form,
+        leave_form=leave_form or LeaveForm(prefix="leave", formdata=None),
+        discipline_form=discipline_form or DisciplineRecordForm(prefix="discipline", formdata=None),
         decided=decided_years(db.session, person.id),
-    ), status
+    )

@@ -1,4 +1,4 @@
-"""Forms for period scores, the steps of the annual evaluation, and personnel records."""
+"""Forms for period scores and the steps of the annual evaluation."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
-    DateField,
     DecimalField,
     IntegerField,
     SelectField,
@@ -17,16 +16,14 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from criteria import Criterion, DisciplineForm, GeneralAssessment, Level
+from criteria import Criterion, GeneralAssessment, Level
 from evaluation.core.forms import (
     ActionForm,
     blank_to_empty,
     finite_number,
     no_control_characters,
-    plausible_date,
 )
 from evaluation.plans.models import Task
-from evaluation.records.models import LeaveKind
 from evaluation.scoring.models import TEXT_MAX
 from evaluation.scoring.services import ScoreInput, TaskAssessment
 
@@ -158,36 +155,4 @@ class ResolutionForm(ActionForm):
         choices=[SelectChoice("", _l("Giữ nguyên")), *level_choices(PROPOSABLE_LEVELS)],
         validators=[Optional()],
         filters=[blank_to_empty],
-    )
-
-
-class LeaveForm(ActionForm):
-    kind = SelectField(
-        _l("Loại nghỉ"),
-        choices=[
-            SelectChoice(LeaveKind.LAWFUL.value, _l("Nghỉ theo quy định")),
-            SelectChoice(LeaveKind.MATERNITY.value, _l("Nghỉ thai sản")),
-        ],
-    )
-    starts_on = DateField(_l("Từ ngày"), validators=[InputRequired(), plausible_date])
-    ends_on = DateField(_l("Đến ngày"), validators=[InputRequired(), plausible_date])
-    note = _text(_l("Ghi chú"), required=False, max_length=1000)
-
-
-class DisciplineRecordForm(ActionForm):
-    violation = StringField(
-        _l("Hành vi vi phạm"), validators=[DataRequired(), Length(max=300), no_control_characters]
-    )
-    decision_number = StringField(
-        _l("Số quyết định"), validators=[Optional(), Length(max=80), no_control_characters]
-    )
-    effective_on = DateField(_l("Ngày có hiệu lực"), validators=[InputRequired(), plausible_date])
-    form = SelectField(
-        _l("Hình thức kỷ luật"), choices=[SelectChoice(f.value, f.label) for f in DisciplineForm]
-    )
-    party = BooleanField(_l("Kỷ luật Đảng"))
-    duty_related = BooleanField(_l("Liên quan đến thực thi công vụ"), default=True)
-    counted_in_year = IntegerField(
-        _l("Đã tính vào kết quả xếp loại năm (nếu có, D2)"),
-        validators=[Optional(), NumberRange(min=2000, max=2100)],
     )

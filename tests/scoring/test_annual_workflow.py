@@ -278,7 +278,7 @@ def test_only_the_personnel_office_keeps_discipline_records(
     assert client.get(f"/people/{staff.id}/records").status_code == 403
     login_as(org["personnel"])
     response = client.post(
-        f"/people/{staff.id}/records",
+        f"/people/{staff.id}/records/discipline",
         data={
             "discipline-violation": "Vi phạm quy định về thời gian giải quyết hồ sơ",
             "discipline-effective_on": f"{YEAR}-06-01",

@@ -295,20 +295,20 @@ def test_discipline_and_leave_of_a_decided_year_are_refused(
     page = client.get(f"/people/{staff.id}/records").get_data(as_text=True)
     assert "Đánh giá các năm 2026 đã có quyết định" in page
     before = inputs(session, staff)
-    refused(client.post(f"/people/{staff.id}/records", data=DISCIPLINE))
-    refused(client.post(f"/people/{staff.id}/records", data=LEAVE))
+    refused(client.post(f"/people/{staff.id}/records/discipline", data=DISCIPLINE))
+    refused(client.post(f"/people/{staff.id}/records/leave", data=LEAVE))
     spanning = LEAVE | {"leave-starts_on": "2025-12-15", "leave-ends_on": "2026-01-15"}
-    refused(client.post(f"/people/{staff.id}/records", data=spanning))
+    refused(client.post(f"/people/{staff.id}/records/leave", data=spanning))
     counted = DISCIPLINE | {
         "discipline-effective_on": "2027-02-01",
         "discipline-counted_in_year": "2026",
     }
-    refused(client.post(f"/people/{staff.id}/records", data=counted))
+    refused(client.post(f"/people/{staff.id}/records/discipline", data=counted))
     assert inputs(session, staff) == before
 
     # another year is open
     next_year = LEAVE | {"leave-starts_on": "2027-03-01", "leave-ends_on": "2027-03-10"}
-    assert client.post(f"/people/{staff.id}/records", data=next_year).status_code == 302
+    assert client.post(f"/people/{staff.id}/records/leave", data=next_year).status_code == 302
     assert len(inputs(session, staff)["leave"]) == 1
 
 
@@ -350,7 +350,7 @@ def test_reopening_with_a_reason_unlocks_and_deciding_again_takes_a_new_snapshot
     assert response.status_code == 302
     assert services.find_period_score(session, staff, MARCH).general_points == Decimal(20)
     login_as(org["personnel"])
-    assert client.post(f"/people/{staff.id}/records", data=LEAVE).status_code == 302
+    assert client.post(f"/people/{staff.id}/records/leave", data=LEAVE).status_code == 302
 
     # deciding again stores what it is decided on now, and says so on the record
     session.expire_all()
