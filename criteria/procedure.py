@@ -48,12 +48,23 @@ _NEXT: dict[Step, tuple[Step, ...]] = {
 }
 
 
+STEPS: tuple[Step, ...] = tuple(Step)
+"""P1: every step in the procedure's order, as the evaluation page lists them."""
+
+FIRST_STEP = Step.SELF_ASSESSMENT
+
+
 def next_steps(step: Step) -> tuple[Step, ...]:
     """P1 — ND90 Art. 16–22: the steps allowed after `step` (Party comments, petition optional)."""
     return _NEXT[step]
 
 
-def can_move(current: Step, target: Step) -> bool:
+def can_take(current: Step | None, target: Step) -> bool:
+    """P1 — ND90 Art. 16–22: may `target` be taken now? A new evaluation (no step yet) starts
+    with the self-assessment; then only the steps that follow the current one. The one answer
+    of the service that records a step and of the page that offers it."""
+    if current is None:
+        return target is FIRST_STEP
     return target in _NEXT[current]
 
 

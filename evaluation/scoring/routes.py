@@ -14,7 +14,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload
 
 from criteria import GeneralAssessment, Level, decision_deadline
-from criteria.procedure import Step, can_move
+from criteria.procedure import STEPS, Step, can_take
 from evaluation.accounts.models import User
 from evaluation.core.audit import AuditRecord
 from evaluation.core.clock import local_today
@@ -285,6 +285,7 @@ def _evaluation_response(
         shown=shown,
         decider=decider,
         allowed=allowed,
+        open_steps=[step.value for step in STEPS if step.value in allowed],  # P1's order
         history=history,
         flags=services.person_flags(db.session, person, year),
         forms=step_forms,
@@ -297,10 +298,7 @@ def _step_open(evaluation: AnnualEvaluation | None, action: EvaluationAction) ->
         return False
     if action is EvaluationAction.REOPEN:
         return evaluation is not None and evaluation.locked
-    step = Step(action.value)
-    if evaluation is None or evaluation.step is None:
-        return step is Step.SELF_ASSESSMENT
-    return can_move(evaluation.step, step)
+    return can_take(evaluation.step if evaluation else None, Step(action.value))
 
 
 def _step_forms(

@@ -41,7 +41,7 @@ from criteria import (
 )
 from criteria import PeriodScore as TaskScore
 from criteria.consequences import Flag
-from criteria.procedure import Step, can_move
+from criteria.procedure import Step, can_take
 from criteria.quota import quota_pct
 from evaluation.core import audit
 from evaluation.core.db import utcnow
@@ -441,10 +441,7 @@ def _advance(
     reason: str | None = None,
 ) -> None:
     """Move to `step` if P1 allows it from the current one, and put it on the record."""
-    allowed = (
-        step is Step.SELF_ASSESSMENT if evaluation.step is None else can_move(evaluation.step, step)
-    )
-    if not allowed:
+    if not can_take(evaluation.step, step):
         raise DomainError(_("Bước này không thực hiện được ở trạng thái hiện tại của hồ sơ."))
     evaluation.step = step
     session.flush()

@@ -7,25 +7,61 @@ from datetime import date
 import pytest
 
 from criteria import Decider, Step, decision_deadline, next_steps, who_decides
-from criteria.procedure import can_move
+from criteria.procedure import STEPS, can_take
+
+# P1, every (current, target) pair: x = the target step may be taken now, . = refused.
+# Columns: SA self-assessment, CC collective comments, PC Party committee comments,
+# PP personnel proposal, DE decision, NO notification, PE petition, PR petition resolved.
+STEP_GRID = """
+current \\ target          SA CC PC PP DE NO PE PR
+(none)                    x  .  .  .  .  .  .  .
+self_assessment           .  x  .  .  .  .  .  .
+collective_comments       .  .  x  x  .  .  .  .
+party_committee_comments  .  .  .  x  .  .  .  .
+personnel_proposal        .  .  .  .  x  .  .  .
+decision                  .  .  .  .  .  x  .  .
+notification              .  .  .  .  .  .  x  .
+petition                  .  .  .  .  .  .  .  x
+petition_resolved         .  .  .  .  .  .  .  .
+"""
+
+
+def _grid() -> list[tuple[Step | None, Step, bool]]:
+    header, *rows = STEP_GRID.strip().splitlines()
+    assert len(header.split()) - 3 == len(STEPS) == len(rows) - 1
+    cells = []
+    for row in rows:
+        current, *marks = row.split()
+        assert len(marks) == len(STEPS), row
+        for target, mark in zip(STEPS, marks, strict=True):
+            cells.append((None if current == "(none)" else Step(current), target, mark == "x"))
+    return cells
 
 
 @pytest.mark.parametrize(
     ("current", "target", "allowed"),
-    [
-        (Step.SELF_ASSESSMENT, Step.COLLECTIVE_COMMENTS, True),
-        (Step.SELF_ASSESSMENT, Step.DECISION, False),
-        (Step.COLLECTIVE_COMMENTS, Step.PERSONNEL_PROPOSAL, True),  # Party comments optional
-        (Step.COLLECTIVE_COMMENTS, Step.PARTY_COMMITTEE_COMMENTS, True),
-        (Step.PERSONNEL_PROPOSAL, Step.DECISION, True),
-        (Step.DECISION, Step.NOTIFICATION, True),
-        (Step.NOTIFICATION, Step.PETITION, True),
-        (Step.PETITION, Step.PETITION_RESOLVED, True),
-        (Step.DECISION, Step.SELF_ASSESSMENT, False),
-    ],
+    _grid(),
+    ids=[f"{c.value if c else 'none'}->{t.value}" for c, t, _a in _grid()],
 )
-def test_p1_steps(current: Step, target: Step, allowed: bool) -> None:
-    assert can_move(current, target) is allowed
+def test_p1_every_step_pair(current: Step | None, target: Step, allowed: bool) -> None:
+    assert can_take(current, target) is allowed
+
+
+def test_p1_steps_in_the_procedure_order() -> None:
+    """The order the evaluation page lists the steps in (ND90 Art. 16–22)."""
+    assert STEPS == (
+        Step.SELF_ASSESSMENT,
+        Step.COLLECTIVE_COMMENTS,
+        Step.PARTY_COMMITTEE_COMMENTS,
+        Step.PERSONNEL_PROPOSAL,
+        Step.DECISION,
+        Step.NOTIFICATION,
+        Step.PETITION,
+        Step.PETITION_RESOLVED,
+    )
+    # every step leads only forward in that order
+    for step in STEPS:
+        assert all(STEPS.index(later) > STEPS.index(step) for later in next_steps(step))
 
 
 def test_p1_last_step_and_labels() -> None:
