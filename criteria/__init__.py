@@ -10,6 +10,8 @@ from criteria.criteria_sets import (
     CriteriaGroup,
     CriteriaSet,
     Criterion,
+    choose_criteria_set,
+    criteria_set_name,
     list_criteria_sets,
     load_criteria_set,
 )
@@ -27,7 +29,7 @@ from criteria.policy import DEFAULT_POLICY, Policy
 from criteria.procedure import Decider, Step, decision_deadline, next_steps, who_decides
 from criteria.quota import Candidate, QuotaException, QuotaOutcome, allowed, apply_quota, places
 from criteria.reasons import Reason, Verdict
-from criteria.rulebooks import RULEBOOKS, Rulebook, select_rulebook
+from criteria.rulebooks import RULEBOOKS, Rulebook, rulebook_family, select_rulebook
 from criteria.scoring import (
     PeriodScore,
     PeriodTask,
@@ -76,9 +78,11 @@ __all__ = [
     "Verdict",
     "allowed",
     "apply_quota",
+    "choose_criteria_set",
     "classify",
     "collective_titles",
     "consequences",
+    "criteria_set_name",
     "decision_deadline",
     "evaluate_unit",
     "general_level_from_points",
@@ -90,6 +94,7 @@ __all__ = [
     "parse_facts",
     "parse_unit_input",
     "places",
+    "rulebook_family",
     "score_period_tasks",
     "select_rulebook",
     "unit_result",

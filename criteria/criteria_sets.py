@@ -14,6 +14,7 @@ from typing import Any
 from criteria.errors import CriteriaSetError
 from criteria.facts import RULEBOOK_NAMES
 from criteria.levels import StaffCategory
+from criteria.rulebooks import select_rulebook
 
 SETS_DIR = Path(__file__).resolve().parent / "sets"
 GROUP_POINTS = {"general": 30, "tasks": 70}
@@ -60,6 +61,46 @@ class CriteriaSet:
                 if item.code == code:
                     return item
         raise KeyError(code)
+
+
+def criteria_set_name(
+    year: int,
+    category: StaffCategory,
+    *,
+    leader: bool,
+    front_desk: bool,
+    pinned: str | None = None,
+) -> str:
+    """The criteria set a manager scores this person against, by name (without version).
+
+    The rule set decides first (`select_rulebook`: nd335 for civil servants from 2026, or the
+    unit's pin). Under nd335 (ND335/2025/NĐ-CP, S1): leaders, then front-desk staff, then the
+    others. Under nd90 (ND90 Art. 3 cl. 1–4, leaders cl. 5): cadres have one set, front-desk
+    staff theirs (the local directive on citizens' satisfaction, rules.md §10), then civil
+    servants or public employees (workers with them), each with a leaders' set.
+    """
+    if select_rulebook(year, category, pinned).name == "nd335":
+        return f"nd335-{'leader' if leader else 'front-desk' if front_desk else 'non-leader'}"
+    if category is StaffCategory.CAN_BO:
+        return "nd90-can-bo"
+    if front_desk:
+        return "nd90-front-desk"
+    base = "nd90-cong-chuc" if category is StaffCategory.CONG_CHUC else "nd90-vien-chuc"
+    return f"{base}-leader" if leader else base
+
+
+def choose_criteria_set(
+    year: int,
+    category: StaffCategory,
+    *,
+    leader: bool,
+    front_desk: bool,
+    pinned: str | None = None,
+) -> CriteriaSet:
+    """The latest version of the set `criteria_set_name` chooses."""
+    return load_criteria_set(
+        criteria_set_name(year, category, leader=leader, front_desk=front_desk, pinned=pinned)
+    )
 
 
 def list_criteria_sets() -> list[str]:

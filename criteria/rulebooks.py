@@ -101,10 +101,16 @@ RULEBOOKS: dict[str, Rulebook] = {
 }
 
 
+def rulebook_family(rulebook_id: str) -> str:
+    """The rule set's name without its version ("nd335@1" → "nd335"): results record the
+    version (rules.md §1), while the quota (Q1–Q4) and the titles count per family."""
+    return rulebook_id.partition("@")[0]
+
+
 def select_rulebook(year: int, category: StaffCategory, pinned: str | None = None) -> Rulebook:
     """The pinned rule set, else nd335 for civil servants from 2026 and nd90 otherwise."""
     if pinned is not None:
-        return RULEBOOKS[pinned.partition("@")[0]]
+        return RULEBOOKS[rulebook_family(pinned)]
     if category is StaffCategory.CONG_CHUC and year >= ND335_FIRST_YEAR:
         return RULEBOOKS["nd335"]
     return RULEBOOKS["nd90"]

@@ -13,6 +13,7 @@ from criteria.levels import Level
 from criteria.policy import DEFAULT_POLICY, Policy
 from criteria.quota import Candidate, QuotaException, QuotaOutcome, apply_quota
 from criteria.reasons import Reason
+from criteria.rulebooks import rulebook_family
 
 _UNIT_FIELDS = {"rulebook", "quota_pct", "people", "quota_exception"}
 _PERSON_FIELDS = {"id", "level", "rank", "initiative", "science_work", "disciplined"}
@@ -63,7 +64,7 @@ def parse_unit_input(obj: object) -> UnitInput:
     """Validate the unit contract's input; raise InvalidFacts naming the field."""
     data = p.as_object(obj, "")
     p.reject_unknown(data, _UNIT_FIELDS, "")
-    rulebook = p.get_str(data, "rulebook", "", "nd90").partition("@")[0]
+    rulebook = rulebook_family(p.get_str(data, "rulebook", "", "nd90"))
     if rulebook not in RULEBOOK_NAMES:
         raise InvalidFacts("rulebook", f"unknown rulebook {data['rulebook']!r}")
     if "people" not in data:

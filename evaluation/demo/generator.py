@@ -28,7 +28,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
-from criteria.criteria_sets import load_criteria_set
+from criteria.criteria_sets import choose_criteria_set
 from criteria.levels import DisciplineForm, Level, StaffCategory
 from criteria.procedure import Step
 from criteria.rulebooks import select_rulebook
@@ -427,16 +427,8 @@ def _periods(year: int, weeks: bool) -> tuple[Period, ...]:
 
 @cache
 def _criteria_set(category: StaffCategory, leader: bool, front_desk: bool, year: int) -> str:
-    """The criteria set's id, by the same choice as scoring.services.criteria_set_for."""
-    if select_rulebook(year, category).name == "nd335":
-        group = "leader" if leader else "front-desk" if front_desk else "non-leader"
-        return load_criteria_set(f"nd335-{group}").id
-    if category is StaffCategory.CAN_BO:
-        return load_criteria_set("nd90-can-bo").id
-    if front_desk:
-        return load_criteria_set("nd90-front-desk").id
-    base = "nd90-cong-chuc" if category is StaffCategory.CONG_CHUC else "nd90-vien-chuc"
-    return load_criteria_set(f"{base}-leader" if leader else base).id
+    """The criteria set's id, as the rulebook chooses it (the generated units pin none)."""
+    return choose_criteria_set(year, category, leader=leader, front_desk=front_desk).id
 
 
 def _band(points: float) -> Level:

@@ -27,13 +27,12 @@ from criteria import (
     Level,
     PeriodTask,
     QuotaOutcome,
-    StaffCategory,
     apply_quota,
+    choose_criteria_set,
     classify,
     consequences,
     decision_deadline,
     leader_task_points,
-    load_criteria_set,
     places,
     score_period_tasks,
     select_rulebook,
@@ -77,18 +76,14 @@ def rulebook_name(person: Person, year: int) -> str:
 
 
 def criteria_set_for(person: Person, year: int) -> CriteriaSet:
-    """The criteria a manager scores this person against (leaders and front desk differ)."""
-    if rulebook_name(person, year) == "nd335":
-        group = (
-            "leader" if person.is_leader else "front-desk" if person.front_desk else "non-leader"
-        )
-        return load_criteria_set(f"nd335-{group}")
-    if person.category is StaffCategory.CAN_BO:
-        return load_criteria_set("nd90-can-bo")
-    if person.front_desk:
-        return load_criteria_set("nd90-front-desk")
-    base = "nd90-cong-chuc" if person.category is StaffCategory.CONG_CHUC else "nd90-vien-chuc"
-    return load_criteria_set(f"{base}-leader" if person.is_leader else base)
+    """The criteria a manager scores this person against (the rulebook's choice)."""
+    return choose_criteria_set(
+        year,
+        person.category,
+        leader=person.is_leader,
+        front_desk=person.front_desk,
+        pinned=person.unit.rulebook_pin,
+    )
 
 
 def general_criteria(criteria_set: CriteriaSet) -> Sequence:
