@@ -46,6 +46,13 @@ def show_domain_error(form: Any, error: DomainError) -> int:
     return refusal_status(error)
 
 
+def flash_form_errors(form: Any) -> None:
+    """Flash every error of a form that will not be shown again (a button on a page that is
+    redirected to, or a step no longer open): the messages still reach the user."""
+    for message in [m for field in form for m in field.errors] + list(form.form_errors):
+        flash(str(message), "error")
+
+
 def refusal_status(error: DomainError | None = None) -> int:
     """The status of a form shown again after a refusal: 409 for a conflict, else 422."""
     return 409 if isinstance(error, Conflict) else 422

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -22,7 +22,7 @@ from evaluation.core.db import db
 from evaluation.core.errors import DomainError
 from evaluation.core.forms import ActionForm, ReasonForm, prefix_ids
 from evaluation.core.permissions import EvaluationAction, current_viewer
-from evaluation.core.views import commit, refusal_status, show_domain_error
+from evaluation.core.views import commit, flash_form_errors, refusal_status, show_domain_error
 from evaluation.organisation.models import Person, Unit
 from evaluation.organisation.services import count_in_reach, pages, people_in_reach
 from evaluation.plans.periods import Period, PeriodKind
@@ -275,8 +275,7 @@ def _evaluation_response(
             step_forms[step] = form
             summary.append(form)
         else:  # the step is no longer open here: its form is not shown, so say why on top
-            for message in [m for f in form for m in f.errors] + list(form.form_errors):
-                flash(str(message), "error")
+            flash_form_errors(form)
     return render_template(
         "scoring/evaluation.html",
         person=person,
