@@ -13,17 +13,17 @@ import sqlalchemy as sa
 from flask import Blueprint, Response, abort, current_app
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
-from sqlalchemy.orm import joinedload
 
 from evaluation.core.clock import local_today
 from evaluation.core.db import db
-from evaluation.core.permissions import EvaluationAction, PlanAction, current_viewer
-from evaluation.organisation.models import Person, Unit
+from evaluation.core.permissions import PlanAction, current_viewer
+from evaluation.organisation.models import Unit
 from evaluation.plans.services import plan_with_tasks
 from evaluation.rankings.routes import period_or_404, units_in_reach
 from evaluation.reports import services
 from evaluation.reports.workbook import XLSX_MIMETYPE
 from evaluation.scoring import services as scoring
+from evaluation.scoring.access import get_evaluation_or_404
 
 blueprint = Blueprint("reports", __name__)
 
@@ -52,18 +52,8 @@ def xlsx_response(export: services.Export) -> Response:
 def evaluation_sheet(year: int, person_id: int) -> ResponseReturnValue:
     """The individual sheet, for whoever may open the person's evaluation page."""
     _year_or_404(year)
-    person = db.session.scalars(
-        sa.select(Person).options(joinedload(Person.unit)).where(Person.id == person_id)
-    ).first()
-    if person is None:
-        abort(404)
-    evaluation = scoring.find_evaluation(db.session, person.id, year)
-    unit = evaluation.unit if evaluation else person.unit
-    decider = scoring.competent_decider(db.session, person)
-    if not current_viewer().can_evaluate(
-        EvaluationAction.VIEW, person, unit, decider.id if decider else None
-    ):
-        abort(403)
+    access = get_evaluation_or_404(year, person_id)
+    person, evaluation = access.person, access.evaluation
     shown = (
         evaluation
         if evaluation and evaluation.locked

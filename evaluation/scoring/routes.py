@@ -27,6 +27,7 @@ from evaluation.organisation.models import Person, Unit
 from evaluation.organisation.services import count_in_reach, pages, people_in_reach
 from evaluation.plans.periods import Period, PeriodKind
 from evaluation.scoring import forms, services
+from evaluation.scoring.access import get_evaluation_or_404
 from evaluation.scoring.decided import decided_years, people_decided
 from evaluation.scoring.models import AnnualEvaluation
 
@@ -220,22 +221,10 @@ def evaluations_year(year: int) -> ResponseReturnValue:
     )
 
 
-def _decider_id(person: Person) -> int | None:
-    decider = services.competent_decider(db.session, person)
-    return decider.id if decider else None
-
-
 @blueprint.route("/evaluations/<year:year>/people/<id:person_id>")
 @login_required
 def evaluation_page(year: int, person_id: int) -> ResponseReturnValue:
-    person = _person_or_404(person_id)
-    evaluation = services.find_evaluation(db.session, person.id, year)
-    unit = evaluation.unit if evaluation else person.unit
-    decider = services.competent_decider(db.session, person)
-    decider_id = decider.id if decider else None
-    if not current_viewer().can_evaluate(EvaluationAction.VIEW, person, unit, decider_id):
-        abort(403)
-    return _evaluation_response(year, person)
+    return _evaluation_response(year, get_evaluation_or_404(year, person_id).person)
 
 
 def _evaluation_response(
@@ -394,11 +383,8 @@ def evaluation_step(year: int, person_id: int, step: str) -> ResponseReturnValue
         abort(404)
     if action is EvaluationAction.VIEW:
         abort(404)
-    person = _person_or_404(person_id)
-    existing = services.find_evaluation(db.session, person.id, year)
-    unit = existing.unit if existing else person.unit
-    if not current_viewer().can_evaluate(action, person, unit, _decider_id(person)):
-        abort(403)
+    access = get_evaluation_or_404(year, person_id, action)
+    person, existing = access.person, access.evaluation
     form = prefix_ids(STEP_FORMS[action](), action.value)
     if not form.validate_on_submit():
         return _evaluation_response(year, person, (action.value, form), refusal_status())
