@@ -9,7 +9,7 @@ import itertools
 import os
 import re
 from collections.abc import Callable, Iterator
-from datetime import date
+from datetime import date, datetime, time, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,7 @@ from werkzeug.security import generate_password_hash
 from criteria.levels import StaffCategory
 from evaluation import create_app
 from evaluation.accounts.models import AccountRole, User
+from evaluation.core import clock as clock_module
 from evaluation.core.cli import alembic_config
 from evaluation.core.db import db
 from evaluation.core.throttle import limiter
@@ -218,6 +219,28 @@ def form_errors(html: str) -> list[str]:
 @pytest.fixture
 def today() -> date:
     return date(2026, 3, 10)
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Callable[[date], None]:
+    """Sets the agencies' today for the test: `clock(date(2026, 12, 20))`.
+
+    Every module reads the day through `core.clock.local_today`, each by its own imported
+    name; the clock's `datetime` is replaced instead, so all of them see the day that was set,
+    and no test needs to know which modules ask.
+    """
+
+    def set_today(day: date) -> None:
+        noon = datetime.combine(day, time(12), clock_module.AGENCY_TIMEZONE)
+
+        class Frozen(datetime):
+            @classmethod
+            def now(cls, tz: tzinfo | None = None) -> datetime:  # type: ignore[override]
+                return noon.astimezone(tz) if tz else noon.replace(tzinfo=None)
+
+        monkeypatch.setattr(clock_module, "datetime", Frozen)
+
+    return set_today
 
 
 def pytest_collection_modifyitems(config: Any, items: list[pytest.Item]) -> None:

@@ -56,9 +56,9 @@ class Province:
 
 
 @pytest.fixture
-def province(session: Session, make_unit, make_person, monkeypatch) -> Province:
+def province(session: Session, make_unit, make_person, clock) -> Province:
     # The dashboards show the current year: keep it the year of the data.
-    monkeypatch.setattr("evaluation.rankings.routes.local_today", lambda: date(2026, 12, 15))
+    clock(date(2026, 12, 15))
     agency = make_unit("Sở", UnitKind.AGENCY)
     division = make_unit("Phòng Một", parent=agency)
     peer = make_unit("Phòng Hai", parent=agency)

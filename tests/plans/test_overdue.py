@@ -103,9 +103,9 @@ def test_monday_report_covers_the_subtree_and_nothing_else(session, make_unit, m
 
 
 def test_the_unit_page_lists_overdue_tasks_with_days_late(
-    session, client, login_as, make_unit, make_person, monkeypatch
+    session, client, login_as, make_unit, make_person, clock
 ):
-    monkeypatch.setattr("evaluation.plans.routes.local_today", lambda: TODAY)
+    clock(TODAY)
     unit = make_unit()
     head = make_person(unit, role=LeadershipRole.HEAD)
     staff = make_person(unit, name="Phạm Thu Trang")

@@ -56,8 +56,8 @@ def province(session, make_unit, make_person):
         ("director", "/dashboard"),
     ],
 )
-def test_statements_do_not_grow_with_units(app, client, login_as, province, who, url, monkeypatch):
-    monkeypatch.setattr("evaluation.rankings.routes.local_today", lambda: date(2026, 4, 10))
+def test_statements_do_not_grow_with_units(app, client, login_as, province, who, url, clock):
+    clock(date(2026, 4, 10))
     director, personnel, add_divisions = province
     login_as(director if who == "director" else personnel)
 
@@ -72,8 +72,8 @@ def test_statements_do_not_grow_with_units(app, client, login_as, province, who,
     assert many == few, f"{url}: {few} statements with 3 divisions, {many} with 9"
 
 
-def test_dashboards_show_their_charts(client, login_as, province, monkeypatch):
-    monkeypatch.setattr("evaluation.rankings.routes.local_today", lambda: date(2026, 4, 10))
+def test_dashboards_show_their_charts(client, login_as, province, clock):
+    clock(date(2026, 4, 10))
     director, personnel, add_divisions = province
     add_divisions(3)
     login_as(director)

@@ -40,8 +40,8 @@ SECTIONS = {
 
 
 @pytest.fixture(autouse=True)
-def _today(monkeypatch):
-    monkeypatch.setattr("evaluation.reports.routes.local_today", lambda: TODAY)
+def _today(clock):
+    clock(TODAY)
 
 
 def evaluated(session, person, level: Level, rank: int | None = None) -> AnnualEvaluation:

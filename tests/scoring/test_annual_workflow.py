@@ -293,8 +293,8 @@ def test_only_the_personnel_office_keeps_discipline_records(
     assert '<strong class="rule">D1</strong>' in page
 
 
-def test_the_deadline_and_late_units(session, client, login_as, org, make_person, monkeypatch):
-    monkeypatch.setattr("evaluation.scoring.routes.local_today", lambda: date(YEAR, 12, 20))
+def test_the_deadline_and_late_units(session, client, login_as, org, make_person, clock):
+    clock(date(YEAR, 12, 20))
     records_for(session, org["division"], ALL_ON_TIME, make_person)
     login_as(org["personnel"])
     page = client.get(f"/evaluations/{YEAR}").get_data(as_text=True)
