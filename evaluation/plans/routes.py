@@ -15,7 +15,7 @@ from evaluation.core.db import db
 from evaluation.core.errors import DomainError
 from evaluation.core.forms import ActionForm, ReasonForm
 from evaluation.core.permissions import PlanAction, current_viewer
-from evaluation.core.views import commit, refusal_status, show_domain_error
+from evaluation.core.views import commit, flash_form_errors, refusal_status, show_domain_error
 from evaluation.organisation.models import Person
 from evaluation.organisation.services import count_in_reach, pages, people_in_reach
 from evaluation.plans import services
@@ -168,9 +168,7 @@ def plan_transition(plan_id: int, verb: str) -> ResponseReturnValue:
     if not form.validate_on_submit():
         if isinstance(form, ReturnForm):  # the typed comment stays on the page
             return plan_detail(plan_id, form), refusal_status()
-        for errors in form.errors.values():
-            for message in errors:
-                flash(str(message), "error")
+        flash_form_errors(form)
         return redirect(url_for("plans.plan_detail", plan_id=plan.id))
     try:
         services.transition(
