@@ -31,8 +31,8 @@ from criteria.quota import Candidate, QuotaException, QuotaOutcome, allowed, app
 from criteria.reasons import Reason, Verdict
 from criteria.rulebooks import RULEBOOKS, Rulebook, rulebook_family, select_rulebook
 from criteria.scoring import (
-    PeriodScore,
     PeriodTask,
+    PeriodTaskScore,
     general_level_from_points,
     leader_task_points,
     score_period_tasks,
@@ -59,8 +59,8 @@ __all__ = [
     "InvalidFacts",
     "Level",
     "Member",
-    "PeriodScore",
     "PeriodTask",
+    "PeriodTaskScore",
     "Policy",
     "QuotaException",
     "QuotaOutcome",

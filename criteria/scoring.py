@@ -54,7 +54,7 @@ class PeriodTask:
 
 
 @dataclass(frozen=True)
-class PeriodScore:
+class PeriodTaskScore:
     """The S2 measures of one period (percentages) and the points out of 70."""
 
     quantity_pct: float
@@ -72,7 +72,9 @@ def _after_deductions(events: int, objective_cause: bool) -> float:
     return max(0.0, 1.0 - PENALTY_PER_EVENT * events)
 
 
-def score_period_tasks(tasks: Sequence[PeriodTask], policy: Policy = DEFAULT_POLICY) -> PeriodScore:
+def score_period_tasks(
+    tasks: Sequence[PeriodTask], policy: Policy = DEFAULT_POLICY
+) -> PeriodTaskScore:
     """S2 — ND335: quantity, quality and progress of a period's products, weighted by task weight.
 
     Quality and progress are earned on the products delivered, so an undelivered product earns
@@ -93,7 +95,7 @@ def score_period_tasks(tasks: Sequence[PeriodTask], policy: Policy = DEFAULT_POL
     mean = (w_quantity * quantity + w_quality * quality + w_progress * progress) / sum(
         policy.s2_weights
     )
-    return PeriodScore(
+    return PeriodTaskScore(
         quantity_pct=round(quantity, 2),
         quality_pct=round(quality, 2),
         progress_pct=round(progress, 2),

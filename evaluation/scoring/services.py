@@ -26,6 +26,7 @@ from criteria import (
     GeneralAssessment,
     Level,
     PeriodTask,
+    PeriodTaskScore,
     QuotaOutcome,
     apply_quota,
     choose_criteria_set,
@@ -38,7 +39,6 @@ from criteria import (
     select_rulebook,
     unit_result_ratio,
 )
-from criteria import PeriodScore as TaskScore
 from criteria.consequences import Flag
 from criteria.procedure import Step, can_take
 from criteria.quota import quota_pct
@@ -141,7 +141,7 @@ class TaskResult:
 
     plan: Plan | None
     tasks: list[Task]
-    score: TaskScore | None
+    score: PeriodTaskScore | None
 
 
 def period_task_result(session: Session, person: Person, period: Period) -> TaskResult:
@@ -898,7 +898,7 @@ def flags_for(session: Session, people: Sequence[Person], year: int) -> dict[int
 class ScoringRow:
     person: Person
     plan: Plan | None
-    computed: TaskScore | None
+    computed: PeriodTaskScore | None
     score: PeriodScore | None
 
 
