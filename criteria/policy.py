@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from criteria.bands import S5_BANDS, Bands
+
 Rounding = Literal["down", "half_up"]
 
 
@@ -18,9 +20,10 @@ class Policy:
     # General criteria from points (0..30): ≥ good_min "good", ≥ meet_min "meet", else "fail".
     general_good_min: float = 27
     general_meet_min: float = 15
-    # B1: under ND90 the 100-point scale also caps the level (bands xuat_sac / tot / hoan_thanh).
+    # B1: under ND90 the 100-point scale also caps the level (bands xuat_sac / tot / hoan_thanh),
+    # by default the bands ND335 (S5) fixes by law; `criteria.bands.level_by_points` applies them.
     points_ceiling: bool = True
-    points_bands: tuple[float, float, float] = (90, 70, 50)
+    points_bands: Bands = S5_BANDS
     # S2: weights of quantity, quality and progress in the 70 task points.
     s2_weights: tuple[float, float, float] = (1, 1, 1)
     # S3: leaders' own work, unit result and organising capacity, in percent of the 70 points.

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from criteria.bands import S5_BANDS, Bands, level_by_points
 from criteria.levels import Level
 from criteria.reasons import Reason
 
@@ -26,7 +27,7 @@ class UnitResultPolicy:
     own_weight: float = 70.0
     members_weight: float = 30.0
     deduction_per_disciplined: float = 5.0
-    bands: tuple[float, float, float] = (90.0, 70.0, 50.0)  # S5: xuat_sac, tot, hoan_thanh
+    bands: Bands = S5_BANDS  # xuat_sac, tot, hoan_thanh
     id: str = UNIT_RESULT_POLICY_ID
 
 
@@ -69,17 +70,6 @@ def own_targets_score(figures: UnitFigures) -> float | None:
     return round((figures.completed_pct + figures.on_time_pct) / 2, 2)
 
 
-def level_from_points(points: float, policy: UnitResultPolicy = DEFAULT_UNIT_POLICY) -> Level:
-    excellent, good, completed = policy.bands
-    if points >= excellent:
-        return Level.XUAT_SAC
-    if points >= good:
-        return Level.TOT
-    if points >= completed:
-        return Level.HOAN_THANH
-    return Level.KHONG_HOAN_THANH
-
-
 def unit_score(figures: UnitFigures, policy: UnitResultPolicy = DEFAULT_UNIT_POLICY) -> UnitScore:
     """Policy unit-result@1: weighted own targets and members' average, less discipline.
 
@@ -120,7 +110,7 @@ def unit_score(figures: UnitFigures, policy: UnitResultPolicy = DEFAULT_UNIT_POL
                 "(người đứng đầu liên đới chịu trách nhiệm).",
             )
         )
-    return UnitScore(points, own, level_from_points(points, policy), tuple(reasons))
+    return UnitScore(points, own, level_by_points(points, policy.bands), tuple(reasons))
 
 
 @dataclass(frozen=True)

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from statistics import fmean
 
+from criteria.bands import S5_BANDS, level_by_points
 from criteria.facts import Discipline, Facts
 from criteria.levels import Level
 from criteria.reasons import Reason, Verdict, number
-from criteria.rules.nd90 import points_band
 from criteria.rules.sources import ND335_LEVELS, ND335_OVERRIDE
 
-S5_BANDS = (90.0, 70.0, 50.0)  # law, not policy: ND335 fixes the bands
+_EXCELLENT, _GOOD, _COMPLETED = (number(floor) for floor in S5_BANDS)
 _BAND_TEXT = {
-    Level.XUAT_SAC: "từ 90 điểm trở lên",
-    Level.TOT: "từ 70 đến dưới 90 điểm",
-    Level.HOAN_THANH: "từ 50 đến dưới 70 điểm",
-    Level.KHONG_HOAN_THANH: "dưới 50 điểm",
+    Level.XUAT_SAC: f"từ {_EXCELLENT} điểm trở lên",
+    Level.TOT: f"từ {_GOOD} đến dưới {_EXCELLENT} điểm",
+    Level.HOAN_THANH: f"từ {_COMPLETED} đến dưới {_GOOD} điểm",
+    Level.KHONG_HOAN_THANH: f"dưới {_COMPLETED} điểm",
 }
 
 
@@ -52,7 +52,7 @@ def s5_level_by_points(f: Facts) -> Verdict | None:
     points = f.points
     if points is None or f.general_points is None:
         return None
-    level = points_band(points, S5_BANDS)
+    level = level_by_points(points, S5_BANDS)
     text = (
         f"Tổng điểm {number(points)} (tiêu chí chung {number(f.general_points)} + kết quả thực "
         f"hiện nhiệm vụ {number(fmean(f.period_task_points))}, bình quân "

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from criteria.bands import level_by_points
 from criteria.facts import Facts, UnitFacts
 from criteria.levels import GeneralAssessment, Level
 from criteria.policy import Policy
@@ -253,7 +254,7 @@ def b1_points_ceiling(f: Facts, level: Level, policy: Policy) -> Verdict | None:
     points = f.points
     if not enabled or points is None or not level.is_ranked:
         return None
-    band = points_band(points, policy.points_bands)
+    band = level_by_points(points, policy.points_bands)
     if level.at_least(band) and level is not band:
         text = (
             f"Chính sách của đơn vị (thang 100 điểm): {number(points)} điểm thuộc khung "
@@ -261,18 +262,6 @@ def b1_points_ceiling(f: Facts, level: Level, policy: Policy) -> Verdict | None:
         )
         return Verdict(band, Reason("B1", POINTS_CEILING, text))
     return None
-
-
-def points_band(points: float, bands: tuple[float, float, float]) -> Level:
-    """The level of a score: ≥ bands[0] xuat_sac, ≥ bands[1] tot, ≥ bands[2] hoan_thanh."""
-    excellent, good, completed = bands
-    if points >= excellent:
-        return Level.XUAT_SAC
-    if points >= good:
-        return Level.TOT
-    if points >= completed:
-        return Level.HOAN_THANH
-    return Level.KHONG_HOAN_THANH
 
 
 def _capitalise(text: str) -> str:

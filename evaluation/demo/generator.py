@@ -28,6 +28,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
+from criteria.bands import level_by_points
 from criteria.criteria_sets import choose_criteria_set
 from criteria.levels import DisciplineForm, Level, StaffCategory
 from criteria.procedure import Step
@@ -431,16 +432,6 @@ def _criteria_set(category: StaffCategory, leader: bool, front_desk: bool, year:
     return choose_criteria_set(year, category, leader=leader, front_desk=front_desk).id
 
 
-def _band(points: float) -> Level:
-    if points >= 90:
-        return Level.XUAT_SAC
-    if points >= 70:
-        return Level.TOT
-    if points >= 50:
-        return Level.HOAN_THANH
-    return Level.KHONG_HOAN_THANH
-
-
 class Writer:
     """Buffers rows per table and writes each in chunks, parents before children."""
 
@@ -727,7 +718,7 @@ def _person_year(
                 "recorded_at": _utc(effective, 10, 0),
             },
         )
-    level = Level.KHONG_HOAN_THANH if disciplined else _band(points)
+    level = Level.KHONG_HOAN_THANH if disciplined else level_by_points(points)
     decided_at = _utc(date(year, 12, 20), 15, rng.randrange(60))
     return {
         "id": None,

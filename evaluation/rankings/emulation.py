@@ -30,6 +30,7 @@ from criteria import (
     evaluate_unit,
 )
 from criteria.emulation import why_not
+from criteria.in_force import level_in_force
 from criteria.reasons import Reason
 from evaluation.core import audit
 from evaluation.core.db import utcnow
@@ -44,7 +45,6 @@ from evaluation.rankings.models import (
 from evaluation.rankings.services import UnitResult
 from evaluation.records.models import DisciplineRecord
 from evaluation.scoring.models import AnnualEvaluation
-from evaluation.scoring.services import expected_level
 
 INDIVIDUAL_TITLES = (Title.LAO_DONG_TIEN_TIEN, Title.CHIEN_SI_THI_DUA_CO_SO)
 COLLECTIVE_TITLES = (Title.TAP_THE_LAO_DONG_TIEN_TIEN, Title.TAP_THE_LAO_DONG_XUAT_SAC)
@@ -73,7 +73,7 @@ class Evaluated:
 
     @property
     def expected_level(self) -> Level:
-        return expected_level(self)
+        return level_in_force(self)
 
 
 @dataclass(frozen=True)

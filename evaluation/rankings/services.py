@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from criteria import Level
 from criteria.unit_results import Ranked, UnitFigures, UnitScore, rank, unit_score
+from evaluation.core.levels import level_by_points_sql, level_in_force_sql
 from evaluation.core.memo import Recent
 from evaluation.organisation.models import Person, Placement, Unit, UnitKind
 from evaluation.plans.models import Plan, Task, TaskOutcome, in_period
@@ -127,12 +128,7 @@ def _member_points(
         .group_by(PeriodScore.unit_id, PeriodScore.person_id)
         .subquery()
     )
-    band = sa.case(
-        (per_person.c.points >= 90, Level.XUAT_SAC.value),
-        (per_person.c.points >= 70, Level.TOT.value),
-        (per_person.c.points >= 50, Level.HOAN_THANH.value),
-        else_=Level.KHONG_HOAN_THANH.value,
-    )
+    band = level_by_points_sql(per_person.c.points)
     result: dict[int, tuple[int, float, Counter[Level]]] = {}
     for unit_id, level, count, total in session.execute(
         sa.select(
@@ -147,11 +143,7 @@ def _member_points(
 
 def _annual_levels(session: Session, year: int) -> dict[int, Counter[Level]]:
     """Per unit: the levels in force of its members' annual evaluations."""
-    level = sa.func.coalesce(
-        AnnualEvaluation.final_level,
-        AnnualEvaluation.personnel_level,
-        AnnualEvaluation.computed_level,
-    )
+    level = level_in_force_sql(AnnualEvaluation)
     result: dict[int, Counter[Level]] = defaultdict(Counter)
     for unit_id, value, count in session.execute(
         sa.select(AnnualEvaluation.unit_id, level, sa.func.count())

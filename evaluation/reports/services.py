@@ -33,6 +33,7 @@ from criteria import (
 from criteria.emulation import why_granted
 from criteria.quota import quota_pct
 from evaluation.core.labels import LABELS
+from evaluation.core.levels import level_in_force_sql
 from evaluation.organisation.models import Person, Unit, UnitKind
 from evaluation.organisation.services import agencies_among
 from evaluation.plans.models import Plan
@@ -362,11 +363,7 @@ def quota_warnings(session: Session, unit: Unit, year: int) -> list[QuotaWarning
         )
     )
     agencies = [top, *nested]
-    expected = sa.func.coalesce(
-        AnnualEvaluation.final_level,
-        AnnualEvaluation.personnel_level,
-        AnnualEvaluation.computed_level,
-    )
+    expected = level_in_force_sql(AnnualEvaluation)
     rows = session.execute(
         sa.select(Unit.path, AnnualEvaluation.rulebook, expected, sa.func.count())
         .join(Unit, AnnualEvaluation.unit_id == Unit.id)

@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from criteria.in_force import level_in_force
 from criteria.levels import GeneralAssessment, Level, StaffCategory
 from criteria.procedure import Step
 from evaluation.accounts.models import User
@@ -190,8 +191,8 @@ class AnnualEvaluation(Base):
 
     @property
     def level(self) -> Level:
-        """The level in force: the decision, else the rulebook's."""
-        return self.final_level or self.computed_level
+        """The level in force (`criteria.in_force`): decided, else proposed, else computed."""
+        return level_in_force(self)
 
     @property
     def departs_from_rulebook(self) -> bool:

@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Protocol
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -39,12 +38,15 @@ from criteria import (
     select_rulebook,
     unit_result_ratio,
 )
+from criteria.bands import level_by_points
 from criteria.consequences import Flag
+from criteria.in_force import level_in_force
 from criteria.procedure import Step, can_take
 from criteria.quota import quota_pct
 from evaluation.core import audit
 from evaluation.core.db import utcnow
 from evaluation.core.errors import Conflict, DomainError
+from evaluation.core.levels import level_in_force_sql
 from evaluation.core.permissions import Viewer
 from evaluation.organisation.models import LeadershipRole, Person, Unit, UnitKind
 from evaluation.organisation.services import agencies_among, unit_on
@@ -170,7 +172,7 @@ def staff_period_levels(session: Session, leader: Person, period: Period) -> lis
             PeriodScore.period_number.in_(list(months)),
         )
     ).all()
-    return [Level.KHONG_HOAN_THANH if total < 50 else Level.HOAN_THANH for total in totals]
+    return [level_by_points(float(total)) for total in totals]
 
 
 def computed_task_points(
@@ -743,20 +745,6 @@ def _quota_group(session: Session, evaluation: AnnualEvaluation) -> list[AnnualE
     ]
 
 
-class HasLevels(Protocol):
-    """An evaluation, mapped or read as a plain row (`rankings.emulation.Evaluated`)."""
-
-    final_level: Level | None
-    personnel_level: Level | None
-    computed_level: Level
-
-
-def expected_level(evaluation: HasLevels) -> Level:
-    """The level as things stand: decided, else proposed by the personnel office, else the
-    rulebook's."""
-    return evaluation.final_level or evaluation.personnel_level or evaluation.computed_level
-
-
 @dataclass(frozen=True)
 class DecisionQuota:
     pct: float
@@ -768,7 +756,7 @@ def decision_quota(session: Session, evaluation: AnnualEvaluation) -> DecisionQu
     """Q4 on the expected final counts: would one more excellent decision exceed the quota?"""
     group = [other for other in _quota_group(session, evaluation) if other.id != evaluation.id]
     excellent = 1 + sum(other.final_level is Level.XUAT_SAC for other in group)
-    at_tot = sum(expected_level(other) is Level.TOT for other in group)
+    at_tot = sum(level_in_force(other) is Level.TOT for other in group)
     pct = quota_pct(evaluation.rulebook.split("@")[0])
     return DecisionQuota(pct, places(at_tot, excellent, pct), excellent)
 
@@ -811,11 +799,7 @@ def quota_views(session: Session, agencies: Sequence[Unit], year: int) -> list[Q
     """
     if not agencies:
         return []
-    level = sa.func.coalesce(  # expected_level, in SQL
-        AnnualEvaluation.final_level,
-        AnnualEvaluation.personnel_level,
-        AnnualEvaluation.computed_level,
-    )
+    level = level_in_force_sql(AnnualEvaluation)
     scope = (
         AnnualEvaluation.year == year,
         sa.or_(*(Unit.path.startswith(agency.path) for agency in agencies)),
