@@ -36,7 +36,9 @@ from evaluation.plans.periods import Period, PeriodKind
 from evaluation.records.models import DisciplineRecord
 from evaluation.scoring.models import AnnualEvaluation, PeriodScore
 
-EVERYTHING = (0, 0)  # the global revision: bulk writes, placements, a changed date
+# the (year, month) key of the revision every reader depends on, bumped by the writes that
+# may touch any month: bulk statements, placements, a changed date
+GLOBAL_REVISION = (0, 0)
 YEAR_ITSELF = 0  # month 0 of a year: its annual evaluations
 _LEVELS = {level.value: level for level in Level}  # Level(value) is slow, 10 000 times a page
 
@@ -87,7 +89,7 @@ class PeriodSums:
 
 def _months(period: Period) -> list[tuple[int, int]]:
     """The (year, month) revisions a period's sums depend on."""
-    keys = [EVERYTHING]
+    keys = [GLOBAL_REVISION]
     first, last = period.starts_on, period.ends_on
     cursor = date(first.year, first.month, 1)
     while cursor <= last:
@@ -223,7 +225,7 @@ def _touched(session: Session, obj: object) -> set[tuple[int, int]]:
     """The revisions an added, changed or deleted object bumps (empty: not an input)."""
     if isinstance(obj, Task):
         plan = obj.plan if obj.plan is not None else session.get(Plan, obj.plan_id)
-        return _plan_months(plan) if plan is not None else {EVERYTHING}
+        return _plan_months(plan) if plan is not None else {GLOBAL_REVISION}
     if isinstance(obj, Plan):
         return _plan_months(obj)
     if isinstance(obj, PeriodScore):
@@ -234,7 +236,7 @@ def _touched(session: Session, obj: object) -> set[tuple[int, int]]:
     if isinstance(obj, DisciplineRecord):
         return {(obj.effective_on.year, obj.effective_on.month)}
     if isinstance(obj, Placement):
-        return {EVERYTHING}  # moves reassign discipline to units over any span: rare, global
+        return {GLOBAL_REVISION}  # moves reassign discipline to units over any span: rare, global
     return set()
 
 
@@ -283,7 +285,7 @@ def _before_flush(session: Session, _context: object, _instances: object) -> Non
             if type(obj) in _KEYS or isinstance(obj, Placement):
                 if not session.is_modified(obj):
                     continue
-                keys |= {EVERYTHING} if _moved(obj) else _touched(session, obj)
+                keys |= {GLOBAL_REVISION} if _moved(obj) else _touched(session, obj)
     _bump(session, keys)
 
 
@@ -296,7 +298,7 @@ def _bulk_statement(state: ORMExecuteState) -> None:
         return
     table = getattr(state.statement, "table", None)
     if getattr(table, "name", None) in _TABLES:
-        _bump(state.session, {EVERYTHING})
+        _bump(state.session, {GLOBAL_REVISION})
 
 
 def install() -> None:
@@ -308,4 +310,4 @@ def install() -> None:
 
 def forget_all(session: Session) -> None:
     """For writers outside the ORM session (raw SQL): every stored sum is recomputed."""
-    _bump(session, {EVERYTHING})
+    _bump(session, {GLOBAL_REVISION})

@@ -22,8 +22,7 @@ from evaluation.plans.services import plan_with_tasks
 from evaluation.rankings.routes import period_or_404, units_in_reach
 from evaluation.reports import services
 from evaluation.reports.workbook import XLSX_MIMETYPE
-from evaluation.scoring import services as scoring
-from evaluation.scoring.access import get_evaluation_or_404
+from evaluation.scoring.access import get_evaluation_or_404, rulebook_result
 
 blueprint = Blueprint("reports", __name__)
 
@@ -54,18 +53,13 @@ def evaluation_sheet(year: int, person_id: int) -> ResponseReturnValue:
     _year_or_404(year)
     access = get_evaluation_or_404(year, person_id)
     person, evaluation = access.person, access.evaluation
-    shown = (
-        evaluation
-        if evaluation and evaluation.locked
-        else scoring.preview(db.session, person, year, evaluation)
-    )
     return xlsx_response(
         services.evaluation_sheet(
             db.session,
             person,
             year,
             evaluation,
-            shown,
+            rulebook_result(person, year, evaluation),
             agency_name=current_app.config["AGENCY_NAME"],
             today=local_today(),
         )

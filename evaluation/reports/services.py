@@ -111,21 +111,23 @@ def evaluation_sheet(
     person: Person,
     year: int,
     evaluation: AnnualEvaluation | None,
-    shown: AnnualEvaluation,
+    rulebook_result: AnnualEvaluation,
     *,
     agency_name: str,
     today: date,
 ) -> Export:
     """Phiếu đánh giá, xếp loại chất lượng: what the evaluation page shows, laid out as the form.
 
-    `shown` is the page's result: the decided evaluation, or the rulebook's on today's records.
+    `rulebook_result` is the page's: the decided evaluation, or the rulebook's on today's records.
     A decided evaluation prints the points it was decided on (its snapshot), and the points
     column of section III always adds up to its "Tổng cộng".
     """
     category = evaluation.category if evaluation else person.category
     unit = evaluation.unit if evaluation else person.unit
     form_number, title = _form_title(category)
-    points = snapshot.points_of(session, shown, person, scoring.criteria_set_for(person, year))
+    points = snapshot.points_of(
+        session, rulebook_result, person, scoring.criteria_set_for(person, year)
+    )
     criteria_set = load_criteria_set(points.criteria_set)
     stream = io.BytesIO()
     book = new_workbook(stream)
@@ -244,11 +246,11 @@ def evaluation_sheet(
     sheet.skip()
 
     sheet.section(_("V. KẾT QUẢ XẾP LOẠI THEO QUY TẮC"))
-    sheet.field(_("Mức theo quy tắc"), shown.computed_level.label)
+    sheet.field(_("Mức theo quy tắc"), rulebook_result.computed_level.label)
     sheet.field(_("Tổng điểm"), points.total, "number")
     sheet.field(_("Bộ quy tắc"), points.rulebook)
     sheet.header_row([_("Quy tắc"), _("Căn cứ"), _("Nội dung")], repeat=False)
-    for reason in shown.computed_reasons:
+    for reason in rulebook_result.computed_reasons:
         sheet.ws.merge_range(sheet.row, 2, sheet.row, sheet.last_col, "", formats.kinds["wrap"])
         sheet.table_row(
             [reason.get("rule", ""), reason.get("source", ""), reason.get("text", "")],

@@ -51,3 +51,13 @@ def get_evaluation_or_404(
     ):
         abort(403)
     return access
+
+
+def rulebook_result(
+    person: Person, year: int, evaluation: AnnualEvaluation | None
+) -> AnnualEvaluation:
+    """The rulebook's result the evaluation page and its sheet show: as decided once the
+    evaluation is decided (locked), else on today's records (a preview, not saved)."""
+    if evaluation is not None and evaluation.locked:
+        return evaluation
+    return services.preview(db.session, person, year, evaluation)

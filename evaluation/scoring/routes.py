@@ -27,7 +27,7 @@ from evaluation.organisation.models import Person, Unit
 from evaluation.organisation.services import count_in_reach, pages, people_in_reach
 from evaluation.plans.periods import Period, PeriodKind
 from evaluation.scoring import forms, services
-from evaluation.scoring.access import get_evaluation_or_404
+from evaluation.scoring.access import get_evaluation_or_404, rulebook_result
 from evaluation.scoring.decided import decided_years, people_decided
 from evaluation.scoring.models import AnnualEvaluation
 
@@ -236,11 +236,7 @@ def _evaluation_response(
     decider = services.competent_decider(db.session, person)
     viewer = current_viewer()
     decider_id = decider.id if decider else None
-    shown = (
-        evaluation
-        if evaluation and evaluation.locked
-        else services.preview(db.session, person, year, evaluation)
-    )
+    result = rulebook_result(person, year, evaluation)
     allowed = {
         action.value
         for action in EvaluationAction
@@ -256,7 +252,7 @@ def _evaluation_response(
             .order_by(AuditRecord.at, AuditRecord.id)
         ).all()
     version = evaluation.version if evaluation else None
-    step_forms = _step_forms(version, evaluation, shown)
+    step_forms = _step_forms(version, evaluation, result)
     summary: list[ActionForm] = []
     if submitted is not None:
         step, form = submitted
@@ -270,7 +266,7 @@ def _evaluation_response(
         person=person,
         year=year,
         evaluation=evaluation,
-        shown=shown,
+        rulebook_result=result,
         decider=decider,
         allowed=allowed,
         open_steps=[step.value for step in STEPS if step.value in allowed],  # P1's order
@@ -290,9 +286,9 @@ def _step_open(evaluation: AnnualEvaluation | None, action: EvaluationAction) ->
 
 
 def _step_forms(
-    version: int | None, evaluation: AnnualEvaluation | None, shown: AnnualEvaluation
+    version: int | None, evaluation: AnnualEvaluation | None, result: AnnualEvaluation
 ) -> dict[str, ActionForm]:
-    proposal_level = (evaluation and evaluation.personnel_level) or shown.computed_level
+    proposal_level = (evaluation and evaluation.personnel_level) or result.computed_level
     decision_level = proposal_level if proposal_level.is_ranked else Level.HOAN_THANH
     blank: dict[str, ActionForm] = {
         "self_assessment": forms.SelfAssessmentForm(version=version),
