@@ -35,6 +35,7 @@ from criteria import (
     Title,
     general_level_from_points,
     places,
+    rulebook_family,
 )
 from criteria.quota import quota_pct
 from evaluation.accounts.models import AccountRole, User
@@ -485,7 +486,7 @@ def _propose_all(
     quota = seed["quota"]
     families: dict[str, list[Case]] = {}
     for case in cases:
-        families.setdefault(case.evaluation.rulebook.split("@")[0], []).append(case)
+        families.setdefault(rulebook_family(case.evaluation.rulebook), []).append(case)
     candidates: dict[int, tuple[int, str]] = {}  # evaluation id → (rank, comment)
     for family, group in sorted(families.items()):
         best_first = sorted(group, key=lambda c: (-_points(c), c.person.code))

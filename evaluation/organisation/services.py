@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 
 import sqlalchemy as sa
@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import Session, contains_eager
 
 from criteria.levels import StaffCategory
+from criteria.rulebooks import rulebook_family
 from evaluation.core import audit
 from evaluation.core.errors import DomainError
 from evaluation.core.permissions import Viewer
@@ -20,6 +21,55 @@ def agencies_among(units: Iterable[Unit]) -> list[Unit]:
     """The units that evaluate, hold a quota and propose titles on their own: agencies, public
     service units and communes; a division (phòng) belongs to the one above it."""
     return [unit for unit in units if unit.kind is not UnitKind.DIVISION]
+
+
+def nearest_agency(path: str, known: Mapping[int, Unit]) -> Unit:
+    """The agency a unit belongs to for the evaluation, its quota and its titles: the nearest
+    unit on its path (the unit itself, then those above) that `agencies_among` keeps; where
+    none is known, the topmost known (a tree made of divisions alone answers to its root).
+
+    `known` maps ids to units: the unit's ancestors, or every agency of a subtree read at
+    once, so a whole province is grouped without a query per person.
+    """
+    line = [known[ident] for ident in _path_ids(path) if ident in known]
+    if not line:
+        raise LookupError(f"no known unit on {path}")
+    return next(iter(agencies_among(reversed(line))), line[0])
+
+
+def quota_group(path: str, rulebook: str, known: Mapping[int, Unit]) -> tuple[int, str]:
+    """The quota group (Q1–Q4) of an evaluation in the unit at `path`: its nearest agency ×
+    the family of the rule set it was judged by (nd90, nd335), whatever the version."""
+    return nearest_agency(path, known).id, rulebook_family(rulebook)
+
+
+def agencies_within(session: Session, roots: Iterable[Unit]) -> dict[int, Unit]:
+    """The agencies at or under `roots` (`agencies_among` in SQL), by id, in one query: what
+    `nearest_agency` needs to know of their subtrees."""
+    roots = list(roots)
+    if not roots:
+        return {}
+    found = session.scalars(
+        sa.select(Unit).where(
+            sa.or_(*(Unit.path.startswith(root.path) for root in roots)),
+            Unit.kind != UnitKind.DIVISION,
+        )
+    )
+    return {unit.id: unit for unit in found}
+
+
+def units_of_agency(session: Session, agency: Unit) -> sa.ColumnElement[bool]:
+    """`nearest_agency(Unit.path) is agency`, in SQL: the agency's subtree less the agencies
+    nested in it (a department's archive centre, a province's communes) and their subtrees."""
+    nested = [unit for unit in agencies_within(session, [agency]).values() if unit != agency]
+    return sa.and_(
+        Unit.path.startswith(agency.path), *(~Unit.path.startswith(u.path) for u in nested)
+    )
+
+
+def _path_ids(path: str) -> list[int]:
+    """The ids on a materialized path ("/1/4/9/" → [1, 4, 9]), the root first."""
+    return [int(part) for part in path.strip("/").split("/")]
 
 
 def create_unit(

@@ -36,6 +36,7 @@ from evaluation.core import audit
 from evaluation.core.db import utcnow
 from evaluation.core.errors import DomainError
 from evaluation.organisation.models import Person, Unit
+from evaluation.organisation.services import quota_group
 from evaluation.rankings.models import (
     Achievement,
     AchievementKind,
@@ -179,17 +180,15 @@ def proposals(
     # Each person belongs to the nearest agency above them, among all agencies (`among`):
     # an agency nested in a requested one keeps its people even when not requested itself.
     requested = {agency.id for agency in agencies}
-    deepest_first = sorted({*agencies, *among}, key=lambda agency: agency.depth, reverse=True)
+    known = {agency.id: agency for agency in (*agencies, *among)}
     groups: dict[tuple[int, str], list[Evaluated]] = {}
-    agency_of: dict[int, Unit] = {}  # by unit: a province has 40 000 people in 1 500 units
+    keys: dict[tuple[int, str], tuple[int, str]] = {}  # 40 000 people in 1 500 units
     for evaluation in evaluations:
-        unit = evaluation.unit
-        if unit.id not in agency_of:
-            agency_of[unit.id] = next(a for a in deepest_first if unit.path.startswith(a.path))
-        agency = agency_of[unit.id]
-        if agency.id in requested:
-            family = evaluation.rulebook.split("@")[0]
-            groups.setdefault((agency.id, family), []).append(evaluation)
+        seen = (evaluation.unit.id, evaluation.rulebook)
+        if seen not in keys:
+            keys[seen] = quota_group(evaluation.unit.path, evaluation.rulebook, known)
+        if keys[seen][0] in requested:
+            groups.setdefault(keys[seen], []).append(evaluation)
 
     by_id = {agency.id: agency for agency in agencies}
     result = []

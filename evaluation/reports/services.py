@@ -34,8 +34,8 @@ from criteria.emulation import why_granted
 from criteria.quota import quota_pct
 from evaluation.core.labels import LABELS
 from evaluation.core.levels import level_in_force_sql
-from evaluation.organisation.models import Person, Unit, UnitKind
-from evaluation.organisation.services import agencies_among
+from evaluation.organisation.models import Person, Unit
+from evaluation.organisation.services import agencies_among, agencies_within, quota_group
 from evaluation.plans.models import Plan
 from evaluation.plans.periods import Period, PeriodKind
 from evaluation.rankings import emulation
@@ -356,15 +356,8 @@ def quota_warnings(session: Session, unit: Unit, year: int) -> list[QuotaWarning
     expected level. Counting in SQL keeps a 40 000-person export from loading every
     evaluation the way the page's view of one agency does.
     """
-    ancestors = scoring.ancestors(session, unit)
-    above = [u for u in ancestors if u.kind is not UnitKind.DIVISION]
-    top = above[-1] if above else unit  # a loose division under no agency: its own group
-    nested = session.scalars(
-        sa.select(Unit).where(
-            Unit.path.startswith(top.path), Unit.id != top.id, Unit.kind != UnitKind.DIVISION
-        )
-    )
-    agencies = [top, *nested]
+    top = scoring.agency_of(session, unit)
+    known = {**agencies_within(session, [top]), top.id: top}
     expected = level_in_force_sql(AnnualEvaluation)
     rows = session.execute(
         sa.select(Unit.path, AnnualEvaluation.rulebook, expected, sa.func.count())
@@ -372,20 +365,17 @@ def quota_warnings(session: Session, unit: Unit, year: int) -> list[QuotaWarning
         .where(AnnualEvaluation.year == year, Unit.path.startswith(top.path))
         .group_by(Unit.path, AnnualEvaluation.rulebook, expected)
     ).all()
-    deepest_first = sorted(agencies, key=lambda agency: agency.depth, reverse=True)
     excellent: Counter[tuple[int, str]] = Counter()
     at_tot: Counter[tuple[int, str]] = Counter()
     for path, rulebook, level, count in rows:
-        agency = next(a for a in deepest_first if path.startswith(a.path))
-        key = (agency.id, rulebook.split("@")[0])
+        key = quota_group(path, rulebook, known)
         if Level(level) is Level.XUAT_SAC:
             excellent[key] += count
         elif Level(level) is Level.TOT:
             at_tot[key] += count
-    by_id = {agency.id: agency for agency in agencies}
     warnings = []
     for key in sorted(excellent):
-        agency, family = by_id[key[0]], key[1]
+        agency, family = known[key[0]], key[1]
         if not (agency.contains(unit) or unit.contains(agency)):
             continue  # a sibling agency's quota is not this subtree's business
         pct = quota_pct(family)

@@ -34,6 +34,7 @@ from criteria import (
     decision_deadline,
     leader_task_points,
     places,
+    rulebook_family,
     score_period_tasks,
     select_rulebook,
     unit_result_ratio,
@@ -48,8 +49,15 @@ from evaluation.core.db import utcnow
 from evaluation.core.errors import Conflict, DomainError
 from evaluation.core.levels import level_in_force_sql
 from evaluation.core.permissions import Viewer
-from evaluation.organisation.models import LeadershipRole, Person, Unit, UnitKind
-from evaluation.organisation.services import agencies_among, unit_on
+from evaluation.organisation.models import LeadershipRole, Person, Unit
+from evaluation.organisation.services import (
+    agencies_among,
+    agencies_within,
+    nearest_agency,
+    quota_group,
+    unit_on,
+    units_of_agency,
+)
 from evaluation.plans.models import Plan, Task, TaskOutcome, in_period
 from evaluation.plans.periods import Period, PeriodKind
 from evaluation.plans.services import find_plan
@@ -356,8 +364,7 @@ def ancestors(session: Session, unit: Unit) -> list[Unit]:
 def agency_of(session: Session, unit: Unit) -> Unit:
     """The agency or unit a division belongs to: the nearest unit that is not a division
     (a tree made of divisions alone answers to its topmost one)."""
-    line = ancestors(session, unit)
-    return next((u for u in reversed(line) if u.kind is not UnitKind.DIVISION), line[0])
+    return nearest_agency(unit.path, {u.id: u for u in ancestors(session, unit)})
 
 
 def head_of(session: Session, unit: Unit) -> Person | None:
@@ -715,33 +722,20 @@ def reopen(
 # --- quotas (Q1–Q4) -----------------------------------------------------------------------
 
 
-def units_of_agency(session: Session, agency: Unit) -> sa.ColumnElement[bool]:
-    """Units that belong to this agency: its subtree less the agencies nested in it (a
-    department's archive centre, a province's communes), which keep quotas of their own."""
-    nested = session.scalars(
-        sa.select(Unit.path).where(
-            Unit.path.startswith(agency.path),
-            Unit.id != agency.id,
-            Unit.kind != UnitKind.DIVISION,
-        )
-    ).all()
-    return sa.and_(
-        Unit.path.startswith(agency.path), *(~Unit.path.startswith(path) for path in nested)
-    )
-
-
 def _quota_group(session: Session, evaluation: AnnualEvaluation) -> list[AnnualEvaluation]:
     """Same agency, same year, same rule set: the people whose levels share a quota."""
     agency = agency_of(session, evaluation.unit)
-    family = evaluation.rulebook.split("@")[0]
+    known = {agency.id: agency}
+    key = quota_group(evaluation.unit.path, evaluation.rulebook, known)
     return [
         other
         for other in session.scalars(
             sa.select(AnnualEvaluation)
             .join(Unit, AnnualEvaluation.unit_id == Unit.id)
+            .options(contains_eager(AnnualEvaluation.unit))
             .where(AnnualEvaluation.year == evaluation.year, units_of_agency(session, agency))
         )
-        if other.rulebook.split("@")[0] == family
+        if quota_group(other.unit.path, other.rulebook, known) == key
     ]
 
 
@@ -757,7 +751,7 @@ def decision_quota(session: Session, evaluation: AnnualEvaluation) -> DecisionQu
     group = [other for other in _quota_group(session, evaluation) if other.id != evaluation.id]
     excellent = 1 + sum(other.final_level is Level.XUAT_SAC for other in group)
     at_tot = sum(level_in_force(other) is Level.TOT for other in group)
-    pct = quota_pct(evaluation.rulebook.split("@")[0])
+    pct = quota_pct(rulebook_family(evaluation.rulebook))
     return DecisionQuota(pct, places(at_tot, excellent, pct), excellent)
 
 
@@ -794,8 +788,8 @@ def quota_views(session: Session, agencies: Sequence[Unit], year: int) -> list[Q
     """The quota groups of several agencies: levels counted in SQL, only the candidates for
     Hoàn thành xuất sắc loaded (a department has thousands of evaluations, a dozen candidates).
 
-    Each evaluation belongs to the nearest agency above its unit; within an agency, people
-    judged by the same rule set share a quota.
+    Each evaluation belongs to the nearest agency above its unit (`quota_group`), among every
+    agency of the subtrees: an agency nested in a requested one keeps its own quota.
     """
     if not agencies:
         return []
@@ -804,11 +798,8 @@ def quota_views(session: Session, agencies: Sequence[Unit], year: int) -> list[Q
         AnnualEvaluation.year == year,
         sa.or_(*(Unit.path.startswith(agency.path) for agency in agencies)),
     )
-    deepest_first = sorted(agencies, key=lambda agency: agency.depth, reverse=True)
-
-    def agency_of(path: str) -> Unit:
-        return next(a for a in deepest_first if path.startswith(a.path))
-
+    by_id = {agency.id: agency for agency in agencies}
+    known = {**agencies_within(session, agencies), **by_id}
     at_tot: Counter[tuple[int, str]] = Counter()
     for path, rulebook, value, count in session.execute(
         sa.select(Unit.path, AnnualEvaluation.rulebook, level, sa.func.count())
@@ -816,7 +807,7 @@ def quota_views(session: Session, agencies: Sequence[Unit], year: int) -> list[Q
         .where(*scope)
         .group_by(Unit.path, AnnualEvaluation.rulebook, level)
     ):
-        key = (agency_of(path).id, rulebook.split("@")[0])
+        key = quota_group(path, rulebook, known)
         at_tot[key] += count if Level(value) is Level.TOT else 0  # every group gets a key
     candidates: dict[tuple[int, str], list[AnnualEvaluation]] = defaultdict(list)
     for evaluation in session.scalars(
@@ -829,11 +820,9 @@ def quota_views(session: Session, agencies: Sequence[Unit], year: int) -> list[Q
         )
         .where(*scope, level == Level.XUAT_SAC.value)
     ):
-        key = (agency_of(evaluation.unit.path).id, evaluation.rulebook.split("@")[0])
-        candidates[key].append(evaluation)
-    by_id = {agency.id: agency for agency in agencies}
+        candidates[quota_group(evaluation.unit.path, evaluation.rulebook, known)].append(evaluation)
     views = []
-    for agency_id, family in sorted(at_tot):
+    for agency_id, family in sorted(key for key in at_tot if key[0] in by_id):
         ordered = sorted(
             candidates[(agency_id, family)],
             key=lambda e: (e.quota_rank is None, e.quota_rank or 0, e.person.full_name),
@@ -988,19 +977,22 @@ def agency_progress(session: Session, units: Sequence[Unit], year: int) -> list[
         ).all()
     )
 
-    def owned_by(agency: Unit, unit: Unit) -> bool:
-        """A unit counts for the nearest agency above it (divisions belong to their agency)."""
-        if not unit.path.startswith(agency.path):
-            return False
-        between = [a for a in agencies if unit.path.startswith(a.path) and a.depth > agency.depth]
-        return not between
-
+    known = {agency.id: agency for agency in agencies}
+    people: Counter[int] = Counter()
+    decided: Counter[int] = Counter()
+    for unit in units:  # a unit counts for the nearest agency above it
+        try:
+            owner = nearest_agency(unit.path, known).id
+        except LookupError:  # a division under no agency in reach
+            continue
+        people[owner] += people_by_unit.get(unit.id, 0)
+        decided[owner] += decided_by_unit.get(unit.id, 0)
     deadline = decision_deadline(year)
     return [
         AgencyProgress(
             agency=agency,
-            people=sum(people_by_unit.get(u.id, 0) for u in units if owned_by(agency, u)),
-            decided=sum(decided_by_unit.get(u.id, 0) for u in units if owned_by(agency, u)),
+            people=people[agency.id],
+            decided=decided[agency.id],
             deadline=deadline,
         )
         for agency in agencies
