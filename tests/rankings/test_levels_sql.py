@@ -17,9 +17,10 @@ from criteria.bands import level_by_points
 from criteria.in_force import level_in_force
 from evaluation.core.db import utcnow
 from evaluation.core.levels import level_by_points_sql, level_in_force_sql
-from evaluation.organisation.models import UnitKind
+from evaluation.organisation.models import LeadershipRole, UnitKind
 from evaluation.plans.periods import Period, PeriodKind
 from evaluation.rankings import services
+from evaluation.scoring import services as scoring
 from evaluation.scoring.models import AnnualEvaluation, PeriodScore
 from tests.criteria.test_rulebook_bands import BAND_CASES, IN_FORCE_CASES, evaluation
 
@@ -41,6 +42,19 @@ def rows_table(columns: dict[str, sa.types.TypeEngine], rows: list[tuple]) -> sa
             for row in rows
         )
     ).subquery()
+
+
+def add_score(session, person, unit, period: Period, points: float) -> None:
+    """A stored period score totalling `points`: up to 30 general, the rest task points."""
+    total = Decimal(str(points))
+    general = min(Decimal(30), total)
+    session.add(
+        PeriodScore(
+            person=person, unit=unit, period_kind=period.kind, period_year=period.year,
+            period_number=period.number, criteria_set="t", general_points=general,
+            task_points=total - general, computed_task_points=total - general,
+        )
+    )  # fmt: skip
 
 
 def test_band_case_answers_the_band_table(session):
@@ -85,22 +99,26 @@ def test_rankings_count_member_levels_by_the_bands(session, make_unit, make_pers
     units = {}
     for points, _ in BAND_CASES:
         unit = make_unit(f"Phòng {points}", parent=agency)
-        total = Decimal(str(points))
-        general = min(Decimal(30), total)
-        session.add(
-            PeriodScore(
-                person=make_person(unit), unit=unit, period_kind=MARCH.kind,
-                period_year=MARCH.year, period_number=MARCH.number, criteria_set="t",
-                general_points=general, task_points=total - general,
-                computed_task_points=total - general,
-            )
-        )  # fmt: skip
+        add_score(session, make_person(unit), unit, MARCH, points)
         units[points] = unit
     session.flush()
     members = services.period_sums(session, MARCH, TODAY).members
     for points, level in BAND_CASES:
         assert members[units[points].id][2] == {level: 1}, points
         assert level is level_by_points(points)
+
+
+def test_leaders_staff_levels_follow_the_bands(session, make_unit, make_person):
+    """S3: a leader's unit ratio reads the period levels of the staff by the same bands
+    (this was a copy of its own with the 50-point floor, in scoring.services)."""
+    division = make_unit("Phòng", UnitKind.DIVISION)
+    leader = make_person(division, role=LeadershipRole.HEAD)
+    for points, _ in BAND_CASES:
+        add_score(session, make_person(division), division, MARCH, points)
+    session.flush()
+    levels = scoring.staff_period_levels(session, leader, MARCH)
+    assert sorted(levels) == sorted(level for _, level in BAND_CASES)
+    assert sorted(levels) == sorted(level_by_points(points) for points, _ in BAND_CASES)
 
 
 def test_rankings_count_annual_levels_in_force(session, make_unit, make_person):
