@@ -12,10 +12,18 @@ import sqlalchemy as sa
 from evaluation.accounts.models import AccountRole
 from evaluation.organisation.models import LeadershipRole, UnitKind
 from evaluation.scoring.models import AnnualEvaluation
+from tests.reports.helpers import contains, workbook_of
+from tests.scoring.builders import records_for
 
 YEAR = 2026
 SELF = {"report": "Hoàn thành 10/10 nhiệm vụ", "level": "tot"}
 DECISION = {"level": "tot"}
+DISCIPLINE = {
+    "discipline-violation": "Vi phạm quy định về thời gian giải quyết hồ sơ",
+    "discipline-effective_on": f"{YEAR}-06-01",
+    "discipline-form": "khien_trach",
+    "discipline-duty_related": "y",
+}
 
 
 @pytest.fixture
@@ -24,6 +32,7 @@ def org(session, make_unit, make_person):
     division = make_unit("Phòng Công chức", parent=agency)
     other = make_unit("Phòng Kế hoạch", parent=agency)
     return {
+        "division": division,
         "director": make_person(agency, role=LeadershipRole.HEAD),
         "staff": make_person(division),
         "stranger": make_person(other),
@@ -72,3 +81,25 @@ def test_a_step_is_authorized_for_itself_not_for_viewing(session, client, login_
     response = client.post(f"/evaluations/{YEAR}/people/{staff.id}/self_assessment", data=SELF)
     assert response.status_code == 302
     assert evaluations(session) == 1
+
+
+def test_an_open_evaluation_shows_the_rulebook_on_todays_records(
+    session, client, login_as, org, make_person
+):
+    """`rulebook_result`: until the decision, the page and its sheet show the rulebook on the
+    records as they are now, not the level stored when the last step was taken."""
+    facts = {"year": YEAR, "category": "cong_chuc", "tasks": [{} for _ in range(10)]}
+    staff = records_for(session, org["division"], facts, make_person)
+    page = f"/evaluations/{YEAR}/people/{staff.id}"
+    login_as(staff)
+    assert client.post(f"{page}/self_assessment", data=SELF).status_code == 302
+    assert '<strong class="rule">S6</strong>' not in client.get(page).get_data(as_text=True)
+
+    login_as(org["personnel"])
+    response = client.post(f"/people/{staff.id}/records/discipline", data=DISCIPLINE)
+    assert response.status_code == 302
+    html = client.get(page).get_data(as_text=True)
+    assert "level-khong_hoan_thanh" in html.split('id="rulebook-level">')[1][:400]
+    assert '<strong class="rule">S6</strong>' in html  # discipline: not completed (ND335)
+    sheet = workbook_of(client.get(f"/reports/evaluations/{YEAR}/people/{staff.id}.xlsx"))
+    assert contains(sheet.active, "Không hoàn thành nhiệm vụ")
