@@ -140,3 +140,39 @@ def test_only_the_personnel_office_writes_records(session, client, login_as, org
         assert client.post(f"/people/{staff.id}/records/{endpoint}", data=fields).status_code == 403
     assert client.post(f"/people/999999/records/{endpoint}", data=LEAVE).status_code == 404
     assert records_of(session, staff) == before
+
+
+# each rule of the two forms, one row: the field, what was typed, and the message shown
+OUT_OF_RANGE = "Ngày phải trong khoảng năm 2000 đến 2100."
+REFUSED = [
+    ("leave", "leave-starts_on", "1999-12-31", OUT_OF_RANGE),
+    ("leave", "leave-ends_on", "2101-01-01", OUT_OF_RANGE),
+    ("leave", "leave-ends_on", "", None),
+    ("leave", "leave-kind", "annual", None),
+    ("leave", "leave-note", "x" * 1001, None),
+    ("leave", "leave-note", "Ghi\x07chú", "Văn bản chứa ký tự không hợp lệ."),
+    ("discipline", "discipline-violation", "", None),
+    ("discipline", "discipline-violation", "x" * 301, None),
+    ("discipline", "discipline-decision_number", "x" * 81, None),
+    ("discipline", "discipline-effective_on", "2101-01-01", OUT_OF_RANGE),
+    ("discipline", "discipline-form", "tu_hinh", None),
+    ("discipline", "discipline-counted_in_year", "1999", None),
+    ("discipline", "discipline-counted_in_year", "2101", None),
+]
+
+
+@pytest.mark.parametrize(("endpoint", "field", "typed", "message"), REFUSED)
+def test_each_rule_of_the_forms_refuses_and_writes_nothing(
+    session, client, login_as, org, endpoint, field, typed, message
+):
+    staff = org["staff"]
+    login_as(org["personnel"])
+    before = records_of(session, staff)
+    fields = (LEAVE if endpoint == "leave" else DISCIPLINE) | {field: typed}
+    response = client.post(f"/people/{staff.id}/records/{endpoint}", data=fields)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert f'href="#{field}"' in page  # the summary links to the field at fault
+    if message:
+        assert message in page
+    assert records_of(session, staff) == before
