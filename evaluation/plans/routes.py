@@ -209,17 +209,6 @@ def plan_reopen(plan_id: int) -> ResponseReturnValue:
     return plan_detail(plan_id, form), refusal_status()
 
 
-TRANSITION_MESSAGES = {
-    "submit": lambda: _("Đã gửi kế hoạch để lãnh đạo duyệt."),
-    "approve": lambda: _("Đã duyệt kế hoạch."),
-    "return": lambda: _("Đã trả lại kế hoạch kèm ý kiến."),
-    "report": lambda: _("Đã gửi báo cáo kết quả."),
-    "close": lambda: _("Đã đóng kế hoạch."),
-}
-
-
-# --- tasks --------------------------------------------------------------------------------
-
 class _PlanAt:
     """The plan as it stood at an earlier status, to ask whether this viewer could have taken
     the step from there (only the status differs)."""
@@ -238,6 +227,17 @@ ALREADY_TAKEN_MESSAGES = {
     "report": lambda: _("Kết quả của kế hoạch đã được báo cáo trước đó."),
     "close": lambda: _("Kế hoạch đã được đóng trước đó."),
 }
+
+TRANSITION_MESSAGES = {
+    "submit": lambda: _("Đã gửi kế hoạch để lãnh đạo duyệt."),
+    "approve": lambda: _("Đã duyệt kế hoạch."),
+    "return": lambda: _("Đã trả lại kế hoạch kèm ý kiến."),
+    "report": lambda: _("Đã gửi báo cáo kết quả."),
+    "close": lambda: _("Đã đóng kế hoạch."),
+}
+
+
+# --- tasks --------------------------------------------------------------------------------
 
 
 def _task_form(form_class: type[TaskForm], plan: Plan, **kwargs: object) -> TaskForm:
