@@ -7,7 +7,6 @@ streamed query (`yield_per`), so a 40 000-person subtree is never held in memory
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import re
 import unicodedata
@@ -23,14 +22,11 @@ from sqlalchemy.orm import Session
 from criteria import (
     DEFAULT_POLICY,
     Level,
-    Reason,
     StaffCategory,
     Title,
-    load_criteria_set,
     places,
     score_period_tasks,
 )
-from criteria.emulation import why_granted
 from criteria.quota import quota_pct
 from evaluation.core.labels import LABELS
 from evaluation.core.levels import level_in_force_sql
@@ -41,17 +37,13 @@ from evaluation.plans.periods import Period, PeriodKind
 from evaluation.rankings import emulation
 from evaluation.rankings import services as rankings
 from evaluation.rankings.emulation import Proposal
+from evaluation.reports import layout, read
 from evaluation.reports.workbook import Column, Formats, Sheet, new_workbook
 from evaluation.scoring import services as scoring
 from evaluation.scoring import snapshot
 from evaluation.scoring.models import AnnualEvaluation
 
 SUMMARY_CHUNK = 1000
-FORM_NUMBERS = {
-    StaffCategory.CAN_BO: "01",
-    StaffCategory.CONG_CHUC: "02",
-    StaffCategory.VIEN_CHUC: "03",
-}
 # The levels in the order an office reports them; "to be decided" only shows when present.
 LEVEL_ORDER = (
     Level.XUAT_SAC,
@@ -94,18 +86,6 @@ def _category_label(category: StaffCategory) -> str:
 # --- 1. the individual evaluation sheet ---------------------------------------------------
 
 
-def _form_title(category: StaffCategory) -> tuple[str, str]:
-    """Mẫu số 01/02/03 (rules.md P4) and the form's title for the person's category."""
-    titles = {
-        StaffCategory.CAN_BO: _("PHIẾU ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG CÁN BỘ"),
-        StaffCategory.CONG_CHUC: _("PHIẾU ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG CÔNG CHỨC"),
-        StaffCategory.VIEN_CHUC: _("PHIẾU ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG VIÊN CHỨC"),
-        StaffCategory.NGUOI_LAO_DONG: _("PHIẾU ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG NGƯỜI LAO ĐỘNG"),
-    }
-    number = FORM_NUMBERS.get(category)
-    return (_("Mẫu số %(n)s", n=number) if number else ""), titles[category]
-
-
 def evaluation_sheet(
     session: Session,
     person: Person,
@@ -122,179 +102,9 @@ def evaluation_sheet(
     A decided evaluation prints the points it was decided on (its snapshot), and the points
     column of section III always adds up to its "Tổng cộng".
     """
-    category = evaluation.category if evaluation else person.category
-    unit = evaluation.unit if evaluation else person.unit
-    form_number, title = _form_title(category)
-    points = snapshot.points_of(
-        session, rulebook_result, person, scoring.criteria_set_for(person, year)
-    )
-    criteria_set = load_criteria_set(points.criteria_set)
-    stream = io.BytesIO()
-    book = new_workbook(stream)
-    formats = Formats(book)
-    columns = [
-        Column(_("Nội dung"), 34, "wrap"),
-        Column(_("Tiêu chí"), 40, "wrap"),
-        Column(_("Điểm tối đa"), 12, "number"),
-        Column(_("Cá nhân tự chấm"), 14, "number"),
-        Column(_("Lãnh đạo chấm"), 14, "number"),
-        Column(_("Điểm được công nhận"), 14, "number"),
-        Column(_("Số nhiệm vụ"), 12, "integer"),
-    ]
-    sheet = Sheet(book, formats, _("Phiếu đánh giá"), columns)
-    agency = scoring.agency_of(session, unit)
-    sheet.heading(
-        agency_name,
-        agency.name,
-        title,
-        " · ".join(filter(None, [form_number, _("Năm %(year)d", year=year)])),
-    )
-    sheet.date_line(_("Ngày lập:"), today)
-
-    sheet.section(_("I. THÔNG TIN CÁ NHÂN"))
-    sheet.field(_("Họ và tên"), person.full_name)
-    sheet.field(_("Ngày sinh"), person.date_of_birth)
-    sheet.field(_("Chức vụ, vị trí việc làm"), person.job_position)
-    sheet.field(_("Đơn vị công tác"), unit.name)
-    sheet.field(_("Đối tượng"), _category_label(category))
-    sheet.field(_("Bộ tiêu chí"), f"{criteria_set.title} ({criteria_set.id})")
-    sheet.skip()
-
-    sheet.section(_("II. TỰ ĐÁNH GIÁ"))
-    sheet.field(_("Báo cáo tự đánh giá"), evaluation.self_report if evaluation else None)
-    self_level = evaluation.self_level if evaluation else None
-    sheet.field(_("Cá nhân tự xếp loại"), self_level.label if self_level else None)
-    sheet.skip()
-
-    sheet.section(_("III. ĐIỂM THEO TIÊU CHÍ (bình quân các kỳ trong năm)"))
-    sheet.header_row(
-        [
-            _("Nhóm"),
-            _("Tiêu chí"),
-            _("Điểm tối đa"),
-            _("Cá nhân tự chấm"),
-            _("Lãnh đạo chấm"),
-            _("Điểm được công nhận"),
-            "",
-        ],
-        repeat=False,
-    )
-    # No self-scores are kept: that column is left for the person to fill in by hand. Each
-    # group's points are printed once, on its criteria where they are known one by one, else
-    # on a "Cộng nhóm" row, so the points column adds up to the total.
-    for group in criteria_set.groups:
-        if group.code == "general":
-            known = points.criteria
-            group_points = points.general
-        else:  # task results are scored as a whole from the plans (S2)
-            single = len(group.criteria) == 1
-            known = (
-                {group.criteria[0].code: points.task} if single and points.task is not None else {}
-            )
-            group_points = points.task
-        for criterion in group.criteria:
-            value = known.get(criterion.code)
-            sheet.table_row(
-                [
-                    group.name,
-                    f"{criterion.code}. {criterion.name}",
-                    criterion.max_points,
-                    None,
-                    value,
-                    value,
-                    None,
-                ],
-            )
-        if not known and group_points is not None:
-            total_row = [group.name, _("Cộng nhóm"), group.max_points, None, group_points]
-            sheet.table_row([*total_row, group_points, None])
-    sheet.table_row([_("Tổng cộng"), "", criteria_set.max_points, None, None, points.total, None])
-    if points.stored:
-        sheet.merged(
-            _("Điểm đã dùng khi quyết định xếp loại, lưu cùng quyết định."), formats.italic
-        )
-    sheet.skip()
-
-    sheet.section(_("IV. KẾT QUẢ THỰC HIỆN NHIỆM VỤ THEO KỲ"))
-    sheet.header_row(
-        [
-            _("Kỳ"),
-            _("Lý do điều chỉnh điểm"),
-            _("Điểm tiêu chí chung"),
-            _("Điểm tính từ kế hoạch"),
-            _("Điểm kết quả nhiệm vụ"),
-            _("Tổng điểm"),
-            _("Số nhiệm vụ"),
-        ],
-        repeat=False,
-    )
-    for period_points in points.periods:
-        period = period_points.period
-        sheet.table_row(
-            [
-                period.label if period else _("Kỳ thứ %(n)d", n=period_points.number),
-                period_points.adjustment_reason,
-                period_points.general,
-                period_points.computed_task,
-                period_points.task,
-                period_points.total,
-                period_points.tasks,
-            ]
-        )
-    if not points.periods:
-        sheet.field(_("Kết quả"), _("Chưa có điểm kỳ nào trong năm."))
-    sheet.skip()
-
-    sheet.section(_("V. KẾT QUẢ XẾP LOẠI THEO QUY TẮC"))
-    sheet.field(_("Mức theo quy tắc"), rulebook_result.computed_level.label)
-    sheet.field(_("Tổng điểm"), points.total, "number")
-    sheet.field(_("Bộ quy tắc"), points.rulebook)
-    sheet.header_row([_("Quy tắc"), _("Căn cứ"), _("Nội dung")], repeat=False)
-    for reason in rulebook_result.computed_reasons:
-        sheet.ws.merge_range(sheet.row, 2, sheet.row, sheet.last_col, "", formats.kinds["wrap"])
-        sheet.table_row(
-            [reason.get("rule", ""), reason.get("source", ""), reason.get("text", "")],
-            ["text", "wrap", "wrap"],
-        )
-    sheet.skip()
-
-    sheet.section(_("VI. Ý KIẾN VÀ QUYẾT ĐỊNH"))
-    general = evaluation.general_assessment if evaluation else None
-    personnel_level = evaluation.personnel_level if evaluation else None
-    sheet.field(_("Ý kiến của tập thể"), evaluation.collective_minutes if evaluation else None)
-    sheet.field(_("Đánh giá tiêu chí chung"), general.label if general else None)
-    sheet.field(_("Ý kiến của cấp ủy"), evaluation.party_comment if evaluation else None)
-    sheet.field(
-        _("Đề xuất của tổ chức cán bộ"),
-        " — ".join(
-            filter(
-                None,
-                [
-                    personnel_level.label if personnel_level else None,
-                    evaluation.personnel_comment if evaluation else None,
-                ],
-            )
-        )
-        or None,
-    )
-    final = evaluation.final_level if evaluation else None
-    sheet.field(_("Mức xếp loại quyết định"), final.label if final else _("Chưa quyết định"))
-    if evaluation and evaluation.decision_reason:
-        sheet.field(_("Lý do khác mức theo quy tắc"), evaluation.decision_reason)
-    if evaluation and evaluation.quota_exception_reason:
-        sheet.field(_("Ngoại lệ vượt tỷ lệ"), evaluation.quota_exception_reason)
-    if evaluation and evaluation.decided_at:
-        sheet.field(_("Ngày quyết định"), evaluation.decided_at, "date")
-        decider = evaluation.decided_by.display_name if evaluation.decided_by else None
-    else:
-        competent = scoring.competent_decider(session, person)
-        decider = competent.full_name if competent else None
-    sheet.field(_("Người quyết định"), decider)
-
-    sheet.footer(today, [_("NGƯỜI TỰ ĐÁNH GIÁ"), _("NGƯỜI LẬP BIỂU"), _("THỦ TRƯỞNG ĐƠN VỊ")])
-    book.close()
+    data = read.read_evaluation_sheet(session, person, year, evaluation, rulebook_result)
     return _export(
-        stream,
+        layout.evaluation_sheet(data, agency_name=agency_name, today=today),
         "phieu-danh-gia",
         str(year),
         person.full_name,
@@ -696,162 +506,16 @@ def unit_ranking(
 # --- 5. the emulation proposal list -------------------------------------------------------
 
 
-def criteria_met(proposal: Proposal, evaluation: AnnualEvaluation, title: Title) -> str:
-    """Why the person was granted an individual title: the rulebook's reasons (A1–A3), one a
-    line, each with its source (`criteria.emulation.why_granted`)."""
-    member = proposal.members.get(str(evaluation.person_id))
-    if member is None:  # not classified or awaiting a decision: no title to explain
-        return ""
-    member = dataclasses.replace(member, level=proposal.level_of(evaluation))
-    reasons = why_granted(member, title, proposal.outcome.titles)
-    return "\n".join(_cited(reason) for reason in reasons)
-
-
-def _cited(reason: Reason) -> str:
-    """A reason as the emulation list prints it: its words, then its source (no rule code)."""
-    return f"{reason.text} " + _("Căn cứ: %(source)s.", source=reason.source)
-
-
 def emulation_list(
     session: Session, units: Sequence[Unit], year: int, *, agency_name: str, today: date
 ) -> Export:
     """Danh sách đề nghị khen thưởng: people and collectives proposed for each title with the
     criteria they meet, then those left out with the rule that stopped them (A1–A5)."""
-    results = rankings.unit_results(session, units, Period(PeriodKind.YEAR, year, 1), today)
-    agencies = agencies_among(units)
-    proposals = emulation.proposals(session, agencies, year, results)
-
-    stream = io.BytesIO()
-    book = new_workbook(stream)
-    formats = Formats(book)
-    columns = [
-        Column(_("STT"), 6, "integer"),
-        Column(_("Họ và tên, tập thể"), 28, "wrap"),
-        Column(_("Đơn vị"), 28, "wrap"),
-        Column(_("Cơ quan xét"), 26, "wrap"),
-        Column(_("Mức xếp loại"), 26, "wrap"),
-        Column(_("Tiêu chí đáp ứng"), 60, "wrap"),
-    ]
-    sheet = Sheet(book, formats, _("Đề nghị khen thưởng"), columns)
-    sheet.heading(
-        agency_name,
-        None,
-        _("DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG NĂM %(year)d", year=year),
-        _("Danh hiệu thi đua theo Luật Thi đua, khen thưởng 2022 (A1–A5)"),
-    )
-    sheet.date_line(_("Ngày lập:"), today)
-    first = True
-
-    def table(heading: str) -> None:
-        nonlocal first
-        sheet.section(heading)
-        sheet.header_row(repeat=first)
-        first = False
-
-    roman = ("I", "II", "III", "IV", "V")
-    for number, title in enumerate(
-        (
-            Title.CHIEN_SI_THI_DUA_CO_SO,
-            Title.LAO_DONG_TIEN_TIEN,
-            Title.TAP_THE_LAO_DONG_XUAT_SAC,
-            Title.TAP_THE_LAO_DONG_TIEN_TIEN,
-        )
-    ):
-        table(_("%(n)s. DANH HIỆU %(title)s", n=roman[number], title=title.label.upper()))
-        count = 0
-        for proposal in proposals:
-            if title in emulation.INDIVIDUAL_TITLES:
-                for evaluation in proposal.evaluations:
-                    if title in proposal.titles_of(evaluation):
-                        count += 1
-                        sheet.table_row(
-                            [
-                                count,
-                                evaluation.person.full_name,
-                                evaluation.unit.name,
-                                _agency_label(proposal),
-                                proposal.level_of(evaluation).label,
-                                criteria_met(proposal, evaluation, title),
-                            ]
-                        )
-            else:
-                for collective, reason in proposal.collective or ():
-                    if collective is title:
-                        count += 1
-                        level = _unit_level(results.get(proposal.agency.id))
-                        sheet.table_row(
-                            [
-                                count,
-                                proposal.agency.name,
-                                proposal.agency.name,
-                                _agency_label(proposal),
-                                level,
-                                _cited(reason),
-                            ]
-                        )
-        if not count:
-            sheet.merged(_("Không có."), formats.italic)
-            sheet.skip()
-        sheet.skip()
-
-    table(_("%(n)s. CHƯA ĐỀ NGHỊ HOẶC CHƯA ĐỦ ĐIỀU KIỆN", n=roman[4]))
-    count = 0
-    for proposal in proposals:
-        for evaluation in proposal.evaluations:
-            reason = proposal.why_not(evaluation)
-            held = proposal.titles_of(evaluation)
-            if reason is None and held:
-                continue  # proposed for every title within reach
-            count += 1
-            text = (
-                _cited(reason)
-                if reason
-                else _("Chưa xếp loại hoặc đang chờ quyết định: chưa xét danh hiệu.")
-            )
-            if held:
-                text = (
-                    _("Đề nghị %(titles)s.", titles=", ".join(t.label for t in held)) + " " + text
-                )
-            sheet.table_row(
-                [
-                    count,
-                    evaluation.person.full_name,
-                    evaluation.unit.name,
-                    _agency_label(proposal),
-                    proposal.level_of(evaluation).label,
-                    text,
-                ]
-            )
-    if not count:
-        sheet.merged(_("Không có."), formats.italic)
-        sheet.skip()
-    sheet.skip()
-
-    sheet.section(_("CĂN CỨ"))
-    for proposal in proposals:
-        for reason in proposal.outcome.reasons:
-            sheet.merged(
-                f"{_agency_label(proposal)} · {_cited(reason)}",
-                formats.kinds["wrap"],
-            )
-            sheet.ws.set_row(sheet.row, 32)
-            sheet.skip()
-
-    sheet.footer(today)
-    book.close()
+    data = read.read_emulation_list(session, units, year, today)
+    stream = layout.emulation_list(data, agency_name=agency_name, today=today)
     stream.seek(0)
     return Export(
         stream,
         f"de-nghi-khen-thuong-{year}.xlsx",
         _("Đề nghị khen thưởng %(year)d", year=year) + ".xlsx",
     )
-
-
-def _agency_label(proposal: Proposal) -> str:
-    return f"{proposal.agency.name} ({proposal.rulebook})"
-
-
-def _unit_level(result: rankings.UnitResult | None) -> str | None:
-    if result is None or result.score.level is None:
-        return None
-    return result.score.level.label
