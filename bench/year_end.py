@@ -37,7 +37,7 @@ def run(database_url: str, *, year: int | None = None) -> list[Row]:
     from evaluation.rankings.stored import forget_all
     from evaluation.scoring.facts import assemble_facts
     from evaluation.scoring.models import AnnualEvaluation
-    from evaluation.scoring.year_end import batch_settings, task_rows_floor, year_end
+    from evaluation.yearend.services import batch_settings, task_rows_floor, year_end
 
     app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "bench"})
     with app.app_context():

@@ -66,9 +66,6 @@ KNOWN: set[str] = {
     "evaluation/rankings/forms.py: imports private _text of evaluation.scoring.forms",
     "evaluation/records/routes.py: imports evaluation.scoring.decided, not below records",
     "evaluation/records/services.py: imports evaluation.scoring.decided, not below records",
-    "evaluation/scoring/facts.py: imports evaluation.rankings.services, not below scoring",
-    "evaluation/scoring/year_end.py: imports evaluation.rankings, not below scoring",
-    "evaluation/scoring/year_end.py: imports evaluation.rankings.services, not below scoring",
 }
 
 

@@ -24,6 +24,7 @@ from evaluation.plans.models import Plan, Task, TaskOutcome, in_period
 from evaluation.plans.periods import Period, PeriodKind
 from evaluation.rankings.stored import PeriodSums, stored_period_sums
 from evaluation.records.models import DisciplineRecord
+from evaluation.scoring.facts import provide_sub_unit_levels
 from evaluation.scoring.models import AnnualEvaluation, PeriodScore
 
 COMPLETED = (TaskOutcome.DONE_ON_TIME, TaskOutcome.DONE_LATE)
@@ -213,6 +214,24 @@ def unit_results(
 
     A closed period's sums come from `stored` (kept until their inputs change)."""
     return roll_up(units, stored_period_sums(session, period, today, period_sums), only)
+
+
+@provide_sub_unit_levels
+def sub_unit_levels(session: Session, unit: Unit, year: int, as_of: date) -> tuple[Level, ...]:
+    """X2/T2/H2/K2: the year's results of the units a leader manages directly (policy
+    unit-result@1), each with its own subtree rolled up."""
+    children = session.scalars(
+        sa.select(Unit).where(Unit.parent_id == unit.id).order_by(Unit.id)
+    ).all()
+    if not children:
+        return ()
+    subtree = session.scalars(
+        sa.select(Unit).where(sa.or_(*(Unit.path.startswith(c.path) for c in children)))
+    ).all()
+    results = unit_results(session, subtree, Period(PeriodKind.YEAR, year, 1), as_of)
+    return tuple(
+        level for child in children if (level := results[child.id].score.level) is not None
+    )
 
 
 # Rolled-up totals by the sums they came from and the tree they were added over: a ranking

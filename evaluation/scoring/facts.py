@@ -7,7 +7,7 @@ period scores into `criteria.Facts`, and `criteria.classify` does the rest.
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -30,8 +30,7 @@ from criteria import (
 from evaluation.core.clock import local_today
 from evaluation.organisation.models import Person, Placement, ScoringFrequency, Unit
 from evaluation.plans.models import Plan, Task, TaskOutcome
-from evaluation.plans.periods import Period, PeriodKind
-from evaluation.rankings.services import unit_results
+from evaluation.plans.periods import PeriodKind
 from evaluation.records.models import DisciplineRecord, LeaveKind, LeaveRecord
 from evaluation.scoring.models import PeriodScore
 
@@ -135,21 +134,24 @@ def _year_tasks(
     return list(session.scalars(sa.select(Task).join(Plan).where(*conditions).order_by(Task.id)))
 
 
+# A leader's sub-units' year results (X2/T2/H2/K2) are the rankings' to compute, an area above
+# this one: it hands its function in here when imported (`rankings.services`), so the facts get
+# the levels without scoring importing the rankings. Unset, the facts refuse rather than guess.
+SubUnitLevels = Callable[[Session, Unit, int, date], tuple[Level, ...]]
+_sub_unit_levels: list[SubUnitLevels] = []
+
+
+def provide_sub_unit_levels(provider: SubUnitLevels) -> SubUnitLevels:
+    """Register how a leader's sub-units' levels for a year are read (the rankings do)."""
+    _sub_unit_levels[:] = [provider]
+    return provider
+
+
 def sub_unit_levels(session: Session, unit: Unit, year: int, as_of: date) -> tuple[Level, ...]:
-    """X2/T2/H2/K2: the year's results of the units a leader manages directly (policy
-    unit-result@1), each with its own subtree rolled up."""
-    children = session.scalars(
-        sa.select(Unit).where(Unit.parent_id == unit.id).order_by(Unit.id)
-    ).all()
-    if not children:
-        return ()
-    subtree = session.scalars(
-        sa.select(Unit).where(sa.or_(*(Unit.path.startswith(c.path) for c in children)))
-    ).all()
-    results = unit_results(session, subtree, Period(PeriodKind.YEAR, year, 1), as_of)
-    return tuple(
-        level for child in children if (level := results[child.id].score.level) is not None
-    )
+    """X2/T2/H2/K2: the year's results of the units a leader manages directly."""
+    if not _sub_unit_levels:
+        raise RuntimeError("import evaluation.rankings.services: it provides sub-unit levels")
+    return _sub_unit_levels[0](session, unit, year, as_of)
 
 
 def assemble_facts(
@@ -162,7 +164,7 @@ def assemble_facts(
 ) -> Facts:
     """The facts of `person` for `year` as of a day (default today); `general` is the unit's
     assessment where given. About eight queries: for one page. The year-end computation for a
-    whole province reads the same records set-based (`scoring.year_end`)."""
+    whole province reads the same records set-based (`yearend.services`)."""
     as_of = as_of or local_today()
     placements = session.execute(
         sa.select(Placement.starts_on, Placement.ends_on).where(Placement.person_id == person.id)

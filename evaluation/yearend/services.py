@@ -6,7 +6,7 @@ of record is read once for everyone — the task results already grouped by SQL 
 sixteen (completed, on time, quality, exceeded) counts per person — and the facts are built by
 the same `build_facts`. The rulebook then classifies each person in memory (pure functions), the
 unit results are computed once for the whole tree, and the rankings and the emulation proposals
-follow. `tests/scoring/test_year_end.py` checks that both ways give the same facts and levels.
+follow. `tests/yearend/test_year_end.py` checks that both ways give the same facts and levels.
 """
 
 from __future__ import annotations

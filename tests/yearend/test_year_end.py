@@ -20,7 +20,7 @@ from evaluation.organisation.models import Person
 from evaluation.plans.models import Plan, Task
 from evaluation.scoring.facts import assemble_facts
 from evaluation.scoring.models import AnnualEvaluation
-from evaluation.scoring.year_end import task_rows_floor, year_end
+from evaluation.yearend.services import task_rows_floor, year_end
 
 
 def _comparable(facts: Facts) -> Facts:
