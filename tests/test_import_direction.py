@@ -61,11 +61,7 @@ KNOWN: set[str] = {
     "evaluation/core/permissions.py: imports evaluation.plans.models, not below core",
     "evaluation/imports/routes.py: imports evaluation.reports.routes, not below imports",
     "evaluation/imports/routes.py: imports evaluation.reports.services, not below imports",
-    "evaluation/plans/routes.py: imports evaluation.scoring.decided, not below plans",
-    "evaluation/plans/services.py: imports evaluation.scoring.decided, not below plans",
     "evaluation/rankings/forms.py: imports private _text of evaluation.scoring.forms",
-    "evaluation/records/routes.py: imports evaluation.scoring.decided, not below records",
-    "evaluation/records/services.py: imports evaluation.scoring.decided, not below records",
 }
 
 

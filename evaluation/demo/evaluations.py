@@ -40,6 +40,7 @@ from criteria import (
 from criteria.quota import quota_pct
 from evaluation.accounts.models import AccountRole, User
 from evaluation.organisation.models import LeadershipRole, Person, Unit
+from evaluation.plans.decided import decided_years, people_decided
 from evaluation.plans.models import Plan, Task
 from evaluation.plans.periods import Period, PeriodKind
 from evaluation.rankings import emulation
@@ -48,7 +49,6 @@ from evaluation.rankings.models import AchievementKind, EmulationDecision
 from evaluation.records.models import DisciplineRecord, LeaveKind, LeaveRecord
 from evaluation.records.services import add_discipline, add_leave
 from evaluation.scoring import services as scoring
-from evaluation.scoring.decided import decided_years, people_decided
 from evaluation.scoring.models import AnnualEvaluation, PeriodScore
 
 SEED_DIR = Path(__file__).resolve().parents[2] / "seed_data"

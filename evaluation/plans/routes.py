@@ -19,6 +19,7 @@ from evaluation.core.views import commit, flash_form_errors, refusal_status, sho
 from evaluation.organisation.models import Person
 from evaluation.organisation.services import count_in_reach, pages, people_in_reach
 from evaluation.plans import services
+from evaluation.plans.decided import plan_decided_year
 from evaluation.plans.forms import (
     NO_CHOICE,
     AssignTaskForm,
@@ -29,7 +30,6 @@ from evaluation.plans.forms import (
 )
 from evaluation.plans.models import Plan, PlanStatus, Task
 from evaluation.plans.periods import Period, PeriodKind
-from evaluation.scoring.decided import plan_decided_year
 
 blueprint = Blueprint("plans", __name__)
 

@@ -19,6 +19,7 @@ from evaluation.core.db import utcnow
 from evaluation.core.errors import Conflict, DomainError
 from evaluation.core.permissions import ASSIGNABLE_STATUSES, Viewer
 from evaluation.organisation.models import Person, Unit
+from evaluation.plans.decided import ensure_plan_open
 from evaluation.plans.models import (
     Plan,
     PlanStatus,
@@ -29,7 +30,6 @@ from evaluation.plans.models import (
     in_period,
 )
 from evaluation.plans.periods import Period
-from evaluation.scoring.decided import ensure_plan_open
 
 # The plan workflow: (from, verb) → to. Anything else is refused.
 TRANSITIONS: dict[tuple[PlanStatus, str], PlanStatus] = {

@@ -15,10 +15,10 @@ from evaluation.core.errors import DomainError
 from evaluation.core.permissions import current_viewer
 from evaluation.core.views import commit, refusal_status, show_domain_error
 from evaluation.organisation.models import Person
+from evaluation.plans.decided import decided_years
 from evaluation.records import services
 from evaluation.records.forms import DisciplineRecordForm, LeaveForm
 from evaluation.records.models import DisciplineRecord, LeaveKind, LeaveRecord
-from evaluation.scoring.decided import decided_years
 
 blueprint = Blueprint("records", __name__)
 

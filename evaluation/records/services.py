@@ -1,7 +1,7 @@
 """Verbs on leave and discipline records (the personnel office only).
 
 Both are inputs of the annual evaluation: a record touching a decided year is refused until
-the evaluation is reopened (`scoring.decided`).
+the evaluation is reopened (`plans.decided`).
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from criteria import DisciplineForm
 from evaluation.core import audit
 from evaluation.core.errors import DomainError
 from evaluation.organisation.models import Person
+from evaluation.plans.decided import ensure_year_open
 from evaluation.records.models import DisciplineRecord, LeaveKind, LeaveRecord
-from evaluation.scoring.decided import ensure_year_open
 
 
 def add_leave(

@@ -6,12 +6,13 @@ explained later with the facts and rule-set version that produced it.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, ClassVar
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from criteria.in_force import level_in_force
 from criteria.levels import GeneralAssessment, Level, StaffCategory
@@ -19,6 +20,7 @@ from criteria.procedure import Step
 from evaluation.accounts.models import User
 from evaluation.core.db import Base, UTCDateTime, enum_type, utcnow
 from evaluation.organisation.models import Person, Unit
+from evaluation.plans.decided import provide_decided_pairs
 from evaluation.plans.periods import Period, PeriodKind
 
 TEXT_MAX = 20_000  # minutes of a unit meeting can be long
@@ -186,7 +188,7 @@ class AnnualEvaluation(Base):
     @property
     def locked(self) -> bool:
         """Decided evaluations are final; only a petition's resolution may change the level.
-        Their inputs are locked too (`scoring.decided`) until the personnel office reopens."""
+        Their inputs are locked too (`plans.decided`) until the personnel office reopens."""
         return self.decided_at is not None
 
     @property
@@ -197,3 +199,21 @@ class AnnualEvaluation(Base):
     @property
     def departs_from_rulebook(self) -> bool:
         return self.final_level is not None and self.final_level != self.computed_level
+
+
+@provide_decided_pairs
+def decided_pairs(
+    session: Session, person_ids: Collection[int], years: Collection[int] | None
+) -> set[tuple[int, int]]:
+    """The (person id, year) pairs among these with a decided evaluation: the question the
+    decided-year lock asks (`plans.decided`), answered beside the table it reads."""
+    conditions = [
+        AnnualEvaluation.person_id.in_(list(person_ids)),
+        AnnualEvaluation.decided_at.is_not(None),
+    ]
+    if years is not None:
+        conditions.append(AnnualEvaluation.year.in_(sorted(years)))
+    rows = session.execute(
+        sa.select(AnnualEvaluation.person_id, AnnualEvaluation.year).where(*conditions)
+    )
+    return {(person_id, year) for person_id, year in rows}

@@ -25,10 +25,10 @@ from evaluation.core.permissions import EvaluationAction, current_viewer
 from evaluation.core.views import commit, flash_form_errors, refusal_status, show_domain_error
 from evaluation.organisation.models import Person, Unit
 from evaluation.organisation.services import count_in_reach, pages, people_in_reach
+from evaluation.plans.decided import decided_years, people_decided
 from evaluation.plans.periods import Period, PeriodKind
 from evaluation.scoring import forms, services
 from evaluation.scoring.access import get_evaluation_or_404, rulebook_result
-from evaluation.scoring.decided import decided_years, people_decided
 from evaluation.scoring.models import AnnualEvaluation
 
 blueprint = Blueprint("scoring", __name__)

@@ -58,11 +58,11 @@ from evaluation.organisation.services import (
     unit_on,
     units_of_agency,
 )
+from evaluation.plans.decided import ensure_year_open
 from evaluation.plans.models import Plan, Task, TaskOutcome, in_period
 from evaluation.plans.periods import Period, PeriodKind
 from evaluation.plans.services import find_plan
 from evaluation.scoring import snapshot
-from evaluation.scoring.decided import ensure_year_open
 from evaluation.scoring.facts import assemble_facts, scoring_kind
 from evaluation.scoring.models import AnnualEvaluation, PeriodScore
 

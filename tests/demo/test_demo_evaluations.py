@@ -187,7 +187,7 @@ def test_demo_has_rankings_emulation_proposals_and_a_recorded_decision(session):
 
 
 def test_loading_the_demo_a_month_later_leaves_decided_years_alone(session: Session) -> None:
-    """Decided years are read-only (scoring.decided): a later load scores only the undecided,
+    """Decided years are read-only (plans.decided): a later load scores only the undecided,
     and leaves out a discipline taking effect since in a decided year, where before it would
     have changed both behind the decisions."""
     load_demo(session, today=date(2026, 8, 20))  # before the seed's discipline takes effect

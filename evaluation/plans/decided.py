@@ -7,13 +7,16 @@ read-only until the personnel office reopens the evaluation with a reason
 all refuse through `ensure_year_open`, and the pages ask `decided_years` to show the lock
 instead of forms that would fail.
 
-This module depends on the models only, so the plan and record services can call it without
-importing the scoring services (which import the plan services).
+The rule lives here, in plans, the lowest area that must obey it. Its one question, which of
+these people's years have a decided evaluation, reads the scoring's table: the scoring model
+answers it (`scoring.models.decided_pairs`, registered when that module is imported), so no
+area imports one above it. Unregistered, the lock refuses everything rather than let a write
+through.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -23,7 +26,6 @@ from evaluation.core.errors import DomainError
 from evaluation.organisation.models import Person
 from evaluation.plans.models import Plan
 from evaluation.plans.periods import PeriodKind
-from evaluation.scoring.models import AnnualEvaluation
 
 # The plans a decision reads: period scores and the year's task facts come from the person's
 # monthly or quarterly plans (`scoring.facts._year_tasks`, `period_task_result`); weekly and
@@ -31,24 +33,33 @@ from evaluation.scoring.models import AnnualEvaluation
 SCORED_PLAN_KINDS = (PeriodKind.MONTH, PeriodKind.QUARTER)
 
 
+# (session, person ids, years or None for all) → the (person id, year) pairs decided.
+DecidedPairs = Callable[[Session, Collection[int], Collection[int] | None], set[tuple[int, int]]]
+_decided_pairs: list[DecidedPairs] = []
+
+
+def provide_decided_pairs(provider: DecidedPairs) -> DecidedPairs:
+    """Register who answers "which of these years are decided" (the scoring's model does)."""
+    _decided_pairs[:] = [provider]
+    return provider
+
+
+def _decided(
+    session: Session, person_ids: Collection[int], years: Collection[int] | None
+) -> set[tuple[int, int]]:
+    if not _decided_pairs:
+        raise RuntimeError("import evaluation.scoring.models: it answers which years are decided")
+    return _decided_pairs[0](session, person_ids, years)
+
+
 def decided_years(
     session: Session, person_id: int, years: Iterable[int] | None = None
 ) -> list[int]:
     """Which of these years (all, if None) of the person have a decided evaluation, in order."""
-    conditions = [
-        AnnualEvaluation.person_id == person_id,
-        AnnualEvaluation.decided_at.is_not(None),
-    ]
-    if years is not None:
-        wanted = sorted(set(years))
-        if not wanted:
-            return []
-        conditions.append(AnnualEvaluation.year.in_(wanted))
-    return list(
-        session.scalars(
-            sa.select(AnnualEvaluation.year).where(*conditions).order_by(AnnualEvaluation.year)
-        )
-    )
+    wanted = None if years is None else set(years)
+    if wanted is not None and not wanted:
+        return []
+    return sorted(year for _, year in _decided(session, [person_id], wanted))
 
 
 def people_decided(session: Session, person_ids: Iterable[int], year: int) -> set[int]:
@@ -56,15 +67,7 @@ def people_decided(session: Session, person_ids: Iterable[int], year: int) -> se
     ids = list(person_ids)
     if not ids:
         return set()
-    return set(
-        session.scalars(
-            sa.select(AnnualEvaluation.person_id).where(
-                AnnualEvaluation.person_id.in_(ids),
-                AnnualEvaluation.year == year,
-                AnnualEvaluation.decided_at.is_not(None),
-            )
-        )
-    )
+    return {person_id for person_id, _ in _decided(session, ids, [year])}
 
 
 def ensure_year_open(session: Session, person_id: int, years: Iterable[int]) -> None:
