@@ -61,7 +61,6 @@ KNOWN: set[str] = {
     "evaluation/core/permissions.py: imports evaluation.plans.models, not below core",
     "evaluation/imports/routes.py: imports evaluation.reports.routes, not below imports",
     "evaluation/imports/routes.py: imports evaluation.reports.services, not below imports",
-    "evaluation/rankings/forms.py: imports private _text of evaluation.scoring.forms",
 }
 
 

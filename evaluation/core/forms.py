@@ -48,6 +48,12 @@ def no_control_characters(_form: FlaskForm, field: Field) -> None:
         raise ValidationError(_l("Văn bản chứa ký tự không hợp lệ."))
 
 
+def text_area(label: str, *, required: bool, max_length: int) -> TextAreaField:
+    """A free-text area of any area's form: required or optional, bounded, no control characters."""
+    first = DataRequired() if required else Optional()
+    return TextAreaField(label, validators=[first, Length(max=max_length), no_control_characters])
+
+
 def text_filter(value: object) -> object:
     """NFC, stripped of invisible padding; only invisible characters become "" (so empty)."""
     return clean_text(value) if isinstance(value, str) else value

@@ -8,9 +8,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from criteria import Title
-from evaluation.core.forms import ActionForm, no_control_characters, plausible_date
+from evaluation.core.forms import ActionForm, no_control_characters, plausible_date, text_area
 from evaluation.rankings.models import AchievementKind
-from evaluation.scoring.forms import _text
 
 
 class DecisionForm(ActionForm):
@@ -21,11 +20,11 @@ class DecisionForm(ActionForm):
     title = SelectField(_l("Danh hiệu"), choices=[SelectChoice(t.value, t.label) for t in Title])
     people = SelectMultipleField(_l("Cá nhân"), coerce=int, validate_choice=True, choices=[])
     units = SelectMultipleField(_l("Tập thể"), coerce=int, validate_choice=True, choices=[])
-    note = _text(_l("Ghi chú"), required=False, max_length=2000)
+    note = text_area(_l("Ghi chú"), required=False, max_length=2000)
 
 
 class RevokeForm(ActionForm):
-    reason = _text(_l("Lý do thu hồi"), required=True, max_length=2000)
+    reason = text_area(_l("Lý do thu hồi"), required=True, max_length=2000)
 
 
 class AchievementForm(ActionForm):

@@ -14,7 +14,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from criteria import Criterion, GeneralAssessment, Level
 from evaluation.core.forms import (
@@ -22,6 +22,7 @@ from evaluation.core.forms import (
     blank_to_empty,
     finite_number,
     no_control_characters,
+    text_area,
 )
 from evaluation.plans.models import Task
 from evaluation.scoring.models import TEXT_MAX
@@ -32,8 +33,7 @@ PROPOSABLE_LEVELS = (*DECIDABLE_LEVELS, Level.KHONG_XEP_LOAI)
 
 
 def _text(label: str, *, required: bool, max_length: int = TEXT_MAX) -> TextAreaField:
-    first = DataRequired() if required else Optional()
-    return TextAreaField(label, validators=[first, Length(max=max_length), no_control_characters])
+    return text_area(label, required=required, max_length=max_length)
 
 
 def level_choices(levels: Sequence[Level]) -> list[SelectChoice]:
