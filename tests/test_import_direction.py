@@ -45,9 +45,6 @@ AREAS = set(LAYERS) | {"demo"}
 # Today's imports against the order, each to be removed as it is fixed (issue 12); the test
 # fails on any other, and on an entry here that no longer happens.
 KNOWN: set[str] = {
-    "evaluation/audit/routes.py: imports evaluation.reports.routes, not below audit",
-    "evaluation/audit/services.py: imports evaluation.reports.services, not below audit",
-    "evaluation/audit/services.py: imports evaluation.reports.workbook, not below audit",
     "evaluation/core/cli.py: imports evaluation, not below core",
     "evaluation/core/cli.py: imports evaluation.demo.generator, not below core",
     "evaluation/core/cli.py: imports evaluation.demo.loader, not below core",
@@ -59,8 +56,6 @@ KNOWN: set[str] = {
     "evaluation/core/permissions.py: imports evaluation.accounts.models, not below core",
     "evaluation/core/permissions.py: imports evaluation.organisation.models, not below core",
     "evaluation/core/permissions.py: imports evaluation.plans.models, not below core",
-    "evaluation/imports/routes.py: imports evaluation.reports.routes, not below imports",
-    "evaluation/imports/routes.py: imports evaluation.reports.services, not below imports",
 }
 
 

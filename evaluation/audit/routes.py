@@ -10,7 +10,7 @@ from evaluation.audit import services
 from evaluation.core.clock import local_today
 from evaluation.core.db import db
 from evaluation.core.permissions import current_viewer
-from evaluation.reports.routes import xlsx_response
+from evaluation.core.workbook import xlsx_response
 
 blueprint = Blueprint("audit", __name__)
 

@@ -16,12 +16,11 @@ from evaluation.accounts.models import User
 from evaluation.core.audit import AuditRecord
 from evaluation.core.permissions import Viewer
 from evaluation.core.templating import format_moment
+from evaluation.core.workbook import Column, Export, Formats, Sheet, new_workbook
 from evaluation.organisation.models import Person, Unit
 from evaluation.plans.models import Plan, Task
 from evaluation.rankings.models import Achievement, EmulationDecision
 from evaluation.records.models import DisciplineRecord, LeaveRecord
-from evaluation.reports.services import Export
-from evaluation.reports.workbook import Column, Formats, Sheet, new_workbook
 from evaluation.scoring.models import AnnualEvaluation, PeriodScore
 
 PAGE_SIZE = 100

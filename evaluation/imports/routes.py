@@ -18,14 +18,13 @@ from evaluation.core.db import db
 from evaluation.core.errors import DomainError
 from evaluation.core.permissions import current_viewer
 from evaluation.core.views import commit, show_domain_error
+from evaluation.core.workbook import Export, xlsx_response
 from evaluation.imports import services, staff, tasks
 from evaluation.imports.changes import ImportInvalid
 from evaluation.imports.forms import ConfirmForm, TaskUploadForm, UploadForm
 from evaluation.imports.models import ImportBatch, ImportKind, ImportStatus
 from evaluation.imports.workbook import MAX_UPLOAD_BYTES, RefusedFile, write_template
 from evaluation.organisation.models import Unit
-from evaluation.reports.routes import xlsx_response
-from evaluation.reports.services import Export
 
 blueprint = Blueprint("imports", __name__, url_prefix="/imports")
 

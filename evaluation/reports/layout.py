@@ -2,7 +2,7 @@
 
 Nothing here touches the database: each layout takes the frozen record built in
 `evaluation.reports.read` and writes it through the sheet helpers of
-`evaluation.reports.workbook`, so a sheet made by hand in a test is laid out exactly as a real one.
+`evaluation.core.workbook`, so a sheet made by hand in a test is laid out exactly as a real one.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from datetime import date
 
 from flask_babel import gettext as _
 
+from evaluation.core.workbook import Column, Formats, Sheet, new_workbook
 from evaluation.reports.read import EmulationList, EvaluationSheet
-from evaluation.reports.workbook import Column, Formats, Sheet, new_workbook
 
 
 def evaluation_sheet(data: EvaluationSheet, *, agency_name: str, today: date) -> io.BytesIO:

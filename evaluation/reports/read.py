@@ -19,13 +19,13 @@ from sqlalchemy.orm import Session
 from criteria import CriteriaSet, Reason, StaffCategory, Title, load_criteria_set
 from criteria.emulation import why_granted
 from evaluation.core.labels import LABELS
+from evaluation.core.workbook import to_local_date
 from evaluation.organisation.models import Person, Unit
 from evaluation.organisation.services import agencies_among
 from evaluation.plans.periods import Period, PeriodKind
 from evaluation.rankings import emulation
 from evaluation.rankings import services as rankings
 from evaluation.rankings.emulation import Evaluated, Proposal
-from evaluation.reports.workbook import to_local_date
 from evaluation.scoring import services as scoring
 from evaluation.scoring import snapshot
 from evaluation.scoring.models import AnnualEvaluation

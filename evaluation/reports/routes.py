@@ -7,21 +7,20 @@ the workbook: 404 when the object is missing, 403 when the viewer may not see it
 from __future__ import annotations
 
 from collections.abc import Callable
-from urllib.parse import quote
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, current_app
+from flask import Blueprint, abort, current_app
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
 from evaluation.core.clock import local_today
 from evaluation.core.db import db
 from evaluation.core.permissions import PlanAction, current_viewer
+from evaluation.core.workbook import xlsx_response
 from evaluation.organisation.models import Unit
 from evaluation.plans.services import plan_with_tasks
 from evaluation.rankings.routes import period_or_404, units_in_reach
 from evaluation.reports import services
-from evaluation.reports.workbook import XLSX_MIMETYPE
 from evaluation.scoring.access import get_evaluation_or_404, rulebook_result
 
 blueprint = Blueprint("reports", __name__)
@@ -31,19 +30,6 @@ def _year_or_404(year: int) -> int:
     if not 2000 <= year <= 2100:
         abort(404)
     return year
-
-
-def xlsx_response(export: services.Export) -> Response:
-    """The workbook as an attachment: an ASCII name, and the Vietnamese one for browsers that
-    read RFC 6266's filename*."""
-    response = Response(export.stream.getvalue(), mimetype=XLSX_MIMETYPE)
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="{export.filename}"; '
-        f"filename*=UTF-8''{quote(export.display_name, safe='')}"
-    )
-    response.headers["Cache-Control"] = "private, no-store"  # personal data
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @blueprint.route("/reports/evaluations/<year:year>/people/<id:person_id>.xlsx")

@@ -30,6 +30,7 @@ from criteria import (
 from criteria.quota import quota_pct
 from evaluation.core.labels import LABELS
 from evaluation.core.levels import level_in_force_sql
+from evaluation.core.workbook import Column, Export, Formats, Sheet, new_workbook
 from evaluation.organisation.models import Person, Unit
 from evaluation.organisation.services import agencies_among, agencies_within, quota_group
 from evaluation.plans.models import Plan
@@ -38,7 +39,6 @@ from evaluation.rankings import emulation
 from evaluation.rankings import services as rankings
 from evaluation.rankings.emulation import Proposal
 from evaluation.reports import layout, read
-from evaluation.reports.workbook import Column, Formats, Sheet, new_workbook
 from evaluation.scoring import services as scoring
 from evaluation.scoring import snapshot
 from evaluation.scoring.models import AnnualEvaluation
@@ -63,15 +63,6 @@ def slugify(text: str) -> str:
     text = text.replace("đ", "d").replace("Đ", "D")
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "danhgia"
-
-
-@dataclass(frozen=True)
-class Export:
-    """A finished workbook and the names to download it under (ASCII and Vietnamese)."""
-
-    stream: io.BytesIO
-    filename: str
-    display_name: str
 
 
 def _export(stream: io.BytesIO, prefix: str, key: str, name: str, display: str) -> Export:

@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 
 from criteria import Level
 from criteria.emulation import SOURCES
+from evaluation.core.workbook import to_local_date
 from evaluation.organisation.models import UnitKind
 from evaluation.rankings.models import Achievement, AchievementKind
 from evaluation.reports import layout, read
@@ -28,7 +29,6 @@ from evaluation.reports.read import (
     PeriodRow,
     ReasonRow,
 )
-from evaluation.reports.workbook import to_local_date
 from evaluation.scoring.access import rulebook_result
 from tests.reports.helpers import cells, contains, find
 from tests.reports.test_exports import YEAR, evaluated_staff, org  # noqa: F401 (fixtures)

@@ -9,8 +9,8 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
+from evaluation.core.workbook import Column, Formats, Sheet, is_formula_like, new_workbook
 from evaluation.reports.services import slugify
-from evaluation.reports.workbook import Column, Formats, Sheet, is_formula_like, new_workbook
 from tests.reports.helpers import contains, day_of, find
 
 DANGEROUS = ["=1+2", "+1", "-2+3", "@SUM(A1)", "\t=1+2", "\r=1+2", '=HYPERLINK("http://x","y")']

@@ -1,4 +1,6 @@
-"""Building blocks shared by every export: page setup, heading, typed cells, signature block.
+"""Building blocks shared by every export: page setup, heading, typed cells, signature block,
+and the download. In core because the reports, the imports' templates and error sheets and the
+audit log all write workbooks, and none of them may import another.
 
 Each export is a document an office files as is, so every sheet gets the same frame: A4
 landscape, the agency and the national motto at the top, header rows repeated on each printed
@@ -8,12 +10,15 @@ so the workbook can run in xlsxwriter's `constant_memory` mode.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import IO, Any
+from urllib.parse import quote
 
+from flask import Response
 from flask_babel import gettext as _
 from xlsxwriter import Workbook
 from xlsxwriter.format import Format
@@ -248,3 +253,25 @@ class Sheet:
         for first, last in slots:
             self.merged(_("(Ký, ghi rõ họ tên)"), f.center_italic, first, last)
         self.skip(5)
+
+
+@dataclass(frozen=True)
+class Export:
+    """A finished workbook and the names to download it under (ASCII and Vietnamese)."""
+
+    stream: io.BytesIO
+    filename: str
+    display_name: str
+
+
+def xlsx_response(export: Export) -> Response:
+    """The workbook as an attachment: an ASCII name, and the Vietnamese one for browsers that
+    read RFC 6266's filename*."""
+    response = Response(export.stream.getvalue(), mimetype=XLSX_MIMETYPE)
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{export.filename}"; '
+        f"filename*=UTF-8''{quote(export.display_name, safe='')}"
+    )
+    response.headers["Cache-Control"] = "private, no-store"  # personal data
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
