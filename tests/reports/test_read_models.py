@@ -14,10 +14,11 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from criteria import Level
+from criteria import Level, load_criteria_set
 from criteria.emulation import SOURCES
 from evaluation.core.workbook import to_local_date
 from evaluation.organisation.models import UnitKind
+from evaluation.rankings import services as rankings
 from evaluation.rankings.models import Achievement, AchievementKind
 from evaluation.reports import layout, read
 from evaluation.reports.read import (
@@ -29,10 +30,12 @@ from evaluation.reports.read import (
     PeriodRow,
     ReasonRow,
 )
+from evaluation.scoring import snapshot
 from evaluation.scoring.access import rulebook_result
+from tests.reports import test_ranking_exports as ranking
 from tests.reports.helpers import cells, contains, find
 from tests.reports.test_exports import YEAR, evaluated_staff, org  # noqa: F401 (fixtures)
-from tests.reports.test_ranking_exports import evaluated
+from tests.reports.test_ranking_exports import evaluated, scene  # noqa: F401 (a fixture)
 
 TODAY = date(2026, 12, 10)
 
@@ -101,6 +104,38 @@ def test_the_sheets_record_before_any_evaluation(app, session, org):  # noqa: F8
     assert (data.self_report, data.self_level, data.personnel_proposal) == (None, None, None)
     assert (data.final_level, data.decided_on) == ("Chưa quyết định", None)
     assert data.decider == "Giám Đốc Sở"
+
+
+@pytest.mark.parametrize(
+    ("criteria", "general", "task", "expected"),
+    [
+        pytest.param(
+            {f"TC{n}": Decimal(n) for n in range(1, 6)}, Decimal(15), Decimal(58),
+            [Decimal(1), Decimal(2), Decimal(3), Decimal(4), Decimal(5), Decimal(58)],
+            id="criteria-known",
+        ),
+        pytest.param(
+            {}, Decimal(29), Decimal(58), [None] * 5 + [Decimal(29), Decimal(58)],
+            id="breakdown-unknown-group-total",
+        ),
+        pytest.param({}, None, None, [None] * 6, id="nothing-scored"),
+    ],
+)  # fmt: skip
+def test_each_groups_points_are_printed_once(app, criteria, general, task, expected):
+    """Section III: a group's points on its criteria when known one by one, else once on a
+    "Cộng nhóm" row; never both, so the rows add up to the total."""
+    criteria_set = load_criteria_set("nd335-non-leader@1")
+    points = snapshot.YearPoints(
+        year=YEAR, rulebook="nd335@1", criteria_set=criteria_set.id, criteria=criteria,
+        general=general, task=task, total=None, periods=(),
+    )  # fmt: skip
+    with app.test_request_context():
+        rows = read.criterion_rows(points, criteria_set)
+    assert [row.points for row in rows] == expected
+    summed = [row.criterion for row in rows if row.criterion == "Cộng nhóm"]
+    assert summed == (["Cộng nhóm"] if general is not None and not criteria else [])
+    if general is not None:
+        assert sum(row.points for row in rows if row.points is not None) == general + task
 
 
 # --- the individual sheet: the layout -------------------------------------------------------
@@ -227,6 +262,32 @@ def test_the_lists_record_of_a_small_agency(app, session, small_agency):
     assert stopped["Người Đạt"].text.startswith("Mức Hoàn thành nhiệm vụ: Lao động tiên tiến cần")
     assert stopped["Người Đạt"].text.endswith(f"Căn cứ: {SOURCES['A1']}.")
     assert data.grounds and all(line.startswith("Sở Nhỏ (nd90) · ") for line in data.grounds)
+
+
+@pytest.fixture
+def ranking_day(clock) -> None:
+    clock(ranking.TODAY)
+
+
+@pytest.fixture
+def ranked(ranking_day, scene):  # noqa: F811
+    """The ranking exports' province, on their day (its agencies earn collective titles)."""
+    return scene
+
+
+def test_a_collective_row_prints_the_agencys_year_level(app, session, ranked):
+    units = ranking.units_of(session, ranked)
+    results = rankings.unit_results(session, units, ranking.WHOLE_YEAR, ranking.TODAY)
+    by_name = {unit.name: unit for unit in units}
+    with app.test_request_context():
+        data = read.read_emulation_list(session, units, YEAR, ranking.TODAY)
+    collective = [row for section in data.sections[2:4] for row in section.rows]
+    assert collective, "the scene should propose a collective title"
+    for row in collective:
+        agency = by_name[row.name]
+        assert row.unit == row.name and row.agency.startswith(f"{row.name} (")
+        assert row.level == results[agency.id].score.level.label
+        assert row.text.endswith(f"Căn cứ: {SOURCES['A5']}.")
 
 
 def test_the_list_of_no_agency_is_empty(app, session):
