@@ -205,9 +205,9 @@ def child(url: str, workbook: Path, account_id: int) -> None:
     from evaluation.accounts.models import User
     from evaluation.core.clock import local_today
     from evaluation.core.db import commit_or_conflict, db
-    from evaluation.core.permissions import Viewer
     from evaluation.imports import services
     from evaluation.imports.models import ImportBatch
+    from evaluation.organisation.permissions import Viewer
 
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench"})
     data = workbook.read_bytes()
@@ -215,7 +215,7 @@ def child(url: str, workbook: Path, account_id: int) -> None:
     def viewer() -> Viewer:
         user = db.session.get(User, account_id)
         assert user is not None
-        return Viewer.of(user)
+        return user.viewer()
 
     with app.test_request_context():  # start-up work (first connection, mappers) not counted
         viewer()

@@ -37,7 +37,6 @@ from criteria.levels import StaffCategory
 from criteria.procedure import Step
 from evaluation.accounts.models import AccountRole, User
 from evaluation.core.db import Base, db
-from evaluation.core.permissions import Viewer
 from evaluation.core.throttle import limiter
 from evaluation.imports import services as imports
 from evaluation.organisation import services as organisation
@@ -266,7 +265,7 @@ def build(session: Session) -> tuple[dict[str, Owner], dict[str, str], dict[str,
     owners["personnel:staff"] = _batch(
         imports.upload_staff(
             session,
-            Viewer.of(office),
+            office.viewer(),
             staff_book([], [newcomer]),
             actor_id=office.id,
             today=date(2026, 3, 10),
@@ -290,7 +289,7 @@ def _task_batch(session: Session, author: User, unit: Unit, person_code: str) ->
     return _batch(
         imports.upload_tasks(
             session,
-            Viewer.of(author),
+            author.viewer(),
             task_book([row]),
             unit=unit,
             period=Period(PeriodKind.MONTH, 2026, 12),

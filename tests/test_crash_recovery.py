@@ -23,7 +23,6 @@ from criteria import StaffCategory
 from evaluation.accounts.models import AccountRole, User
 from evaluation.core.cli import alembic_config
 from evaluation.core.db import make_engine
-from evaluation.core.permissions import Viewer
 from evaluation.imports import services as imports
 from evaluation.organisation import services as organisation
 from evaluation.organisation.models import Person, UnitKind
@@ -61,7 +60,7 @@ def world(tmp_path: Path) -> Iterator[tuple[str, int]]:
             for n in range(PEOPLE)
         ]  # fmt: skip
         result = imports.upload_staff(
-            session, Viewer.of(user), staff_book([], people), actor_id=user.id,
+            session, user.viewer(), staff_book([], people), actor_id=user.id,
             today=date(2026, 11, 24),
         )  # fmt: skip
         assert result.batch is not None, result.errors[:3]

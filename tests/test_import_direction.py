@@ -53,9 +53,6 @@ KNOWN: set[str] = {
     "evaluation/core/labels.py: imports evaluation.accounts.models, not below core",
     "evaluation/core/labels.py: imports evaluation.organisation.models, not below core",
     "evaluation/core/labels.py: imports evaluation.plans.models, not below core",
-    "evaluation/core/permissions.py: imports evaluation.accounts.models, not below core",
-    "evaluation/core/permissions.py: imports evaluation.organisation.models, not below core",
-    "evaluation/core/permissions.py: imports evaluation.plans.models, not below core",
 }
 
 

@@ -11,10 +11,12 @@ import pytest
 import sqlalchemy as sa
 
 from evaluation.accounts.models import User
-from evaluation.core.permissions import EvaluationAction, PlanAction, Viewer
 from evaluation.organisation.models import LeadershipRole, Person, UnitKind
+from evaluation.organisation.permissions import Viewer
 from evaluation.plans.models import Plan, PlanStatus
 from evaluation.plans.periods import Period, PeriodKind
+from evaluation.plans.permissions import PlanAction, can_plan
+from evaluation.scoring.permissions import EvaluationAction, can_evaluate, can_score
 
 # x = the actor acts on the target (scores them, approves their plan, records the collective's
 # comments); . = refused. The actors and the first three targets are in one division; "sub."
@@ -61,7 +63,7 @@ def people(session, make_unit, make_person) -> dict[str, Person]:
 
 
 def _viewer(session, person: Person) -> Viewer:
-    return Viewer.of(session.scalars(sa.select(User).where(User.person_id == person.id)).one())
+    return session.scalars(sa.select(User).where(User.person_id == person.id)).one().viewer()
 
 
 def _submitted_plan(session, person: Person) -> Plan:
@@ -83,13 +85,13 @@ def test_who_acts_on_whom(session, people, actor, target, action, allowed) -> No
     viewer = _viewer(session, acting)
     answer = {
         "manages": lambda: viewer.manages(person),
-        "score": lambda: viewer.can_score(person),
-        "approve plan": lambda: viewer.can_plan(
-            PlanAction.APPROVE, _submitted_plan(session, person)
+        "score": lambda: can_score(viewer, person),
+        "approve plan": lambda: can_plan(
+            viewer, PlanAction.APPROVE, _submitted_plan(session, person)
         ),
         # without the competent person's id, only "the manager above" can allow it
-        "collective comments": lambda: viewer.can_evaluate(
-            EvaluationAction.COLLECTIVE, person, person.unit, None
+        "collective comments": lambda: can_evaluate(
+            viewer, EvaluationAction.COLLECTIVE, person, person.unit, None
         ),
     }[action]()
     assert answer is allowed

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from evaluation.core.db import Base, UTCDateTime, enum_type, utcnow
-from evaluation.organisation.models import Person, Unit
+from evaluation.organisation.models import LeadershipRole, Person, Unit
+from evaluation.organisation.permissions import Viewer
 
 # scrypt with werkzeug's parameters (n=2**15, r=8, p=1): memory-hard, no extra dependency.
 HASH_METHOD = "scrypt"
@@ -66,6 +67,24 @@ class User(UserMixin, Base):
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
         return self.active
+
+    def viewer(self) -> Viewer:
+        """What this account reaches in the unit tree (`organisation.permissions`)."""
+        person = self.person
+        managing = person is not None and person.leadership_role.is_leader
+        return Viewer(
+            user_id=self.id,
+            person_id=person.id if person else None,
+            is_admin=self.role is AccountRole.ADMIN,
+            managed_unit_id=person.unit_id if managing and person else None,
+            managed_path=person.unit.path if managing and person else None,
+            managed_role=person.leadership_role if person else LeadershipRole.NONE,
+            served_path=(
+                self.served_unit.path
+                if self.role is AccountRole.PERSONNEL and self.served_unit
+                else None
+            ),
+        )
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_epoch}"

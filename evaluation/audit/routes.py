@@ -9,8 +9,8 @@ from flask_login import login_required
 from evaluation.audit import services
 from evaluation.core.clock import local_today
 from evaluation.core.db import db
-from evaluation.core.permissions import current_viewer
 from evaluation.core.workbook import xlsx_response
+from evaluation.organisation.permissions import current_viewer
 
 blueprint = Blueprint("audit", __name__)
 

@@ -14,10 +14,10 @@ from sqlalchemy.orm import Session, aliased
 
 from evaluation.accounts.models import User
 from evaluation.core.audit import AuditRecord
-from evaluation.core.permissions import Viewer
 from evaluation.core.templating import format_moment
 from evaluation.core.workbook import Column, Export, Formats, Sheet, new_workbook
 from evaluation.organisation.models import Person, Unit
+from evaluation.organisation.permissions import Viewer
 from evaluation.plans.models import Plan, Task
 from evaluation.rankings.models import Achievement, EmulationDecision
 from evaluation.records.models import DisciplineRecord, LeaveRecord

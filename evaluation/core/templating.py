@@ -4,18 +4,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
 
 from flask import Flask
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 
 from criteria import Level
 from criteria.procedure import Step
 from evaluation.core.clock import AGENCY_TIMEZONE
 from evaluation.core.labels import LABELS
-from evaluation.core.permissions import current_viewer
 
 
 def format_date(value: date | datetime | None) -> str:
@@ -46,11 +43,6 @@ def format_number(value: Decimal | float | int | None) -> str:
     return text.replace(".", ",")
 
 
-def _globals() -> dict[str, Any]:
-    viewer = current_viewer() if current_user.is_authenticated else None
-    return {"viewer": viewer}
-
-
 def init_templating(app: Flask) -> None:
     app.jinja_env.filters["vndate"] = format_date
     app.jinja_env.filters["num"] = format_number
@@ -64,4 +56,4 @@ def init_templating(app: Flask) -> None:
         "reopen": _l("Mở lại hồ sơ đã quyết định")
     }
     app.jinja_env.globals["level_labels"] = {level.value: level.label for level in Level}
-    app.context_processor(_globals)
+    # `viewer` (the account's reach) is the organisation's: organisation.routes adds it.

@@ -16,7 +16,6 @@ from wtforms.fields.choices import SelectChoice
 from evaluation.core.clock import local_today
 from evaluation.core.db import db
 from evaluation.core.errors import DomainError
-from evaluation.core.permissions import current_viewer
 from evaluation.core.views import commit, show_domain_error
 from evaluation.core.workbook import Export, xlsx_response
 from evaluation.imports import services, staff, tasks
@@ -25,6 +24,7 @@ from evaluation.imports.forms import ConfirmForm, TaskUploadForm, UploadForm
 from evaluation.imports.models import ImportBatch, ImportKind, ImportStatus
 from evaluation.imports.workbook import MAX_UPLOAD_BYTES, RefusedFile, write_template
 from evaluation.organisation.models import Unit
+from evaluation.organisation.permissions import current_viewer
 
 blueprint = Blueprint("imports", __name__, url_prefix="/imports")
 

@@ -13,12 +13,12 @@ from sqlalchemy.orm import Session
 from evaluation.core import audit
 from evaluation.core.db import utcnow
 from evaluation.core.errors import DomainError
-from evaluation.core.permissions import Viewer
 from evaluation.imports import staff, tasks
 from evaluation.imports.changes import Preview
 from evaluation.imports.models import ImportBatch, ImportKind, ImportStatus
 from evaluation.imports.workbook import CellError, RefusedFile, open_workbook
 from evaluation.organisation.models import Unit
+from evaluation.organisation.permissions import Viewer
 from evaluation.plans.periods import Period
 
 

@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session, joinedload
 from criteria.levels import StaffCategory
 from evaluation.core import audit
 from evaluation.core.labels import LABELS
-from evaluation.core.permissions import Viewer
 from evaluation.imports.changes import (
     CREATE,
     UNCHANGED,
@@ -31,6 +30,7 @@ from evaluation.imports.changes import (
 from evaluation.imports.workbook import CellError, Column, Workbook, normalize, read_sheet
 from evaluation.organisation import services as organisation
 from evaluation.organisation.models import LeadershipRole, Person, Unit, UnitKind
+from evaluation.organisation.permissions import Viewer
 
 UNITS_SHEET = "Đơn vị"
 PEOPLE_SHEET = "Nhân sự"

@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from evaluation.core import audit
 from evaluation.core.labels import LABELS
-from evaluation.core.permissions import ASSIGNABLE_STATUSES, Viewer
 from evaluation.imports.changes import (
     CREATE,
     UNCHANGED,
@@ -30,6 +29,7 @@ from evaluation.imports.changes import (
 )
 from evaluation.imports.workbook import CellError, Column, Workbook, normalize, read_sheet
 from evaluation.organisation.models import LeadershipRole, Person, Unit
+from evaluation.organisation.permissions import Viewer
 from evaluation.plans import services as plans
 from evaluation.plans.models import (
     QUANTITY_MAX,
@@ -43,6 +43,7 @@ from evaluation.plans.models import (
     in_period,
 )
 from evaluation.plans.periods import Period
+from evaluation.plans.permissions import ASSIGNABLE_STATUSES, can_put_tasks
 from evaluation.plans.services import TaskInput
 
 TASKS_SHEET = "Nhiệm vụ"
@@ -159,7 +160,7 @@ def preview(session: Session, viewer: Viewer, payload: dict[str, Any]) -> Previe
     for r in rows:
         owner = _owner(viewer, unit, people, r, errors, at)
         plan = existing_plans.get(owner) if owner is not None else None
-        if plan is not None and not viewer.can_put_tasks(plan):
+        if plan is not None and not can_put_tasks(viewer, plan):
             errors.append(at(r, "person", _closed_to_tasks(plan, period)))
         deadline = date.fromisoformat(r["deadline"]) if r["deadline"] else None
         if deadline is not None and not period.contains(deadline):
@@ -197,7 +198,7 @@ def preview(session: Session, viewer: Viewer, payload: dict[str, Any]) -> Previe
 
 
 def _closed_to_tasks(plan: Plan, period: Period) -> str:
-    """Why the task pages would refuse this row too (`Viewer.can_put_tasks` said no)."""
+    """Why the task pages would refuse this row too (`plans.permissions.can_put_tasks` said no)."""
     if plan.status not in ASSIGNABLE_STATUSES:
         return _(
             "Kế hoạch %(period)s đã báo cáo kết quả; không thể thêm nhiệm vụ.",

@@ -13,13 +13,19 @@ from sqlalchemy.orm import selectinload
 from evaluation.core.clock import local_today
 from evaluation.core.db import db
 from evaluation.core.errors import DomainError
-from evaluation.core.permissions import current_viewer
 from evaluation.core.views import commit, show_domain_error
 from evaluation.organisation import services
 from evaluation.organisation.forms import PlacementForm
 from evaluation.organisation.models import Person, Placement, Unit
+from evaluation.organisation.permissions import Viewer, current_viewer
 
 blueprint = Blueprint("organisation", __name__, url_prefix="/organisation")
+
+
+@blueprint.app_context_processor
+def _viewer() -> dict[str, Viewer | None]:
+    """Every template may ask what the account reaches (`viewer.is_personnel` …)."""
+    return {"viewer": current_viewer() if current_user.is_authenticated else None}
 
 
 @blueprint.route("/")

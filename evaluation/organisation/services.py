@@ -13,8 +13,8 @@ from criteria.levels import StaffCategory
 from criteria.rulebooks import rulebook_family
 from evaluation.core import audit
 from evaluation.core.errors import DomainError
-from evaluation.core.permissions import Viewer
 from evaluation.organisation.models import LeadershipRole, Person, Placement, Unit, UnitKind
+from evaluation.organisation.permissions import Viewer
 
 
 def agencies_among(units: Iterable[Unit]) -> list[Unit]:

@@ -14,9 +14,9 @@ from evaluation.core.converters import FIRST_YEAR, LAST_YEAR
 from evaluation.core.db import db
 from evaluation.core.errors import DomainError
 from evaluation.core.forms import ActionForm, ReasonForm
-from evaluation.core.permissions import PlanAction, current_viewer
 from evaluation.core.views import commit, flash_form_errors, refusal_status, show_domain_error
 from evaluation.organisation.models import Person
+from evaluation.organisation.permissions import current_viewer
 from evaluation.organisation.services import count_in_reach, pages, people_in_reach
 from evaluation.plans import services
 from evaluation.plans.decided import plan_decided_year
@@ -30,6 +30,7 @@ from evaluation.plans.forms import (
 )
 from evaluation.plans.models import Plan, PlanStatus, Task
 from evaluation.plans.periods import Period, PeriodKind
+from evaluation.plans.permissions import PlanAction, can_plan
 
 blueprint = Blueprint("plans", __name__)
 
@@ -49,7 +50,7 @@ def get_plan_or_404(plan_id: int, action: PlanAction = PlanAction.VIEW) -> Plan:
     plan = services.plan_with_tasks(db.session, plan_id)
     if plan is None:
         abort(404)
-    if not current_viewer().can_plan(action, plan):
+    if not can_plan(current_viewer(), action, plan):
         abort(403)
     return plan
 
@@ -138,7 +139,7 @@ def plan_detail(plan_id: int, refused: ActionForm | None = None) -> ResponseRetu
         "plans/plan.html",
         plan=plan,
         today=local_today(),
-        can={action.value: viewer.can_plan(action, plan) for action in PlanAction},
+        can={action.value: can_plan(viewer, action, plan) for action in PlanAction},
         decided_year=plan_decided_year(db.session, plan),
         action_form=ActionForm(version=plan.version),
         return_form=return_form,
@@ -153,11 +154,11 @@ def plan_transition(plan_id: int, verb: str) -> ResponseReturnValue:
         abort(404)
     plan = get_plan_or_404(plan_id)
     viewer, action = current_viewer(), VERB_PERMISSIONS[verb]
-    if not viewer.can_plan(action, plan):
+    if not can_plan(viewer, action, plan):
         # Refused now; but if this viewer could take the step from where it starts, the plan
         # moved on in another tab (or a double click): say so instead of "not allowed".
         starts = services.statuses_before(verb)
-        if not any(viewer.can_plan(action, _PlanAt(plan, status)) for status in starts):
+        if not any(can_plan(viewer, action, _PlanAt(plan, status)) for status in starts):
             abort(403)
         if plan.status is services.TRANSITIONS[(starts[0], verb)]:
             flash(ALREADY_TAKEN_MESSAGES[verb](), "info")

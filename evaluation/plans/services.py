@@ -17,8 +17,8 @@ from evaluation.core import audit
 from evaluation.core.clock import local_today
 from evaluation.core.db import utcnow
 from evaluation.core.errors import Conflict, DomainError
-from evaluation.core.permissions import ASSIGNABLE_STATUSES, Viewer
 from evaluation.organisation.models import Person, Unit
+from evaluation.organisation.permissions import Viewer
 from evaluation.plans.decided import ensure_plan_open
 from evaluation.plans.models import (
     Plan,
@@ -30,6 +30,7 @@ from evaluation.plans.models import (
     in_period,
 )
 from evaluation.plans.periods import Period
+from evaluation.plans.permissions import ASSIGNABLE_STATUSES, plan_scope
 
 # The plan workflow: (from, verb) → to. Anything else is refused.
 TRANSITIONS: dict[tuple[PlanStatus, str], PlanStatus] = {
@@ -304,7 +305,7 @@ def assign_task(
     plan = find_plan(session, person, period) or create_plan(
         session, person, period, actor_id=actor_id
     )
-    if plan.status not in ASSIGNABLE_STATUSES:  # as Viewer.can_plan(ASSIGN), the import's rule
+    if plan.status not in ASSIGNABLE_STATUSES:  # as can_plan(ASSIGN), the import's rule
         raise DomainError(
             _("Kế hoạch %(period)s đã báo cáo kết quả; không thể giao thêm.", period=period.label),
             field="day",
@@ -371,7 +372,7 @@ def _open_plans_in_reach(viewer: Viewer) -> sa.ColumnElement[bool]:
     """Tasks of the viewer's plans not yet closed: the few open plans first (a partial index
     holds them), then their tasks; never the millions of tasks of closed plans by deadline."""
     return Task.plan_id.in_(
-        sa.select(Plan.id).where(Plan.status != PlanStatus.CLOSED, viewer.plan_scope())
+        sa.select(Plan.id).where(Plan.status != PlanStatus.CLOSED, plan_scope(viewer))
     )
 
 

@@ -16,14 +16,15 @@ from evaluation.core.clock import local_today
 from evaluation.core.db import db
 from evaluation.core.errors import DomainError
 from evaluation.core.forms import prefix_ids
-from evaluation.core.permissions import Viewer, current_viewer
 from evaluation.core.views import commit, refusal_status, show_domain_error
 from evaluation.organisation.models import Person, Unit
+from evaluation.organisation.permissions import Viewer, current_viewer
 from evaluation.organisation.services import agencies_among
 from evaluation.plans.periods import Period, PeriodKind
 from evaluation.rankings import emulation, services
 from evaluation.rankings.forms import AchievementForm, DecisionForm, RevokeForm
 from evaluation.rankings.models import AchievementKind, EmulationDecision
+from evaluation.records.permissions import can_keep_records
 from evaluation.scoring import services as scoring_services
 
 blueprint = Blueprint("rankings", __name__)
@@ -257,7 +258,7 @@ def add_achievement(person_id: int) -> ResponseReturnValue:
     person = db.session.get(Person, person_id)
     if person is None:
         abort(404)
-    if not current_viewer().can_keep_records(person):
+    if not can_keep_records(current_viewer(), person):
         abort(403)
     form = AchievementForm(prefix="achievement")
     if form.validate_on_submit():

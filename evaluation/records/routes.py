@@ -12,13 +12,14 @@ from sqlalchemy.orm import joinedload
 from criteria import DisciplineForm
 from evaluation.core.db import db
 from evaluation.core.errors import DomainError
-from evaluation.core.permissions import current_viewer
 from evaluation.core.views import commit, refusal_status, show_domain_error
 from evaluation.organisation.models import Person
+from evaluation.organisation.permissions import current_viewer
 from evaluation.plans.decided import decided_years
 from evaluation.records import services
 from evaluation.records.forms import DisciplineRecordForm, LeaveForm
 from evaluation.records.models import DisciplineRecord, LeaveKind, LeaveRecord
+from evaluation.records.permissions import can_keep_records
 
 blueprint = Blueprint("records", __name__)
 
@@ -29,7 +30,7 @@ def _person_for_records(person_id: int) -> Person:
     ).first()
     if person is None:
         abort(404)
-    if not current_viewer().can_keep_records(person):
+    if not can_keep_records(current_viewer(), person):
         abort(403)
     return person
 

@@ -15,9 +15,10 @@ from flask_login import login_required
 
 from evaluation.core.clock import local_today
 from evaluation.core.db import db
-from evaluation.core.permissions import PlanAction, current_viewer
 from evaluation.core.workbook import xlsx_response
 from evaluation.organisation.models import Unit
+from evaluation.organisation.permissions import current_viewer
+from evaluation.plans.permissions import PlanAction, can_plan
 from evaluation.plans.services import plan_with_tasks
 from evaluation.rankings.routes import period_or_404, units_in_reach
 from evaluation.reports import services
@@ -80,7 +81,7 @@ def plan_report(plan_id: int) -> ResponseReturnValue:
     plan = plan_with_tasks(db.session, plan_id)
     if plan is None:
         abort(404)
-    if not current_viewer().can_plan(PlanAction.VIEW, plan):
+    if not can_plan(current_viewer(), PlanAction.VIEW, plan):
         abort(403)
     return xlsx_response(
         services.plan_report(

@@ -14,10 +14,11 @@ from flask import abort
 from sqlalchemy.orm import joinedload
 
 from evaluation.core.db import db
-from evaluation.core.permissions import EvaluationAction, current_viewer
 from evaluation.organisation.models import Person, Unit
+from evaluation.organisation.permissions import current_viewer
 from evaluation.scoring import services
 from evaluation.scoring.models import AnnualEvaluation
+from evaluation.scoring.permissions import EvaluationAction, can_evaluate
 
 
 @dataclass(frozen=True)
@@ -46,8 +47,8 @@ def get_evaluation_or_404(
     evaluation = services.find_evaluation(db.session, person.id, year)
     decider = services.competent_decider(db.session, person)
     access = EvaluationAccess(person, year, evaluation, decider)
-    if not current_viewer().can_evaluate(
-        action, person, access.unit, decider.id if decider else None
+    if not can_evaluate(
+        current_viewer(), action, person, access.unit, decider.id if decider else None
     ):
         abort(403)
     return access

@@ -21,15 +21,16 @@ from evaluation.core.clock import local_today
 from evaluation.core.db import db
 from evaluation.core.errors import DomainError
 from evaluation.core.forms import ActionForm, ReasonForm, prefix_ids
-from evaluation.core.permissions import EvaluationAction, current_viewer
 from evaluation.core.views import commit, flash_form_errors, refusal_status, show_domain_error
 from evaluation.organisation.models import Person, Unit
+from evaluation.organisation.permissions import current_viewer
 from evaluation.organisation.services import count_in_reach, pages, people_in_reach
 from evaluation.plans.decided import decided_years, people_decided
 from evaluation.plans.periods import Period, PeriodKind
 from evaluation.scoring import forms, services
 from evaluation.scoring.access import get_evaluation_or_404, rulebook_result
 from evaluation.scoring.models import AnnualEvaluation
+from evaluation.scoring.permissions import EvaluationAction, can_evaluate, can_score
 
 blueprint = Blueprint("scoring", __name__)
 
@@ -107,7 +108,7 @@ def _neighbour(period: Period, step: int) -> Period:
 def score_person(key: str, person_id: int) -> ResponseReturnValue:
     period = _period_or_404(key)
     person = _person_or_404(person_id)
-    if not current_viewer().can_score(person):
+    if not can_score(current_viewer(), person):
         abort(403)
     criteria_set = services.criteria_set_for(person, period.year)
     criteria = services.general_criteria(criteria_set)
@@ -240,7 +241,7 @@ def _evaluation_response(
     allowed = {
         action.value
         for action in EvaluationAction
-        if viewer.can_evaluate(action, person, unit, decider_id) and _step_open(evaluation, action)
+        if can_evaluate(viewer, action, person, unit, decider_id) and _step_open(evaluation, action)
     }
     history = []
     if evaluation is not None:

@@ -48,8 +48,8 @@ from evaluation.core import audit
 from evaluation.core.db import utcnow
 from evaluation.core.errors import Conflict, DomainError
 from evaluation.core.levels import level_in_force_sql
-from evaluation.core.permissions import Viewer
 from evaluation.organisation.models import LeadershipRole, Person, Unit
+from evaluation.organisation.permissions import Viewer
 from evaluation.organisation.services import (
     agencies_among,
     agencies_within,
@@ -65,6 +65,7 @@ from evaluation.plans.services import find_plan
 from evaluation.scoring import snapshot
 from evaluation.scoring.facts import assemble_facts, scoring_kind
 from evaluation.scoring.models import AnnualEvaluation, PeriodScore
+from evaluation.scoring.permissions import can_score
 
 TWO_PLACES = Decimal("0.01")
 
@@ -118,7 +119,7 @@ def people_to_score(session: Session, viewer: Viewer) -> list[Person]:
         .where(sa.or_(Person.unit_id == viewer.managed_unit_id, child_head))
         .order_by(Unit.path, Person.full_name, Person.id)
     )
-    return [person for person in candidates if viewer.can_score(person)]
+    return [person for person in candidates if can_score(viewer, person)]
 
 
 def scoring_period(person: Person, day: date) -> Period:

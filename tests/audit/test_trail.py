@@ -123,7 +123,7 @@ def test_every_kind_of_record_is_placed_in_the_unit_of_its_object(session, make_
     from evaluation.accounts.models import User
     from evaluation.audit import services as trail
     from evaluation.core.audit import AuditRecord
-    from evaluation.core.permissions import Viewer
+    from evaluation.organisation.permissions import Viewer
     from evaluation.rankings.models import (
         Achievement,
         AchievementKind,

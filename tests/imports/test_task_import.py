@@ -177,7 +177,7 @@ def test_a_manager_cannot_import_into_a_unit_outside_their_subtree(
     assert counts(session) == before
 
 
-# --- issue 11: the import applies the task pages' rule (Viewer.can_put_tasks) --------------
+# --- issue 11: the import applies the task pages' rule (can_put_tasks) -------------------
 
 
 def unit_plan(session, unit, status: PlanStatus) -> Plan:

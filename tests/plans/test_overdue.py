@@ -8,7 +8,6 @@ from decimal import Decimal
 import pytest
 
 from evaluation.accounts.models import User
-from evaluation.core.permissions import Viewer
 from evaluation.organisation.models import LeadershipRole
 from evaluation.plans import services
 from evaluation.plans.models import Task, TaskOutcome
@@ -57,7 +56,7 @@ def test_overdue_rule_in_python_and_sql_agree(
     plan = services.create_plan(session, staff, MONTH, actor_id=None)
     task = add(session, plan, "Thẩm định", deadline, outcome)
     assert task.is_overdue(TODAY) is overdue
-    viewer = Viewer.of(_user(session, head))
+    viewer = _user(session, head).viewer()
     listed = services.overdue_tasks(session, viewer, TODAY)
     assert (task in listed) is overdue
     assert services.overdue_count(session, viewer, TODAY) == int(overdue)
@@ -75,7 +74,7 @@ def test_tasks_of_a_closed_plan_are_no_longer_overdue(session, make_unit, make_p
     plan.status = services.PlanStatus.CLOSED
     session.flush()
     assert not task.is_overdue(TODAY)
-    viewer = Viewer.of(_user(session, staff))
+    viewer = _user(session, staff).viewer()
     assert services.overdue_count(session, viewer, TODAY) == 0
 
 
@@ -98,7 +97,7 @@ def test_monday_report_covers_the_subtree_and_nothing_else(session, make_unit, m
         "Việc ở xã khác",
         date(2026, 3, 5),
     )
-    viewer = Viewer.of(_user(session, head))
+    viewer = _user(session, head).viewer()
     assert services.overdue_tasks(session, viewer, TODAY) == [late_inside]
 
 
