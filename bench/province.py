@@ -52,7 +52,7 @@ def ensure(database_url: str, people: int) -> Province:
     from alembic import command
 
     from evaluation import create_app
-    from evaluation.core.cli import alembic_config
+    from evaluation.cli import alembic_config
     from evaluation.core.db import db
     from evaluation.demo.generator import Options, generate_province, prefix_for
     from evaluation.organisation.models import Person, Unit

@@ -17,6 +17,7 @@ from evaluation.core import converters, i18n
 from evaluation.core.db import db
 from evaluation.core.errors import Conflict
 from evaluation.core.security import check_production
+from evaluation.plans.periods import PeriodConverter
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 csrf = CSRFProtect()
@@ -35,13 +36,14 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     db.init_app(app)
     converters.init_app(app)  # before the blueprints: their rules name the converters
+    app.url_map.converters["period"] = PeriodConverter
     csrf.init_app(app)
     i18n.init_app(app)
 
     from evaluation.accounts.login import init_login
     from evaluation.accounts.routes import blueprint as accounts
     from evaluation.audit.routes import blueprint as audit
-    from evaluation.core.cli import register_commands
+    from evaluation.cli import register_commands
     from evaluation.core.health import blueprint as health
     from evaluation.core.security import init_security
     from evaluation.core.templating import init_templating

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from criteria import StaffCategory
 from evaluation.accounts.models import AccountRole, User
-from evaluation.core.cli import alembic_config
+from evaluation.cli import alembic_config
 from evaluation.core.db import make_engine
 from evaluation.imports import services as imports
 from evaluation.organisation import services as organisation

@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 from alembic import command
 
-from evaluation.core.cli import alembic_config
+from evaluation.cli import alembic_config
 from evaluation.core.db import db
 
 

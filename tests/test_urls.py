@@ -19,10 +19,10 @@ from flask import Flask
 from werkzeug.routing import IntegerConverter, Rule, UnicodeConverter
 
 from evaluation.accounts.models import AccountRole
-from evaluation.core.converters import IdConverter, PeriodConverter, YearConverter
+from evaluation.core.converters import IdConverter, YearConverter
 from evaluation.organisation.models import LeadershipRole, UnitKind
 from evaluation.plans import services as plans
-from evaluation.plans.periods import Period, PeriodKind
+from evaluation.plans.periods import Period, PeriodConverter, PeriodKind
 from evaluation.plans.services import TaskInput
 
 BAD = {

@@ -6,11 +6,13 @@ import enum
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from evaluation.core.db import Base, UTCDateTime, enum_type, utcnow
+from evaluation.core.labels import register_labels
 from evaluation.organisation.models import LeadershipRole, Person, Unit
 from evaluation.organisation.permissions import Viewer
 
@@ -99,3 +101,14 @@ class User(UserMixin, Base):
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+
+# The names the pages and exports show (`core.labels`).
+register_labels(
+    "account_role",
+    {
+        AccountRole.STAFF: _l("Cán bộ, công chức, viên chức"),
+        AccountRole.PERSONNEL: _l("Tổ chức cán bộ"),
+        AccountRole.ADMIN: _l("Quản trị hệ thống"),
+    },
+)

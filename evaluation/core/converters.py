@@ -2,8 +2,9 @@
 
 A value outside its range does not match the rule, so the page answers 404 instead of
 reaching the database or date arithmetic with it (an id past PostgreSQL's `integer`, a year
-9999 whose next month does not exist). Every rule uses these three, never `int` or a bare
-string; `tests/test_urls.py` holds them to that, reading the rules from the application.
+9999 whose next month does not exist). Every rule uses these three (the period's is the
+plans', beside `Period`: `plans.periods.PeriodConverter`), never `int` or a bare string;
+`tests/test_urls.py` holds them to that, reading the rules from the application.
 """
 
 from __future__ import annotations
@@ -11,9 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask
-from werkzeug.routing import BaseConverter, Map, ValidationError
-
-from evaluation.plans.periods import Period, PeriodKind
+from werkzeug.routing import BaseConverter, ValidationError
 
 # Years a page may show: wide enough for any record, narrow enough that the period before and
 # after, and a deadline counted from it, are ordinary dates.
@@ -61,37 +60,9 @@ class YearConverter(BaseConverter):
         return str(int(value))
 
 
-class PeriodConverter(BaseConverter):
-    """`<period("month", "quarter"):key>`: a period key of one of the kinds named (all four
-    when none are), existing in its year, in a bounded year.
-
-    The view receives the key as text, the form its body has always taken; `Period.from_key`
-    cannot fail on it any more."""
-
-    regex = r"\d{4}(?:-W\d{2}|-Q\d|-\d{2})?"
-    weight = 50
-
-    def __init__(self, url_map: Map, *kinds: str) -> None:
-        super().__init__(url_map)
-        self.kinds = frozenset(PeriodKind(kind) for kind in kinds) or frozenset(PeriodKind)
-
-    def to_python(self, value: str) -> str:
-        try:
-            period = Period.from_key(value)
-        except ValueError:  # week 54, month 13, quarter 5
-            raise ValidationError() from None
-        if period.kind not in self.kinds or not FIRST_YEAR <= period.year <= LAST_YEAR:
-            raise ValidationError()
-        return period.key
-
-    def to_url(self, value: Any) -> str:
-        return value.key if isinstance(value, Period) else str(value)
-
-
 CONVERTERS: dict[str, type[BaseConverter]] = {
     "id": IdConverter,
     "year": YearConverter,
-    "period": PeriodConverter,
 }
 
 

@@ -6,10 +6,12 @@ import enum
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from criteria.levels import StaffCategory
 from evaluation.core.db import Base, enum_type
+from evaluation.core.labels import register_labels
 
 
 class UnitKind(enum.Enum):
@@ -148,3 +150,24 @@ class Placement(Base):
 
     person: Mapped[Person] = relationship(back_populates="placements")
     unit: Mapped[Unit] = relationship()
+
+
+# The names the pages and exports show (`core.labels`).
+register_labels(
+    "role",
+    {
+        LeadershipRole.HEAD: _l("Cấp trưởng"),
+        LeadershipRole.DEPUTY: _l("Cấp phó"),
+        LeadershipRole.NONE: _l("Không giữ chức vụ"),
+    },
+)
+
+register_labels(
+    "unit_kind",
+    {
+        UnitKind.AGENCY: _l("Cơ quan hành chính"),
+        UnitKind.PUBLIC_SERVICE: _l("Đơn vị sự nghiệp công lập"),
+        UnitKind.COMMUNE: _l("Xã, phường"),
+        UnitKind.DIVISION: _l("Phòng, ban"),
+    },
+)

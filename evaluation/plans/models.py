@@ -8,10 +8,12 @@ from decimal import Decimal
 from typing import Any, ClassVar, NamedTuple, Protocol
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from evaluation.accounts.models import User
 from evaluation.core.db import Base, UTCDateTime, enum_type, utcnow
+from evaluation.core.labels import register_labels
 from evaluation.organisation.models import Person, Unit
 from evaluation.plans.periods import Period, PeriodKind
 
@@ -301,3 +303,45 @@ class Task(Base):
             sa.or_(Task.outcome.is_(None), Task.outcome == TaskOutcome.NOT_DONE),
             Plan.status != PlanStatus.CLOSED,
         )
+
+
+# The names the pages and exports show (`core.labels`).
+register_labels(
+    "plan_status",
+    {
+        PlanStatus.DRAFT: _l("Nháp"),
+        PlanStatus.SUBMITTED: _l("Chờ duyệt"),
+        PlanStatus.APPROVED: _l("Đã duyệt"),
+        PlanStatus.RETURNED: _l("Bị trả lại"),
+        PlanStatus.REPORTED: _l("Đã báo cáo kết quả"),
+        PlanStatus.CLOSED: _l("Đã đóng"),
+    },
+)
+
+register_labels(
+    "outcome",
+    {
+        TaskOutcome.DONE_ON_TIME: _l("Hoàn thành đúng hạn"),
+        TaskOutcome.DONE_LATE: _l("Hoàn thành trễ hạn"),
+        TaskOutcome.NOT_DONE: _l("Chưa hoàn thành"),
+        TaskOutcome.CANCELLED: _l("Đã huỷ"),
+    },
+)
+
+register_labels(
+    "source",
+    {
+        TaskSource.ASSIGNED: _l("Lãnh đạo giao"),
+        TaskSource.UNIT_PLAN: _l("Theo kế hoạch đơn vị"),
+        TaskSource.SELF_PROPOSED: _l("Tự đề xuất"),
+    },
+)
+
+register_labels(
+    "self_quality",
+    {
+        SelfQuality.GOOD: _l("Tốt"),
+        SelfQuality.MEETS: _l("Đạt yêu cầu"),
+        SelfQuality.POOR: _l("Chưa đạt"),
+    },
+)

@@ -10,8 +10,12 @@ import enum
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from werkzeug.routing import BaseConverter, Map, ValidationError
+
+from evaluation.core.converters import FIRST_YEAR, LAST_YEAR
 
 
 class PeriodKind(enum.Enum):
@@ -142,3 +146,30 @@ def _last_day_of_month(year: int, month: int) -> date:
 
 def _iso_weeks_in(year: int) -> int:
     return date(year, 12, 28).isocalendar().week
+
+
+class PeriodConverter(BaseConverter):
+    """`<period("month", "quarter"):key>`: a period key of one of the kinds named (all four
+    when none are), existing in its year, in a bounded year.
+
+    The view receives the key as text, the form its body has always taken; `Period.from_key`
+    cannot fail on it any more."""
+
+    regex = r"\d{4}(?:-W\d{2}|-Q\d|-\d{2})?"
+    weight = 50
+
+    def __init__(self, url_map: Map, *kinds: str) -> None:
+        super().__init__(url_map)
+        self.kinds = frozenset(PeriodKind(kind) for kind in kinds) or frozenset(PeriodKind)
+
+    def to_python(self, value: str) -> str:
+        try:
+            period = Period.from_key(value)
+        except ValueError:  # week 54, month 13, quarter 5
+            raise ValidationError() from None
+        if period.kind not in self.kinds or not FIRST_YEAR <= period.year <= LAST_YEAR:
+            raise ValidationError()
+        return period.key
+
+    def to_url(self, value: Any) -> str:
+        return value.key if isinstance(value, Period) else str(value)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from werkzeug.serving import make_server
 
 from evaluation import create_app
-from evaluation.core.cli import alembic_config
+from evaluation.cli import alembic_config
 from evaluation.core.db import db, make_engine
 from evaluation.demo.loader import load_demo
 from tests.conftest import private_database

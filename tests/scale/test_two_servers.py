@@ -30,7 +30,7 @@ from werkzeug.security import generate_password_hash
 
 from criteria.levels import StaffCategory
 from evaluation.accounts.models import User
-from evaluation.core.cli import alembic_config
+from evaluation.cli import alembic_config
 from evaluation.core.db import make_engine
 from evaluation.organisation import services as organisation
 from evaluation.organisation.models import UnitKind
