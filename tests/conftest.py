@@ -24,8 +24,8 @@ from werkzeug.security import generate_password_hash
 from criteria.levels import StaffCategory
 from evaluation import create_app
 from evaluation.accounts.models import AccountRole, User
-from evaluation.core import clock as clock_module
 from evaluation.cli import alembic_config
+from evaluation.core import clock as clock_module
 from evaluation.core.db import db
 from evaluation.core.throttle import limiter
 from evaluation.organisation import services as organisation

@@ -25,8 +25,8 @@ from sqlalchemy.orm import Session
 
 from criteria import StaffCategory
 from evaluation.accounts.models import User
-from evaluation.core.audit import AuditRecord
 from evaluation.cli import alembic_config
+from evaluation.core.audit import AuditRecord
 from evaluation.core.db import make_engine
 from evaluation.organisation import services as organisation
 from evaluation.organisation.models import LeadershipRole, UnitKind
