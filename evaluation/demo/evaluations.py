@@ -40,6 +40,7 @@ from criteria import (
 from criteria.quota import quota_pct
 from evaluation.accounts.models import AccountRole, User
 from evaluation.organisation.models import LeadershipRole, Person, Unit
+from evaluation.organisation.services import agency_of
 from evaluation.plans.decided import decided_years, people_decided
 from evaluation.plans.models import Plan, Task
 from evaluation.plans.periods import Period, PeriodKind
@@ -644,7 +645,7 @@ def load_demo_evaluations(session: Session, today: date) -> Counter[str]:
     agencies: dict[int, list[Person]] = {}
     for person in ordered:
         if person.id not in evaluated:
-            agency = scoring.agency_of(session, person.unit)
+            agency = agency_of(session, person.unit)
             agencies.setdefault(agency.id, []).append(person)
     # Agencies below before those above: a head's result reads the units they manage.
     for agency_id in sorted(agencies, key=lambda i: (-cast.units[i].depth, cast.units[i].code)):

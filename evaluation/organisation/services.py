@@ -164,6 +164,19 @@ def move_person(
     return placement
 
 
+def ancestors(session: Session, unit: Unit) -> list[Unit]:
+    """The unit and those above it, the root first, in one query from its path."""
+    ids = [int(part) for part in unit.path.strip("/").split("/")]
+    by_id = {u.id: u for u in session.scalars(sa.select(Unit).where(Unit.id.in_(ids)))}
+    return [by_id[i] for i in ids]
+
+
+def agency_of(session: Session, unit: Unit) -> Unit:
+    """The agency or unit a division belongs to: the nearest unit that is not a division
+    (a tree made of divisions alone answers to its topmost one)."""
+    return nearest_agency(unit.path, {u.id: u for u in ancestors(session, unit)})
+
+
 def current_head(session: Session, unit_id: int) -> Person | None:
     """The unit's head now: at most one, held by the index `uq_person_one_head_per_unit`."""
     return session.scalars(

@@ -24,7 +24,7 @@ from evaluation.core.forms import ActionForm, ReasonForm, prefix_ids
 from evaluation.core.views import commit, flash_form_errors, refusal_status, show_domain_error
 from evaluation.organisation.models import Person, Unit
 from evaluation.organisation.permissions import current_viewer
-from evaluation.organisation.services import count_in_reach, pages, people_in_reach
+from evaluation.organisation.services import agency_of, count_in_reach, pages, people_in_reach
 from evaluation.plans.decided import decided_years, people_decided
 from evaluation.plans.periods import Period, PeriodKind
 from evaluation.scoring import forms, services
@@ -201,7 +201,7 @@ def evaluations_year(year: int) -> ResponseReturnValue:
     agencies = [item.agency for item in progress]
     if viewer.is_manager and not agencies:  # a head sees the quota of the agency they are in
         own_unit = db.session.get(Unit, viewer.managed_unit_id)
-        agencies = [services.agency_of(db.session, own_unit)] if own_unit else []
+        agencies = [agency_of(db.session, own_unit)] if own_unit else []
     quotas = [view for view in services.quota_views(db.session, agencies, year) if view.candidates]
     return render_template(
         "scoring/evaluations.html",

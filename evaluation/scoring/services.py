@@ -53,6 +53,8 @@ from evaluation.organisation.permissions import Viewer
 from evaluation.organisation.services import (
     agencies_among,
     agencies_within,
+    agency_of,
+    current_head,
     nearest_agency,
     quota_group,
     unit_on,
@@ -352,29 +354,7 @@ def _score_snapshot(score: PeriodScore) -> dict[str, str | None]:
     }
 
 
-# --- who decides (P2) and the quota group ------------------------------------------------
-
-
-def ancestors(session: Session, unit: Unit) -> list[Unit]:
-    """The unit and those above it, the root first, in one query from its path."""
-    ids = [int(part) for part in unit.path.strip("/").split("/")]
-    by_id = {u.id: u for u in session.scalars(sa.select(Unit).where(Unit.id.in_(ids)))}
-    return [by_id[i] for i in ids]
-
-
-def agency_of(session: Session, unit: Unit) -> Unit:
-    """The agency or unit a division belongs to: the nearest unit that is not a division
-    (a tree made of divisions alone answers to its topmost one)."""
-    return nearest_agency(unit.path, {u.id: u for u in ancestors(session, unit)})
-
-
-def head_of(session: Session, unit: Unit) -> Person | None:
-    """The unit's head: at most one, held by the index `uq_person_one_head_per_unit`."""
-    return session.scalars(
-        sa.select(Person).where(
-            Person.unit_id == unit.id, Person.leadership_role == LeadershipRole.HEAD
-        )
-    ).one_or_none()
+# --- who decides (P2) ------------------------------------------------
 
 
 def competent_decider(session: Session, person: Person) -> Person | None:
@@ -383,8 +363,8 @@ def competent_decider(session: Session, person: Person) -> Person | None:
     if person.unit_id == agency.id and person.leadership_role is LeadershipRole.HEAD:
         if agency.parent is None:
             return None
-        return head_of(session, agency_of(session, agency.parent))
-    return head_of(session, agency)
+        return current_head(session, agency_of(session, agency.parent).id)
+    return current_head(session, agency.id)
 
 
 # --- annual evaluations -------------------------------------------------------------------

@@ -89,4 +89,4 @@ def test_tasks_not_yet_due_are_not_counted_as_missed(session, make_unit, make_pe
 def test_a_tree_of_divisions_answers_to_its_topmost_unit(session, make_unit):
     top = make_unit("Phòng")
     below = make_unit("Tổ", parent=top)
-    assert services.agency_of(session, below) == top
+    assert organisation.agency_of(session, below) == top
