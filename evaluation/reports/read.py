@@ -21,7 +21,7 @@ from criteria.emulation import why_granted
 from evaluation.core.labels import LABELS
 from evaluation.core.workbook import to_local_date
 from evaluation.organisation.models import Person, Unit
-from evaluation.organisation.services import agencies_among
+from evaluation.organisation.services import agencies_among, agency_of
 from evaluation.plans.periods import Period, PeriodKind
 from evaluation.rankings import emulation
 from evaluation.rankings import services as rankings
@@ -194,7 +194,7 @@ def read_evaluation_sheet(
     ]
     return EvaluationSheet(
         year=year,
-        agency=scoring.agency_of(session, unit).name,
+        agency=agency_of(session, unit).name,
         form_number=form_number,
         title=title,
         full_name=person.full_name,

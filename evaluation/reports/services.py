@@ -32,7 +32,12 @@ from evaluation.core.labels import LABELS
 from evaluation.core.levels import level_in_force_sql
 from evaluation.core.workbook import Column, Export, Formats, Sheet, new_workbook
 from evaluation.organisation.models import Person, Unit
-from evaluation.organisation.services import agencies_among, agencies_within, quota_group
+from evaluation.organisation.services import (
+    agencies_among,
+    agencies_within,
+    agency_of,
+    quota_group,
+)
 from evaluation.plans.models import Plan
 from evaluation.plans.periods import Period, PeriodKind
 from evaluation.rankings import emulation
@@ -157,7 +162,7 @@ def quota_warnings(session: Session, unit: Unit, year: int) -> list[QuotaWarning
     expected level. Counting in SQL keeps a 40 000-person export from loading every
     evaluation the way the page's view of one agency does.
     """
-    top = scoring.agency_of(session, unit)
+    top = agency_of(session, unit)
     known = {**agencies_within(session, [top]), top.id: top}
     expected = level_in_force_sql(AnnualEvaluation)
     rows = session.execute(
