@@ -1,7 +1,7 @@
 """The year-end computation for a whole province, beside the floor of one aggregate query.
 
 The floor reads every task row of the year once, grouped by person: no year-end can read its
-inputs for less. The year-end itself (`evaluation.scoring.year_end`) is timed from scratch,
+inputs for less. The year-end itself (`evaluation.yearend.services`) is timed from scratch,
 its stored closed-period sums forgotten first, and again with them; a sample of people run
 through the per-person path shows what the set-based way saves.
 """
