@@ -45,7 +45,7 @@ from evaluation.plans import services as plans
 from evaluation.plans.models import Plan, PlanStatus, TaskOutcome
 from evaluation.plans.periods import Period, PeriodKind
 from evaluation.rankings import emulation
-from evaluation.scoring import services as scoring
+from evaluation.scoring import procedure
 from evaluation.scoring.models import AnnualEvaluation
 from tests.imports.helpers import staff_book, task_book
 
@@ -171,29 +171,29 @@ def _plans(session: Session, owner: Person | Unit) -> tuple[dict[str, int], dict
 def _evaluations(session: Session, person: Person) -> None:
     """For each step, an evaluation in the year that waits for it (see STEP_YEARS)."""
     steps: dict[Step, Callable[[AnnualEvaluation], None]] = {
-        Step.SELF_ASSESSMENT: lambda e: scoring.self_assess(
+        Step.SELF_ASSESSMENT: lambda e: procedure.self_assess(
             session, e, report="Hoàn thành.", level=Level.TOT, actor_id=None
         ),
-        Step.COLLECTIVE_COMMENTS: lambda e: scoring.record_collective(
+        Step.COLLECTIVE_COMMENTS: lambda e: procedure.record_collective(
             session, e, minutes="Thống nhất.", general=GeneralAssessment.GOOD, actor_id=None
         ),
-        Step.PARTY_COMMITTEE_COMMENTS: lambda e: scoring.record_party_comment(
+        Step.PARTY_COMMITTEE_COMMENTS: lambda e: procedure.record_party_comment(
             session, e, comment="Đồng ý.", actor_id=None
         ),
-        Step.PERSONNEL_PROPOSAL: lambda e: scoring.propose(
+        Step.PERSONNEL_PROPOSAL: lambda e: procedure.propose(
             session, e, level=Level.TOT, comment=None, rank=None, actor_id=None
         ),
-        Step.DECISION: lambda e: scoring.decide(
+        Step.DECISION: lambda e: procedure.decide(
             session, e, level=Level.TOT, reason="Theo đề xuất.", quota_exception=None,
             actor_id=None,
         ),
-        Step.NOTIFICATION: lambda e: scoring.notify(session, e, actor_id=None),
-        Step.PETITION: lambda e: scoring.petition(session, e, text="Xem lại.", actor_id=None),
+        Step.NOTIFICATION: lambda e: procedure.notify(session, e, actor_id=None),
+        Step.PETITION: lambda e: procedure.petition(session, e, text="Xem lại.", actor_id=None),
     }  # fmt: skip
     for waiting_for, year in STEP_YEARS.items():
         if waiting_for is Step.SELF_ASSESSMENT:
             continue
-        evaluation = scoring.open_evaluation(session, person, year)
+        evaluation = procedure.open_evaluation(session, person, year)
         for step, take in steps.items():
             if step is waiting_for:
                 break

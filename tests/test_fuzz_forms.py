@@ -27,7 +27,7 @@ from evaluation.plans.models import Plan
 from evaluation.plans.periods import Period, PeriodKind
 from evaluation.plans.services import ResultInput, TaskInput
 from evaluation.rankings import emulation
-from evaluation.scoring import services as scoring
+from evaluation.scoring import procedure
 from evaluation.scoring.models import AnnualEvaluation
 from tests.conftest import account_id
 from tests.fuzz_helpers import (
@@ -375,30 +375,30 @@ def evaluation_before(world: World, step: str) -> tuple[Person, AnnualEvaluation
     session = world.session
     if step == "self_assessment":
         return person, None
-    evaluation = scoring.open_evaluation(session, person, YEAR)
+    evaluation = procedure.open_evaluation(session, person, YEAR)
     head, director = world.user_id(world.head), world.user_id(world.director)
     office = world.user_id(world.personnel)
     done = {"reopen": "notification"}.get(step, step)
     order = STEPS[: STEPS.index(done)]
     verbs: dict[str, Callable[[], None]] = {
-        "self_assessment": lambda: scoring.self_assess(
+        "self_assessment": lambda: procedure.self_assess(
             session, evaluation, report="Báo cáo", level=Level.HOAN_THANH,
             actor_id=world.user_id(person),
         ),
-        "collective_comments": lambda: scoring.record_collective(
+        "collective_comments": lambda: procedure.record_collective(
             session, evaluation, minutes="Biên bản", general=GeneralAssessment.GOOD,
             actor_id=head,
         ),
         "party_committee_comments": lambda: None,  # optional: the proposal follows either way
-        "personnel_proposal": lambda: scoring.propose(
+        "personnel_proposal": lambda: procedure.propose(
             session, evaluation, level=Level.HOAN_THANH, comment=None, rank=None, actor_id=office
         ),
-        "decision": lambda: scoring.decide(
+        "decision": lambda: procedure.decide(
             session, evaluation, level=Level.HOAN_THANH, reason="Theo biên bản",
             quota_exception=None, actor_id=director,
         ),
-        "notification": lambda: scoring.notify(session, evaluation, actor_id=office),
-        "petition": lambda: scoring.petition(
+        "notification": lambda: procedure.notify(session, evaluation, actor_id=office),
+        "petition": lambda: procedure.petition(
             session, evaluation, text="Đề nghị xem lại", actor_id=world.user_id(person)
         ),
     }  # fmt: skip

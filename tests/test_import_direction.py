@@ -44,7 +44,7 @@ AREAS = set(LAYERS) | {"demo"}
 
 
 def _area(module: str) -> str | None:
-    """`evaluation.scoring.services` → `scoring`; the root package → `__init__`; else None."""
+    """`evaluation.scoring.periods` → `scoring`; the root package → `__init__`; else None."""
     parts = module.split(".")
     if parts[0] != "evaluation":
         return None
@@ -52,7 +52,7 @@ def _area(module: str) -> str | None:
 
 
 def _module_name(path: Path) -> str:
-    """`evaluation/scoring/services.py` (relative to the repository) → its dotted name."""
+    """`evaluation/scoring/periods.py` (relative to the repository) → its dotted name."""
     parts = list(path.with_suffix("").parts)
     if parts[-1] == "__init__":
         parts = parts[:-1]

@@ -27,14 +27,14 @@ from evaluation.organisation.models import LeadershipRole, Person, Unit, UnitKin
 from evaluation.plans import services as plans
 from evaluation.plans.periods import Period, PeriodKind
 from evaluation.plans.services import ResultInput, TaskInput
-from evaluation.scoring import services as scoring
+from evaluation.scoring import periods, procedure
 from tests.conftest import account_id
 
 MARCH = Period(PeriodKind.MONTH, 2026, 3)
 SMALL, LARGE = 10, 200  # people in the unit, its head included
 GENERAL = {
     criterion.code: Decimal(5)
-    for criterion in scoring.general_criteria(load_criteria_set("nd335-non-leader"))
+    for criterion in periods.general_criteria(load_criteria_set("nd335-non-leader"))
 }
 
 
@@ -97,14 +97,14 @@ def province(session: Session, make_unit, make_person, clock) -> Province:
                     ResultInput("not_done", None, None, None, None, None),
                     actor_id=None,
                 )
-            scoring.save_period_score(
+            periods.save_period_score(
                 session,
                 person,
                 MARCH,
-                scoring.ScoreInput(GENERAL, None, None, None, None),
+                periods.ScoreInput(GENERAL, None, None, None, None),
                 actor_id=manager_id,
             )
-            scoring.open_evaluation(session, person, 2026)
+            procedure.open_evaluation(session, person, 2026)
         session.flush()
         return people
 

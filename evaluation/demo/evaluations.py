@@ -49,7 +49,7 @@ from evaluation.rankings import services as rankings
 from evaluation.rankings.models import AchievementKind, EmulationDecision
 from evaluation.records.models import DisciplineRecord, LeaveKind, LeaveRecord
 from evaluation.records.services import add_discipline, add_leave
-from evaluation.scoring import services as scoring
+from evaluation.scoring import periods, procedure, quotas
 from evaluation.scoring.models import AnnualEvaluation, PeriodScore
 
 SEED_DIR = Path(__file__).resolve().parents[2] / "seed_data"
@@ -214,7 +214,7 @@ def _general_points(criteria: Sequence[Any], person: Person, period: Period) -> 
 
 def _assessments(
     person: Person, period: Period, tasks: Sequence[Task]
-) -> tuple[scoring.TaskAssessment, ...]:
+) -> tuple[periods.TaskAssessment, ...]:
     """The manager's quality findings (S2): products judged below the required quality.
 
     Only for civil servants on the 100-point scale (ND335), where the manager's judgment is
@@ -227,7 +227,7 @@ def _assessments(
     count = (1 if rng.random() < 0.75 else 0) if profile == "good" else rng.randint(1, 2)
     done = [t for t in tasks if t.outcome is not None and t.outcome.completed and t.with_quality]
     return tuple(
-        scoring.TaskAssessment(
+        periods.TaskAssessment(
             task_id=task.id,
             quality_ok=False,
             major_error_returns=task.major_error_returns,
@@ -290,8 +290,8 @@ def _load_scores(
     for person in sorted(people, key=order):
         if person.id in decided:
             continue
-        kind = scoring.scoring_period(person, today).kind
-        criteria = scoring.general_criteria(scoring.criteria_set_for(person, year))
+        kind = periods.scoring_period(person, today).kind
+        criteria = periods.general_criteria(periods.criteria_set_for(person, year))
         for period in _ended_periods(kind, today):
             if (person.id, kind, period.number) in existing:
                 continue
@@ -301,7 +301,7 @@ def _load_scores(
             actor = cast.manager(plan_unit, person.leadership_role)
             if actor is None:  # the province's head has nobody above in the demo
                 continue
-            result = scoring.period_task_result(session, person, period)
+            result = periods.period_task_result(session, person, period)
             if result.score is None:
                 continue
             organising = (
@@ -310,12 +310,12 @@ def _load_scores(
                 else None
             )
             task_points = reason = None
-            assessments: tuple[scoring.TaskAssessment, ...] = ()
+            assessments: tuple[periods.TaskAssessment, ...] = ()
             adjustment = adjustments.get((person.code, period.number))
-            if adjustment is None and scoring.rulebook_name(person, year) == "nd335":
+            if adjustment is None and periods.rulebook_name(person, year) == "nd335":
                 assessments = _assessments(person, period, result.tasks)
             if adjustment and kind is PeriodKind.MONTH:
-                computed = scoring.computed_task_points(session, person, period, result, organising)
+                computed = periods.computed_task_points(session, person, period, result, organising)
                 # The demo adjusts only months the plan scored (bandit: a demo invariant).
                 assert computed is not None  # nosec B101
                 task_points = min(
@@ -323,11 +323,11 @@ def _load_scores(
                 )
                 reason = adjustment["reason"]
                 counts["adjusted_scores"] += 1
-            scoring.save_period_score(
+            periods.save_period_score(
                 session,
                 person,
                 period,
-                scoring.ScoreInput(
+                periods.ScoreInput(
                     general=_general_points(criteria, person, period),
                     comment=None,
                     task_points=task_points,
@@ -426,11 +426,11 @@ def _prepare(
     counts: Counter[str],
 ) -> Case:
     """P1 up to the collective's and the Party committee's comments."""
-    evaluation = scoring.open_evaluation(session, person, year)
+    evaluation = procedure.open_evaluation(session, person, year)
     counts["evaluations"] += 1
     own = cast.users[person.id]
     manager = cast.manager(person.unit_id, person.leadership_role)
-    decider_person = scoring.competent_decider(session, person)
+    decider_person = procedure.competent_decider(session, person)
     decider = cast.users.get(decider_person.id) if decider_person else None
     self_level = (
         evaluation.computed_level
@@ -439,7 +439,7 @@ def _prepare(
     )
     if person.id in disciplined:
         self_level = Level.HOAN_THANH
-    scoring.self_assess(
+    procedure.self_assess(
         session,
         evaluation,
         report=_self_report(evaluation, person, year),
@@ -451,7 +451,7 @@ def _prepare(
         if person.id in disciplined
         else _general_assessment(session, person, year)
     )
-    scoring.record_collective(
+    procedure.record_collective(
         session,
         evaluation,
         minutes=(
@@ -463,7 +463,7 @@ def _prepare(
         actor_id=manager or cast.office(person),
     )
     if person.is_leader or _rng("party", person.code).random() < 0.15:
-        scoring.record_party_comment(
+        procedure.record_party_comment(
             session, evaluation, comment=seed["party_comment"], actor_id=decider or own
         )
     level, reason = evaluation.computed_level, None
@@ -516,7 +516,7 @@ def _propose_all(
             candidates[case.evaluation.id] = (rank, comments[case.evaluation.id])
     for case in cases:
         rank, comment = candidates.get(case.evaluation.id, (None, case.reason))
-        scoring.propose(
+        procedure.propose(
             session,
             case.evaluation,
             level=Level.XUAT_SAC if rank else case.level,
@@ -536,7 +536,7 @@ def _decide(
 ) -> None:
     # Only cases with a competent decider reach here (bandit: a demo invariant).
     assert case.decider is not None  # nosec B101
-    scoring.decide(
+    procedure.decide(
         session,
         case.evaluation,
         level=level,
@@ -544,7 +544,7 @@ def _decide(
         quota_exception=None,
         actor_id=case.decider,
     )
-    scoring.notify(session, case.evaluation, actor_id=cast.office(case.person))
+    procedure.notify(session, case.evaluation, actor_id=cast.office(case.person))
     counts["decisions"] += 1
 
 
@@ -564,7 +564,7 @@ def _decide_all(
     ranked = [c for c in cases if c.evaluation.quota_rank is not None]
     others = [c for c in cases if c.evaluation.quota_rank is None and c.decider is not None]
     for case in sorted(others, key=lambda c: (-c.person.unit.depth, c.person.code)):
-        scoring.refresh_result(session, case.evaluation)
+        procedure.refresh_result(session, case.evaluation)
         level, reason = case.evaluation.computed_level, None
         if level is Level.CAN_QUYET_DINH:
             level, reason = _gap_decision(case.evaluation)
@@ -573,7 +573,7 @@ def _decide_all(
         _decide(session, case, level, reason, cast, counts)
     by_id = {str(c.evaluation.id): c for c in ranked if c.decider is not None}
     kept: list[Case] = []
-    for view in scoring.quota_views(session, [agency], year):
+    for view in quotas.quota_views(session, [agency], year):
         for evaluation_id in view.outcome.moved_to_tot:
             case = by_id.get(evaluation_id)
             if case is not None:
@@ -581,8 +581,8 @@ def _decide_all(
                 counts["moved_by_quota"] += 1
         kept += [by_id[i] for i in view.outcome.kept if i in by_id]
     for case in sorted(kept, key=lambda c: c.evaluation.quota_rank or 0):
-        scoring.refresh_result(session, case.evaluation)
-        status = scoring.decision_quota(session, case.evaluation)
+        procedure.refresh_result(session, case.evaluation)
+        status = quotas.decision_quota(session, case.evaluation)
         if status.excellent_after > status.allowed:
             _decide(session, case, Level.TOT, moved_reason, cast, counts)
             counts["moved_by_quota"] += 1
@@ -603,11 +603,11 @@ def _petition(
 ) -> None:
     spec = seed["petition"]
     person = people[spec["person"]]
-    evaluation = scoring.find_evaluation(session, person.id, year)
+    evaluation = procedure.find_evaluation(session, person.id, year)
     if evaluation is None or evaluation.decided_by_id is None or evaluation.petition_at:
         return
-    scoring.petition(session, evaluation, text=spec["text"], actor_id=cast.users[person.id])
-    scoring.resolve_petition(
+    procedure.petition(session, evaluation, text=spec["text"], actor_id=cast.users[person.id])
+    procedure.resolve_petition(
         session,
         evaluation,
         resolution=spec["resolution"],

@@ -3,7 +3,7 @@
 A decided annual evaluation was decided on that year's period scores, the task results and
 assessments behind them, and the year's leave and discipline records. Those inputs stay
 read-only until the personnel office reopens the evaluation with a reason
-(`scoring.services.reopen`). Period scores, task pages, the task import and the records page
+(`scoring.procedure.reopen`). Period scores, task pages, the task import and the records page
 all refuse through `ensure_year_open`, and the pages ask `decided_years` to show the lock
 instead of forms that would fail.
 

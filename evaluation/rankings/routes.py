@@ -25,7 +25,7 @@ from evaluation.rankings import emulation, services
 from evaluation.rankings.forms import AchievementForm, DecisionForm, RevokeForm
 from evaluation.rankings.models import AchievementKind, EmulationDecision
 from evaluation.records.permissions import can_keep_records
-from evaluation.scoring import services as scoring_services
+from evaluation.scoring import queries
 
 blueprint = Blueprint("rankings", __name__)
 
@@ -300,7 +300,7 @@ def dashboard() -> ResponseReturnValue:
     if viewer.is_personnel or viewer.is_admin:
         agencies = agencies_among(units)
         context["agency_results"] = [results[a.id] for a in agencies]
-        context["progress"] = scoring_services.agency_progress(db.session, units, today.year)
+        context["progress"] = queries.agency_progress(db.session, units, today.year)
         context["deadline"] = decision_deadline(today.year)
         context["today"] = today
     return render_template("rankings/dashboard.html", **context)

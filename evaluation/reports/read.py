@@ -26,8 +26,7 @@ from evaluation.plans.periods import Period, PeriodKind
 from evaluation.rankings import emulation
 from evaluation.rankings import services as rankings
 from evaluation.rankings.emulation import Evaluated, Proposal
-from evaluation.scoring import services as scoring
-from evaluation.scoring import snapshot
+from evaluation.scoring import periods, procedure, snapshot
 from evaluation.scoring.models import AnnualEvaluation
 
 FORM_NUMBERS = {
@@ -174,7 +173,7 @@ def read_evaluation_sheet(
     unit = evaluation.unit if evaluation else person.unit
     form_number, title = form_title(category)
     points = snapshot.points_of(
-        session, rulebook_result, person, scoring.criteria_set_for(person, year)
+        session, rulebook_result, person, periods.criteria_set_for(person, year)
     )
     criteria_set = load_criteria_set(points.criteria_set)
     self_level = evaluation.self_level if evaluation else None
@@ -186,7 +185,7 @@ def read_evaluation_sheet(
         decider = evaluation.decided_by.display_name if evaluation.decided_by else None
     else:
         decided_on = None
-        competent = scoring.competent_decider(session, person)
+        competent = procedure.competent_decider(session, person)
         decider = competent.full_name if competent else None
     proposal = [
         personnel_level.label if personnel_level else None,

@@ -44,8 +44,7 @@ from evaluation.rankings import emulation
 from evaluation.rankings import services as rankings
 from evaluation.rankings.emulation import Proposal
 from evaluation.reports import layout, read
-from evaluation.scoring import services as scoring
-from evaluation.scoring import snapshot
+from evaluation.scoring import periods, procedure, snapshot
 from evaluation.scoring.models import AnnualEvaluation
 
 SUMMARY_CHUNK = 1000
@@ -157,7 +156,7 @@ class QuotaWarning:
 def quota_warnings(session: Session, unit: Unit, year: int) -> list[QuotaWarning]:
     """The exceeded quota groups touching the subtree, from counts grouped in SQL.
 
-    The same groups and levels as `scoring.quota_views` (the page's quota cards): each
+    The same groups and levels as `quotas.quota_views` (the page's quota cards): each
     evaluation counts for the nearest agency above its unit, per rule-set family, at its
     expected level. Counting in SQL keeps a 40 000-person export from loading every
     evaluation the way the page's view of one agency does.
@@ -369,7 +368,7 @@ def plan_report(session: Session, plan: Plan, *, agency_name: str, today: date) 
     sheet.field(_("Số nhiệm vụ"), counts.total, "integer")
     sheet.field(_("Đã hoàn thành"), counts.completed, "integer")
     sheet.field(_("Quá hạn chưa hoàn thành"), counts.overdue, "integer")
-    scorable = [scoring.to_period_task(task) for task in plan.tasks]
+    scorable = [periods.to_period_task(task) for task in plan.tasks]
     if any(not task.cancelled for task in scorable):
         result = score_period_tasks(scorable)
         sheet.field(_("Tỷ lệ khối lượng (%)"), result.quantity_pct, "number")
@@ -377,7 +376,7 @@ def plan_report(session: Session, plan: Plan, *, agency_name: str, today: date) 
         sheet.field(_("Tỷ lệ tiến độ (%)"), result.progress_pct, "number")
         sheet.field(_("Điểm kết quả nhiệm vụ (tối đa 70)"), result.points, "number")
     if plan.person and plan.period_kind in (PeriodKind.MONTH, PeriodKind.QUARTER):
-        score = scoring.find_period_score(session, plan.person, plan.period)
+        score = periods.find_period_score(session, plan.person, plan.period)
         general, task = (score.general_points, score.task_points) if score else (None, None)
         decided = _decided_points(session, plan.person, plan.period.year)
         if decided is not None:  # a decided year prints what its decision read
@@ -405,10 +404,10 @@ def _decided_points(session: Session, person: Person, year: int) -> snapshot.Yea
     A decision whose stored facts no longer name its periods (taken before snapshots, its
     scores changed since) leaves a period's points blank rather than print today's.
     """
-    evaluation = scoring.find_evaluation(session, person.id, year)
+    evaluation = procedure.find_evaluation(session, person.id, year)
     if evaluation is None or not evaluation.locked:
         return None
-    return snapshot.points_of(session, evaluation, person, scoring.criteria_set_for(person, year))
+    return snapshot.points_of(session, evaluation, person, periods.criteria_set_for(person, year))
 
 
 # --- 4. the unit ranking sheet ------------------------------------------------------------

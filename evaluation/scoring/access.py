@@ -16,7 +16,7 @@ from sqlalchemy.orm import joinedload
 from evaluation.core.db import db
 from evaluation.organisation.models import Person, Unit
 from evaluation.organisation.permissions import current_viewer
-from evaluation.scoring import services
+from evaluation.scoring import procedure, queries
 from evaluation.scoring.models import AnnualEvaluation
 from evaluation.scoring.permissions import EvaluationAction, can_evaluate
 
@@ -44,8 +44,8 @@ def get_evaluation_or_404(
     ).first()
     if person is None:
         abort(404)
-    evaluation = services.find_evaluation(db.session, person.id, year)
-    decider = services.competent_decider(db.session, person)
+    evaluation = procedure.find_evaluation(db.session, person.id, year)
+    decider = procedure.competent_decider(db.session, person)
     access = EvaluationAccess(person, year, evaluation, decider)
     if not can_evaluate(
         current_viewer(), action, person, access.unit, decider.id if decider else None
@@ -61,4 +61,4 @@ def rulebook_result(
     evaluation is decided (locked), else on today's records (a preview, not saved)."""
     if evaluation is not None and evaluation.locked:
         return evaluation
-    return services.preview(db.session, person, year, evaluation)
+    return queries.preview(db.session, person, year, evaluation)

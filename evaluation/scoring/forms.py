@@ -26,7 +26,7 @@ from evaluation.core.forms import (
 )
 from evaluation.plans.models import Task
 from evaluation.scoring.models import TEXT_MAX
-from evaluation.scoring.services import ScoreInput, TaskAssessment
+from evaluation.scoring.periods import ScoreInput, TaskAssessment
 
 DECIDABLE_LEVELS = (Level.XUAT_SAC, Level.TOT, Level.HOAN_THANH, Level.KHONG_HOAN_THANH)
 PROPOSABLE_LEVELS = (*DECIDABLE_LEVELS, Level.KHONG_XEP_LOAI)

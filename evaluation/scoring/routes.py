@@ -27,10 +27,11 @@ from evaluation.organisation.permissions import current_viewer
 from evaluation.organisation.services import agency_of, count_in_reach, pages, people_in_reach
 from evaluation.plans.decided import decided_years, people_decided
 from evaluation.plans.periods import Period, PeriodKind
-from evaluation.scoring import forms, services
+from evaluation.scoring import forms, periods, procedure, queries
 from evaluation.scoring.access import get_evaluation_or_404, rulebook_result
 from evaluation.scoring.models import AnnualEvaluation
 from evaluation.scoring.permissions import EvaluationAction, can_evaluate, can_score
+from evaluation.scoring.quotas import quota_views
 
 blueprint = Blueprint("scoring", __name__)
 
@@ -78,10 +79,10 @@ def scoring_period(key: str) -> ResponseReturnValue:
     wanted = PeriodKind.QUARTER if period.kind is PeriodKind.QUARTER else PeriodKind.MONTH
     people = [
         p
-        for p in services.people_to_score(db.session, viewer)
-        if services.scoring_period(p, period.starts_on).kind is wanted
+        for p in periods.people_to_score(db.session, viewer)
+        if periods.scoring_period(p, period.starts_on).kind is wanted
     ]
-    rows = services.scoring_sheet(db.session, people, period)
+    rows = queries.scoring_sheet(db.session, people, period)
     return render_template(
         "scoring/period.html",
         period=period,
@@ -110,15 +111,15 @@ def score_person(key: str, person_id: int) -> ResponseReturnValue:
     person = _person_or_404(person_id)
     if not can_score(current_viewer(), person):
         abort(403)
-    criteria_set = services.criteria_set_for(person, period.year)
-    criteria = services.general_criteria(criteria_set)
-    result = services.period_task_result(db.session, person, period)
-    score = services.find_period_score(db.session, person, period)
+    criteria_set = periods.criteria_set_for(person, period.year)
+    criteria = periods.general_criteria(criteria_set)
+    result = periods.period_task_result(db.session, person, period)
+    score = periods.find_period_score(db.session, person, period)
     form_class = forms.score_form_class(criteria, result.tasks)
     form = form_class(data=_score_defaults(score, result, criteria))
     if form.validate_on_submit():
         try:
-            services.save_period_score(
+            periods.save_period_score(
                 db.session,
                 person,
                 period,
@@ -132,7 +133,7 @@ def score_person(key: str, person_id: int) -> ResponseReturnValue:
             if commit(_("Đã lưu điểm của %(name)s.", name=person.full_name)):
                 return redirect(url_for("scoring.scoring_period", key=period.key))
     leader_nd335 = person.is_leader and criteria_set.rulebook == "nd335"
-    computed = services.computed_task_points(
+    computed = periods.computed_task_points(
         db.session, person, period, result, form.organising_pct.data
     )
     status = 422 if request.method == "POST" else 200
@@ -151,7 +152,7 @@ def score_person(key: str, person_id: int) -> ResponseReturnValue:
     ), status
 
 
-def _score_defaults(score: Any, result: services.TaskResult, criteria: Any) -> dict[str, Any]:
+def _score_defaults(score: Any, result: periods.TaskResult, criteria: Any) -> dict[str, Any]:
     data: dict[str, Any] = {"version": score.version if score else None}
     if score is not None:
         for code, points in score.general_breakdown.items():
@@ -189,7 +190,7 @@ def evaluations_year(year: int) -> ResponseReturnValue:
     if not 1 <= page <= pages(total):
         abort(404)
     people = [p for p in people_in_reach(db.session, viewer, page=page) if p.id != viewer.person_id]
-    rows = services.evaluation_sheet(db.session, people, year)
+    rows = queries.evaluation_sheet(db.session, people, year)
     units = (
         db.session.scalars(
             sa.select(Unit).where(Unit.id.in_(viewer.unit_ids_in_reach())).order_by(Unit.path)
@@ -197,21 +198,21 @@ def evaluations_year(year: int) -> ResponseReturnValue:
         if viewer.reach_paths
         else []
     )
-    progress = services.agency_progress(db.session, units, year) if viewer.is_personnel else []
+    progress = queries.agency_progress(db.session, units, year) if viewer.is_personnel else []
     agencies = [item.agency for item in progress]
     if viewer.is_manager and not agencies:  # a head sees the quota of the agency they are in
         own_unit = db.session.get(Unit, viewer.managed_unit_id)
         agencies = [agency_of(db.session, own_unit)] if own_unit else []
-    quotas = [view for view in services.quota_views(db.session, agencies, year) if view.candidates]
+    quotas = [view for view in quota_views(db.session, agencies, year) if view.candidates]
     return render_template(
         "scoring/evaluations.html",
         year=year,
         rows=rows,
         page=page,
         pages=pages(total),
-        flags=services.flags_for(db.session, people, year),
+        flags=queries.flags_for(db.session, people, year),
         published=(
-            services.published_in_unit(db.session, current_user.person.unit_id, year)
+            queries.published_in_unit(db.session, current_user.person.unit_id, year)
             if current_user.person
             else []
         ),
@@ -232,9 +233,9 @@ def _evaluation_response(
     year: int, person: Person, submitted: tuple[str, ActionForm] | None = None, status: int = 200
 ) -> ResponseReturnValue:
     """The evaluation page; after a refusal, the step's form as it was posted, with its errors."""
-    evaluation = services.find_evaluation(db.session, person.id, year)
+    evaluation = procedure.find_evaluation(db.session, person.id, year)
     unit = evaluation.unit if evaluation else person.unit
-    decider = services.competent_decider(db.session, person)
+    decider = procedure.competent_decider(db.session, person)
     viewer = current_viewer()
     decider_id = decider.id if decider else None
     result = rulebook_result(person, year, evaluation)
@@ -272,7 +273,7 @@ def _evaluation_response(
         allowed=allowed,
         open_steps=[step.value for step in STEPS if step.value in allowed],  # P1's order
         history=history,
-        flags=services.person_flags(db.session, person, year),
+        flags=queries.person_flags(db.session, person, year),
         forms=step_forms,
         summary=summary,
     ), status
@@ -324,20 +325,20 @@ def _perform(action: EvaluationAction, form: Any, evaluation: AnnualEvaluation) 
     """Call the service verb of a step with the form's data."""
     common = {"actor_id": current_user.id, "seen_version": form.version.data}
     verbs: dict[EvaluationAction, Callable[[], None]] = {
-        EvaluationAction.SELF_ASSESS: lambda: services.self_assess(
+        EvaluationAction.SELF_ASSESS: lambda: procedure.self_assess(
             db.session, evaluation, report=form.report.data, level=Level(form.level.data), **common
         ),
-        EvaluationAction.COLLECTIVE: lambda: services.record_collective(
+        EvaluationAction.COLLECTIVE: lambda: procedure.record_collective(
             db.session,
             evaluation,
             minutes=form.minutes.data,
             general=GeneralAssessment(form.general.data),
             **common,
         ),
-        EvaluationAction.PARTY: lambda: services.record_party_comment(
+        EvaluationAction.PARTY: lambda: procedure.record_party_comment(
             db.session, evaluation, comment=form.comment.data, **common
         ),
-        EvaluationAction.PROPOSE: lambda: services.propose(
+        EvaluationAction.PROPOSE: lambda: procedure.propose(
             db.session,
             evaluation,
             level=Level(form.level.data),
@@ -345,7 +346,7 @@ def _perform(action: EvaluationAction, form: Any, evaluation: AnnualEvaluation) 
             rank=form.rank.data,
             **common,
         ),
-        EvaluationAction.DECIDE: lambda: services.decide(
+        EvaluationAction.DECIDE: lambda: procedure.decide(
             db.session,
             evaluation,
             level=Level(form.level.data),
@@ -353,11 +354,11 @@ def _perform(action: EvaluationAction, form: Any, evaluation: AnnualEvaluation) 
             quota_exception=form.quota_exception.data,
             **common,
         ),
-        EvaluationAction.NOTIFY: lambda: services.notify(db.session, evaluation, **common),
-        EvaluationAction.PETITION: lambda: services.petition(
+        EvaluationAction.NOTIFY: lambda: procedure.notify(db.session, evaluation, **common),
+        EvaluationAction.PETITION: lambda: procedure.petition(
             db.session, evaluation, text=form.text.data, **common
         ),
-        EvaluationAction.RESOLVE: lambda: services.resolve_petition(
+        EvaluationAction.RESOLVE: lambda: procedure.resolve_petition(
             db.session,
             evaluation,
             resolution=form.resolution.data,
@@ -365,7 +366,7 @@ def _perform(action: EvaluationAction, form: Any, evaluation: AnnualEvaluation) 
             **common,
         ),
     }
-    verbs[EvaluationAction.REOPEN] = lambda: services.reopen(
+    verbs[EvaluationAction.REOPEN] = lambda: procedure.reopen(
         db.session, evaluation, reason=form.reason.data, **common
     )
     verbs[action]()
@@ -386,7 +387,7 @@ def evaluation_step(year: int, person_id: int, step: str) -> ResponseReturnValue
     if not form.validate_on_submit():
         return _evaluation_response(year, person, (action.value, form), refusal_status())
     try:
-        evaluation = existing or services.open_evaluation(db.session, person, year)
+        evaluation = existing or procedure.open_evaluation(db.session, person, year)
         _perform(action, form, evaluation)
     except DomainError as error:
         status = show_domain_error(form, error)

@@ -18,7 +18,7 @@ from evaluation.demo.loader import load_demo
 from evaluation.organisation.models import LeadershipRole, Person, Unit
 from evaluation.plans.periods import Period, PeriodKind
 from evaluation.records.models import DisciplineRecord, LeaveKind, LeaveRecord
-from evaluation.scoring import services as scoring
+from evaluation.scoring import periods, procedure
 from evaluation.scoring.models import AnnualEvaluation, PeriodScore
 
 TODAY = date(2026, 11, 24)
@@ -50,7 +50,7 @@ def test_demo_year_is_evaluated_with_every_level_and_the_quota_case(session: Ses
     undecided = []
     for person in people:
         evaluation = evaluations[person.id]
-        if scoring.competent_decider(session, person) is None:
+        if procedure.competent_decider(session, person) is None:
             undecided.append(person.code)
             assert evaluation.step is Step.PERSONNEL_PROPOSAL
             continue
@@ -143,11 +143,11 @@ def test_demo_year_is_evaluated_with_every_level_and_the_quota_case(session: Ses
     # The stored task points are the services' own: recompute a few from the plans.
     for person in people[10:14]:
         period = Period(PeriodKind.MONTH, YEAR, 5)
-        stored = scoring.find_period_score(session, person, period)
+        stored = periods.find_period_score(session, person, period)
         if stored is None or person.is_leader:
             continue
-        result = scoring.period_task_result(session, person, period)
-        computed = scoring.computed_task_points(session, person, period, result, None)
+        result = periods.period_task_result(session, person, period)
+        computed = periods.computed_task_points(session, person, period, result, None)
         assert computed == stored.computed_task_points
 
     # One petition filed and answered.

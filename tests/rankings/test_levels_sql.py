@@ -20,7 +20,7 @@ from evaluation.core.levels import level_by_points_sql, level_in_force_sql
 from evaluation.organisation.models import LeadershipRole, UnitKind
 from evaluation.plans.periods import Period, PeriodKind
 from evaluation.rankings import services
-from evaluation.scoring import services as scoring
+from evaluation.scoring import periods
 from evaluation.scoring.models import AnnualEvaluation, PeriodScore
 from tests.criteria.test_rulebook_bands import BAND_CASES, IN_FORCE_CASES, evaluation
 
@@ -110,13 +110,13 @@ def test_rankings_count_member_levels_by_the_bands(session, make_unit, make_pers
 
 def test_leaders_staff_levels_follow_the_bands(session, make_unit, make_person):
     """S3: a leader's unit ratio reads the period levels of the staff by the same bands
-    (this was a copy of its own with the 50-point floor, in scoring.services)."""
+    (this was a copy of its own with the 50-point floor, in what is now scoring.periods)."""
     division = make_unit("Phòng", UnitKind.DIVISION)
     leader = make_person(division, role=LeadershipRole.HEAD)
     for points, _ in BAND_CASES:
         add_score(session, make_person(division), division, MARCH, points)
     session.flush()
-    levels = scoring.staff_period_levels(session, leader, MARCH)
+    levels = periods.staff_period_levels(session, leader, MARCH)
     assert sorted(levels) == sorted(level for _, level in BAND_CASES)
     assert sorted(levels) == sorted(level_by_points(points) for points, _ in BAND_CASES)
 

@@ -19,7 +19,7 @@ from evaluation.plans.periods import Period, PeriodKind
 from evaluation.rankings import services
 from evaluation.rankings.stored import StoredPeriodSums
 from evaluation.records.models import DisciplineRecord
-from evaluation.scoring import services as scoring
+from evaluation.scoring import procedure
 from tests.rankings.test_unit_results import MARCH, build_tree, score, unit_plan
 from tests.test_query_counts import counting
 
@@ -118,7 +118,7 @@ def test_discipline_and_evaluations_reach_the_year_not_other_months(
     year = results(session, tree, YEAR, date(2027, 1, 10))
     assert year[tree["d1"].id].figures.disciplined == 1
 
-    evaluation = scoring.open_evaluation(session, person, 2026)
+    evaluation = procedure.open_evaluation(session, person, 2026)
     assert year[tree["d1"].id].levels[evaluation.computed_level] == 0
     year = results(session, tree, YEAR, date(2027, 1, 10))
     assert year[tree["d1"].id].levels[evaluation.computed_level] == 1

@@ -18,7 +18,7 @@ from evaluation.plans import services as plans
 from evaluation.plans.models import Plan, PlanStatus, TaskOutcome
 from evaluation.plans.periods import Period, PeriodKind
 from evaluation.reports import services as reports
-from evaluation.scoring import services as scoring
+from evaluation.scoring import periods, procedure, quotas
 from evaluation.scoring.models import AnnualEvaluation, PeriodScore
 from tests.conftest import account_id
 from tests.reports.helpers import cells, contains, day_of, find, table_below, workbook_of
@@ -111,7 +111,7 @@ def overview_counts(html: str) -> Counter[str]:
 def evaluated_staff(session, org):
     """staff_a with three scored months, a plan, and an evaluation taken to its decision."""
     staff = org["staff_a"]
-    codes = [c.code for c in scoring.general_criteria(scoring.criteria_set_for(staff, YEAR))]
+    codes = [c.code for c in periods.general_criteria(periods.criteria_set_for(staff, YEAR))]
     for month, general in ((1, "5.5"), (2, "6"), (3, "5")):
         session.add(
             PeriodScore(
@@ -132,23 +132,23 @@ def evaluated_staff(session, org):
             actor_id=None,
         )
     session.flush()
-    evaluation = scoring.open_evaluation(session, staff, YEAR)
+    evaluation = procedure.open_evaluation(session, staff, YEAR)
     me, head = account_id(session, staff), account_id(session, org["head_a"])
-    scoring.self_assess(
+    procedure.self_assess(
         session, evaluation, report="=1+2 Hoàn thành các nhiệm vụ", level=Level.TOT, actor_id=me
     )
-    scoring.record_collective(
+    procedure.record_collective(
         session,
         evaluation,
         minutes=DANGEROUS_COMMENT,
         general=GeneralAssessment.GOOD,
         actor_id=head,
     )
-    scoring.propose(
+    procedure.propose(
         session, evaluation, level=evaluation.computed_level, comment="-Đề nghị giữ nguyên",
         rank=None, actor_id=account_id(session, org["personnel"]),
     )  # fmt: skip
-    scoring.decide(
+    procedure.decide(
         session, evaluation, level=evaluation.computed_level, reason=None,
         quota_exception=None, actor_id=account_id(session, org["director"]),
     )  # fmt: skip
@@ -322,7 +322,7 @@ def test_the_summary_warns_when_the_excellent_quota_is_exceeded(
 
     # the same groups and numbers as the quota cards of the evaluations page
     counted = reports.quota_warnings(session, org["province"], YEAR)
-    views = scoring.quota_views(session, [org["province"], org["dept"], finance], YEAR)
+    views = quotas.quota_views(session, [org["province"], org["dept"], finance], YEAR)
     exceeded = {
         (v.agency.id, v.rulebook): (v.outcome.proposed, v.at_tot, v.outcome.allowed)
         for v in views

@@ -14,7 +14,7 @@ from evaluation.core.audit import AuditRecord
 from evaluation.core.db import utcnow
 from evaluation.organisation.models import LeadershipRole, UnitKind
 from evaluation.records.models import DisciplineRecord
-from evaluation.scoring import services
+from evaluation.scoring import procedure
 from evaluation.scoring.models import AnnualEvaluation
 from tests.conftest import account_id
 from tests.scoring.builders import records_for
@@ -90,7 +90,7 @@ def test_the_whole_procedure_through_the_pages(session, client, login_as, org, m
         url(staff, "petition_resolved"), data={"resolution": "Giữ nguyên mức xếp loại", "level": ""}
     )
 
-    evaluation = services.find_evaluation(session, staff.id, YEAR)
+    evaluation = procedure.find_evaluation(session, staff.id, YEAR)
     session.refresh(evaluation)
     assert evaluation.step.value == "petition_resolved"
     assert evaluation.final_level is Level.XUAT_SAC
@@ -133,7 +133,7 @@ def test_a_blank_level_when_resolving_a_petition_keeps_the_level(
         client, staff, "petition_resolved", {"resolution": "Xem xét", "level": " "}
     )
     assert response.status_code == 302
-    evaluation = services.find_evaluation(session, staff.id, YEAR)
+    evaluation = procedure.find_evaluation(session, staff.id, YEAR)
     session.refresh(evaluation)
     assert evaluation.step.value == "petition_resolved"
     assert evaluation.final_level is Level.TOT
@@ -157,7 +157,7 @@ def test_each_step_belongs_to_its_actor(
     who = {**org, "staff": staff}[actor]
     login_as(who)
     assert client.post(url(staff, step), data=data).status_code == 403
-    assert services.find_evaluation(session, staff.id, YEAR) is None
+    assert procedure.find_evaluation(session, staff.id, YEAR) is None
 
 
 def test_steps_cannot_be_skipped(session, client, login_as, org, make_person):
@@ -166,7 +166,7 @@ def test_steps_cannot_be_skipped(session, client, login_as, org, make_person):
     login_as(org["director"])
     response = client.post(url(staff, "decision"), data={"level": "tot"}, follow_redirects=True)
     assert "không thực hiện được" in response.get_data(as_text=True)
-    evaluation = services.find_evaluation(session, staff.id, YEAR)
+    evaluation = procedure.find_evaluation(session, staff.id, YEAR)
     session.refresh(evaluation)
     assert evaluation.final_level is None
 
@@ -191,7 +191,7 @@ def test_departing_from_the_rulebook_needs_a_reason(session, client, login_as, o
 def test_a_decided_evaluation_is_locked(session, client, login_as, org, make_person):
     staff = records_for(session, org["division"], ALL_ON_TIME, make_person)
     walk(client, login_as, org, staff, until="decision", level="tot")
-    evaluation = services.find_evaluation(session, staff.id, YEAR)
+    evaluation = procedure.find_evaluation(session, staff.id, YEAR)
     login_as(org["head"])
     client.post(url(staff, "collective_comments"), data={"minutes": "Sửa", "general": "fail"})
     login_as(org["director"])
@@ -202,7 +202,7 @@ def test_a_decided_evaluation_is_locked(session, client, login_as, org, make_per
     # later records do not move a decided result
     session.add(_discipline(staff))
     session.flush()
-    services.refresh_result(session, evaluation)
+    procedure.refresh_result(session, evaluation)
     assert evaluation.computed_level is Level.TOT
 
 
@@ -248,12 +248,12 @@ def test_the_quota_holds_unless_an_exception_is_recorded(
         url(second, "decision"), data={"level": "xuat_sac"}, follow_redirects=True
     )
     assert "Vượt tỷ lệ Hoàn thành xuất sắc" in response.get_data(as_text=True)
-    assert services.find_evaluation(session, second.id, YEAR).final_level is None
+    assert procedure.find_evaluation(session, second.id, YEAR).final_level is None
     client.post(
         url(second, "decision"),
         data={"level": "xuat_sac", "quota_exception": "Đơn vị có thành tích nổi bật năm 2025"},
     )
-    evaluation = services.find_evaluation(session, second.id, YEAR)
+    evaluation = procedure.find_evaluation(session, second.id, YEAR)
     session.refresh(evaluation)
     assert evaluation.final_level is Level.XUAT_SAC
     assert evaluation.quota_exception_reason == "Đơn vị có thành tích nổi bật năm 2025"
@@ -318,7 +318,7 @@ def test_a_step_from_a_stale_page_is_refused(session, client, login_as, org, mak
         follow_redirects=True,
     )
     assert "vừa được người khác thay đổi" in response.get_data(as_text=True)
-    evaluation = services.find_evaluation(session, staff.id, YEAR)
+    evaluation = procedure.find_evaluation(session, staff.id, YEAR)
     session.refresh(evaluation)
     assert evaluation.party_comment is None
 
@@ -328,7 +328,7 @@ def test_the_personnel_office_reopens_a_decision_with_a_reason(
 ):
     staff = records_for(session, org["division"], ALL_ON_TIME, make_person)
     walk(client, login_as, org, staff, until="decision", level="tot")
-    evaluation = services.find_evaluation(session, staff.id, YEAR)
+    evaluation = procedure.find_evaluation(session, staff.id, YEAR)
     login_as(org["head"])
     assert client.post(url(staff, "reopen"), data={"reason": "x"}).status_code == 403
     login_as(org["personnel"])

@@ -8,7 +8,7 @@ import pytest
 
 from criteria import StaffCategory
 from evaluation.organisation.models import LeadershipRole
-from evaluation.scoring.services import criteria_set_for
+from evaluation.scoring.periods import criteria_set_for
 
 CONG_CHUC, VIEN_CHUC = StaffCategory.CONG_CHUC, StaffCategory.VIEN_CHUC
 CAN_BO = StaffCategory.CAN_BO

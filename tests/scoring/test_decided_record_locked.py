@@ -25,7 +25,7 @@ from evaluation.organisation.models import LeadershipRole, UnitKind
 from evaluation.plans.models import Plan, PlanStatus, Task, TaskOutcome
 from evaluation.plans.periods import Period, PeriodKind
 from evaluation.records.models import DisciplineRecord, LeaveRecord
-from evaluation.scoring import services
+from evaluation.scoring import periods, procedure, queries
 from evaluation.scoring.models import AnnualEvaluation, PeriodScore
 from tests.conftest import account_id
 from tests.imports.helpers import batch_id, task_book, upload
@@ -58,7 +58,7 @@ def org(session, make_unit, make_person):
 
 
 def general_codes(person) -> list[str]:
-    return [c.code for c in services.general_criteria(services.criteria_set_for(person, YEAR))]
+    return [c.code for c in periods.general_criteria(periods.criteria_set_for(person, YEAR))]
 
 
 def month_plan(session, person, period: Period, status: PlanStatus, done: bool) -> Plan:
@@ -86,36 +86,36 @@ def month_plan(session, person, period: Period, status: PlanStatus, done: bool) 
 
 
 def score(session, person, period: Period, general: list[str], actor) -> PeriodScore:
-    data = services.ScoreInput(
+    data = periods.ScoreInput(
         general=dict(zip(general_codes(person), map(Decimal, general), strict=True)),
         comment=None,
         task_points=None,
         adjustment_reason=None,
         organising_pct=None,
     )
-    return services.save_period_score(
+    return periods.save_period_score(
         session, person, period, data, actor_id=account_id(session, actor)
     )
 
 
 def decide(session, org, person) -> AnnualEvaluation:
     """The year's steps through the services, each by its actor, up to the decision."""
-    evaluation = services.open_evaluation(session, person, YEAR)
-    services.self_assess(
+    evaluation = procedure.open_evaluation(session, person, YEAR)
+    procedure.self_assess(
         session,
         evaluation,
         report="Hoàn thành nhiệm vụ",
         level=Level.TOT,
         actor_id=account_id(session, person),
     )
-    services.record_collective(
+    procedure.record_collective(
         session,
         evaluation,
         minutes="Biên bản họp",
         general=GeneralAssessment.GOOD,
         actor_id=account_id(session, org["head"]),
     )
-    services.propose(
+    procedure.propose(
         session,
         evaluation,
         level=evaluation.computed_level,
@@ -123,7 +123,7 @@ def decide(session, org, person) -> AnnualEvaluation:
         rank=None,
         actor_id=account_id(session, org["personnel"]),
     )
-    services.decide(
+    procedure.decide(
         session,
         evaluation,
         level=evaluation.computed_level,
@@ -345,10 +345,10 @@ def test_reopening_with_a_reason_unlocks_and_deciding_again_takes_a_new_snapshot
     response = client.post(
         f"/scoring/{MARCH.key}/people/{staff.id}",
         data=score_form(march, ["4", "4", "4", "4", "4"], staff)
-        | {"version": str(services.find_period_score(session, staff, MARCH).version)},
+        | {"version": str(periods.find_period_score(session, staff, MARCH).version)},
     )
     assert response.status_code == 302
-    assert services.find_period_score(session, staff, MARCH).general_points == Decimal(20)
+    assert periods.find_period_score(session, staff, MARCH).general_points == Decimal(20)
     login_as(org["personnel"])
     assert client.post(f"/people/{staff.id}/records/leave", data=LEAVE).status_code == 302
 
@@ -368,7 +368,7 @@ def test_reopening_with_a_reason_unlocks_and_deciding_again_takes_a_new_snapshot
 
 
 def decide_again(session, org, evaluation: AnnualEvaluation) -> None:
-    services.decide(
+    procedure.decide(
         session,
         evaluation,
         level=evaluation.computed_level,
@@ -462,7 +462,7 @@ def test_an_undecided_sheet_adds_up_after_rounding(session, client, login_as, or
     session.flush()
     login_as(org["personnel"])
     rows, total = criteria_table(sheet(client, staff))
-    shown = services.preview(session, staff, YEAR)
+    shown = queries.preview(session, staff, YEAR)
     assert total == float(shown.computed_points) == 87.0  # 28.33 + 58.67
     assert round(sum(rows), 2) == total
     assert sorted(rows[:5]) == [5.66, 5.66, 5.67, 5.67, 5.67]

@@ -13,7 +13,7 @@ from evaluation.plans import services as plans
 from evaluation.plans.models import TaskOutcome
 from evaluation.plans.periods import Period, PeriodKind
 from evaluation.plans.services import TaskInput
-from evaluation.scoring import services
+from evaluation.scoring import periods, quotas
 from evaluation.scoring.facts import assemble_facts
 from evaluation.scoring.models import AnnualEvaluation
 from tests.conftest import account_id
@@ -40,9 +40,9 @@ def test_a_nested_agency_keeps_its_own_quota(session, make_unit, make_person):
     candidate = _decided(session, make_person(office), Level.TOT)
     candidate.final_level = None
     session.flush()
-    status = services.decision_quota(session, candidate)
+    status = quotas.decision_quota(session, candidate)
     assert status.allowed == 0  # the province's own office has nobody at tot
-    views = services.quota_views(session, [province, commune], 2026)
+    views = quotas.quota_views(session, [province, commune], 2026)
     # the candidate counts at tot (its expected level) in the province, not in the commune
     assert {(view.agency.id, view.at_tot) for view in views} == {(province.id, 1), (commune.id, 10)}
 
@@ -56,12 +56,12 @@ def test_a_score_is_filed_under_the_unit_of_its_period(session, make_unit, make_
         job_position="Chuyên viên", on=date(2026, 7, 1), actor_id=None,
     )  # fmt: skip
     general = {code: Decimal(6) for code in ("TC1", "TC2", "TC3", "TC4", "TC5")}
-    data = services.ScoreInput(general, None, Decimal(60), "Không có kế hoạch tháng", None)
-    june = services.save_period_score(
+    data = periods.ScoreInput(general, None, Decimal(60), "Không có kế hoạch tháng", None)
+    june = periods.save_period_score(
         session, person, Period(PeriodKind.MONTH, 2026, 6), data,
         actor_id=account_id(session, head),
     )  # fmt: skip
-    july = services.save_period_score(
+    july = periods.save_period_score(
         session, person, Period(PeriodKind.MONTH, 2026, 7), data,
         actor_id=account_id(session, head),
     )  # fmt: skip

@@ -15,7 +15,7 @@ from criteria import Level
 from evaluation.plans import services as plans
 from evaluation.plans.models import Task
 from evaluation.plans.periods import Period, PeriodKind
-from evaluation.scoring import services
+from evaluation.scoring import procedure
 from tests.conftest import account_id
 from tests.scoring import test_annual_workflow as annual
 from tests.scoring.builders import records_for
@@ -73,7 +73,7 @@ def test_a_quota_refusal_keeps_the_chosen_level_and_the_typed_reason(
     walk(client, login_as, org, second, until="personnel_proposal")
     login_as(org["director"])
     assert client.post(url(first, "decision"), data={"level": "xuat_sac"}).status_code == 302
-    evaluation = services.find_evaluation(session, second.id, YEAR)
+    evaluation = procedure.find_evaluation(session, second.id, YEAR)
     before = (evaluation.version, evaluation.step, evaluation.final_level)
 
     response = client.post(url(second, "decision"), data={"level": "xuat_sac", "reason": REASON})
@@ -84,7 +84,7 @@ def test_a_quota_refusal_keeps_the_chosen_level_and_the_typed_reason(
     assert textarea(page, "decision-reason") == REASON
     assert "Vượt tỷ lệ Hoàn thành xuất sắc" in summary_text(page)
     session.expire_all()
-    evaluation = services.find_evaluation(session, second.id, YEAR)
+    evaluation = procedure.find_evaluation(session, second.id, YEAR)
     assert (evaluation.version, evaluation.step, evaluation.final_level) == before
 
 
@@ -101,7 +101,7 @@ def test_a_step_refused_by_its_fields_comes_back_as_typed(
     page = response.get_data(as_text=True)
     assert textarea(page, "self_assessment-report") == typed
     assert [target for target, _ in summary_links(page)] == ["self_assessment-level"]
-    assert services.find_evaluation(session, staff.id, YEAR) is None
+    assert procedure.find_evaluation(session, staff.id, YEAR) is None
 
 
 # --- a long form: every error at once, each linked to its field ---------------------------

@@ -13,7 +13,7 @@ from evaluation.core.audit import AuditRecord
 from evaluation.organisation.models import LeadershipRole, UnitKind
 from evaluation.plans.models import Plan, PlanStatus, Task, TaskOutcome
 from evaluation.plans.periods import Period, PeriodKind
-from evaluation.scoring import services
+from evaluation.scoring import periods
 from evaluation.scoring.models import PeriodScore
 from tests.conftest import account_id, form_errors
 
@@ -69,11 +69,11 @@ def test_task_points_follow_s2_from_the_plan(session, team):
         staff,
         [(10, 10, TaskOutcome.DONE_ON_TIME, 1), (10, 5, TaskOutcome.NOT_DONE, 3)],
     )
-    result = services.period_task_result(session, staff, MARCH)
+    result = periods.period_task_result(session, staff, MARCH)
     assert result.score is not None
     assert result.score.quantity_pct == 62.5
     assert result.score.progress_pct == 53.12
-    assert services.computed_task_points(session, staff, MARCH, result, None) == Decimal("41.56")
+    assert periods.computed_task_points(session, staff, MARCH, result, None) == Decimal("41.56")
 
 
 def test_manager_scores_through_the_page(session, client, login_as, team):
@@ -92,7 +92,7 @@ def test_manager_scores_through_the_page(session, client, login_as, team):
         },
     )
     assert response.status_code == 302, form_errors(response.get_data(as_text=True))
-    score = services.find_period_score(session, staff, MARCH)
+    score = periods.find_period_score(session, staff, MARCH)
     assert (score.general_points, score.task_points) == (Decimal(30), Decimal(70))
     reopened = client.get(f"/scoring/{MARCH.key}/people/{staff.id}")
     assert reopened.status_code == 200
@@ -112,9 +112,9 @@ def test_adjusting_task_points_needs_a_reason(session, client, login_as, team):
     response = client.post(url, data={**general, "task_points": "60"})
     assert response.status_code == 422
     assert any("cần ghi lý do" in e for e in form_errors(response.get_data(as_text=True)))
-    assert services.find_period_score(session, staff, MARCH) is None
+    assert periods.find_period_score(session, staff, MARCH) is None
     client.post(url, data={**general, "task_points": "60", "adjustment_reason": "Sai số liệu"})
-    score = services.find_period_score(session, staff, MARCH)
+    score = periods.find_period_score(session, staff, MARCH)
     assert score.task_points == Decimal(60)
     assert score.computed_task_points == Decimal(70)
     entry = session.scalars(
@@ -153,7 +153,7 @@ def test_general_points_stay_within_each_criterion(session, client, login_as, te
     data = {f"general_{k}": v for k, v in FULL_GENERAL.items()} | {field: value}
     response = client.post(f"/scoring/{MARCH.key}/people/{staff.id}", data=data)
     assert response.status_code == 422
-    assert services.find_period_score(session, staff, MARCH) is None
+    assert periods.find_period_score(session, staff, MARCH) is None
 
 
 def test_returns_and_delays_cost_quality_and_progress_unless_the_cause_is_objective(session, team):
@@ -161,21 +161,21 @@ def test_returns_and_delays_cost_quality_and_progress_unless_the_cause_is_object
     plan = month_plan(session, staff, [(10, 10, TaskOutcome.DONE_ON_TIME, 1)])
     task = plan.tasks[0]
     actor = account_id(session, head)
-    base = services.ScoreInput(
+    base = periods.ScoreInput(
         general={k: Decimal(v) for k, v in FULL_GENERAL.items()},
         comment=None,
         task_points=None,
         adjustment_reason=None,
         organising_pct=None,
     )
-    with_returns = services.TaskAssessment(task.id, True, 2, 1, None)
-    score = services.save_period_score(
+    with_returns = periods.TaskAssessment(task.id, True, 2, 1, None)
+    score = periods.save_period_score(
         session, staff, MARCH, dataclass_replace(base, assessments=(with_returns,)), actor_id=actor
     )
     # quality 50%, progress 75%, quantity 100% → 70 × 75% = 52.5
     assert score.computed_task_points == Decimal("52.50")
-    waived = services.TaskAssessment(task.id, True, 2, 1, "Mất điện diện rộng")
-    score = services.save_period_score(
+    waived = periods.TaskAssessment(task.id, True, 2, 1, "Mất điện diện rộng")
+    score = periods.save_period_score(
         session, staff, MARCH, dataclass_replace(base, assessments=(waived,)), actor_id=actor
     )
     assert score.computed_task_points == Decimal("70.00")
@@ -183,8 +183,8 @@ def test_returns_and_delays_cost_quality_and_progress_unless_the_cause_is_object
 
 def test_heads_are_scored_quarterly_by_the_unit_above(session, client, login_as, team):
     director, head, staff = team
-    assert services.scoring_period(head, date(2026, 5, 5)).kind is PeriodKind.QUARTER
-    assert services.scoring_period(staff, date(2026, 5, 5)).kind is PeriodKind.MONTH
+    assert periods.scoring_period(head, date(2026, 5, 5)).kind is PeriodKind.QUARTER
+    assert periods.scoring_period(staff, date(2026, 5, 5)).kind is PeriodKind.MONTH
     login_as(head)
     assert client.get(f"/scoring/2026-Q2/people/{head.id}").status_code == 403
     login_as(director)

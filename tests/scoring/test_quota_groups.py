@@ -21,7 +21,7 @@ from evaluation.organisation.services import (
 )
 from evaluation.rankings import emulation
 from evaluation.reports.services import quota_warnings
-from evaluation.scoring import services
+from evaluation.scoring import quotas
 from evaluation.scoring.models import AnnualEvaluation
 
 YEAR = 2026
@@ -112,7 +112,7 @@ def tree(session, make_unit, make_person):
 
 def test_the_quota_cards_group_by_agency_and_family(session, tree) -> None:
     province, commune, *_ = tree
-    views = services.quota_views(session, [province, commune], YEAR)
+    views = quotas.quota_views(session, [province, commune], YEAR)
     assert sorted((v.agency.id, v.rulebook, v.at_tot, len(v.candidates)) for v in views) == [
         (province.id, "nd90", 5, 2),
         (commune.id, "nd90", 10, 3),
@@ -123,7 +123,7 @@ def test_a_head_of_the_province_sees_its_quota_without_the_communes(session, tre
     """The head's card asks for the province alone: the commune's people counted in it (at
     tot 15, five candidates) although the decision's quota leaves them out."""
     province, *_ = tree
-    views = services.quota_views(session, [province], YEAR)
+    views = quotas.quota_views(session, [province], YEAR)
     assert [(v.agency.id, v.rulebook, v.at_tot, len(v.candidates)) for v in views] == [
         (province.id, "nd90", 5, 2)
     ]
@@ -136,10 +136,10 @@ def test_the_decision_quota_counts_the_same_group(session, tree) -> None:
         for e in session.query(AnnualEvaluation).filter_by(unit_id=team.id)
         if e.final_level is Level.XUAT_SAC
     )
-    group = services._quota_group(session, candidate)
+    group = quotas._quota_group(session, candidate)
     assert len(group) == 7  # five at tot and two excellent, both versions, no commune
     assert {e.unit.path.startswith(commune.path) for e in group} == {False}
-    status = services.decision_quota(session, candidate)
+    status = quotas.decision_quota(session, candidate)
     assert status.excellent_after == 2
 
 

@@ -12,7 +12,7 @@ from criteria.procedure import STEPS, Step, can_take
 from evaluation.accounts.models import AccountRole
 from evaluation.core.audit import AuditRecord
 from evaluation.organisation.models import LeadershipRole, UnitKind
-from evaluation.scoring import services
+from evaluation.scoring import procedure
 from evaluation.scoring.models import AnnualEvaluation
 
 YEAR = 2025
@@ -46,7 +46,7 @@ def org(session, make_unit, make_person):
 
 
 def at_step(session, person, step: Step | None) -> AnnualEvaluation:
-    evaluation = services.open_evaluation(session, person, YEAR)
+    evaluation = procedure.open_evaluation(session, person, YEAR)
     evaluation.step = step
     session.flush()
     return evaluation
@@ -105,7 +105,7 @@ def test_a_step_out_of_turn_is_refused_and_changes_nothing(
     assert response.status_code == 422
     assert OUT_OF_TURN in response.get_data(as_text=True)  # refused for its order, not its data
     session.expire_all()
-    evaluation = services.find_evaluation(session, staff.id, YEAR)
+    evaluation = procedure.find_evaluation(session, staff.id, YEAR)
     assert (evaluation.step, evaluation.version) == (current, version)
     assert trail(session, evaluation) == before
     assert step not in offered(response.get_data(as_text=True), staff.id)
@@ -122,4 +122,4 @@ def test_the_step_in_turn_is_taken(session, client, login_as, org):
     )
     assert response.status_code == 302
     session.expire_all()
-    assert services.find_evaluation(session, staff.id, YEAR).step is Step.DECISION
+    assert procedure.find_evaluation(session, staff.id, YEAR).step is Step.DECISION

@@ -1,0 +1,316 @@
+"""Criteria sets and period scores.
+
+The criteria a manager scores a person against (the rulebook's choice), and the period
+scores: the manager's general points and the task points computed from the plan (ND335
+S2–S3). Services flush, never commit, and leave an audit record for every change of a score.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm import Session, contains_eager
+
+from criteria import (
+    CriteriaSet,
+    Level,
+    PeriodTask,
+    PeriodTaskScore,
+    choose_criteria_set,
+    leader_task_points,
+    score_period_tasks,
+    select_rulebook,
+    unit_result_ratio,
+)
+from criteria.bands import level_by_points
+from evaluation.core import audit
+from evaluation.core.db import utcnow
+from evaluation.core.errors import DomainError
+from evaluation.organisation.models import LeadershipRole, Person, Unit
+from evaluation.organisation.permissions import Viewer
+from evaluation.organisation.services import unit_on
+from evaluation.plans.decided import ensure_year_open
+from evaluation.plans.models import Plan, Task, TaskOutcome, in_period
+from evaluation.plans.periods import Period, PeriodKind
+from evaluation.plans.services import find_plan
+from evaluation.scoring.common import TWO_PLACES, _check_version, _decimal
+from evaluation.scoring.facts import scoring_kind
+from evaluation.scoring.models import PeriodScore
+from evaluation.scoring.permissions import can_score
+
+# --- criteria sets ------------------------------------------------------------------------
+
+
+def rulebook_name(person: Person, year: int) -> str:
+    return select_rulebook(year, person.category, person.unit.rulebook_pin).name
+
+
+def criteria_set_for(person: Person, year: int) -> CriteriaSet:
+    """The criteria a manager scores this person against (the rulebook's choice)."""
+    return choose_criteria_set(
+        year,
+        person.category,
+        leader=person.is_leader,
+        front_desk=person.front_desk,
+        pinned=person.unit.rulebook_pin,
+    )
+
+
+def general_criteria(criteria_set: CriteriaSet) -> Sequence:
+    return next(group for group in criteria_set.groups if group.code == "general").criteria
+
+
+# --- period scores ------------------------------------------------------------------------
+
+
+def people_to_score(session: Session, viewer: Viewer) -> list[Person]:
+    """Whom a manager scores: the staff of their own unit each month, and the heads of the
+    units directly below each quarter (the seeds' rule), not the whole subtree."""
+    if viewer.managed_unit_id is None:
+        return []
+    child_head = sa.and_(
+        Person.leadership_role == LeadershipRole.HEAD, Unit.parent_id == viewer.managed_unit_id
+    )
+    candidates = session.scalars(
+        sa.select(Person)
+        .join(Unit, Person.unit_id == Unit.id)
+        .options(contains_eager(Person.unit))
+        .where(sa.or_(Person.unit_id == viewer.managed_unit_id, child_head))
+        .order_by(Unit.path, Person.full_name, Person.id)
+    )
+    return [person for person in candidates if can_score(viewer, person)]
+
+
+def scoring_period(person: Person, day: date) -> Period:
+    """Monthly or quarterly per the unit's setting; heads quarterly, as the seeds require."""
+    kind = (
+        PeriodKind.QUARTER
+        if person.leadership_role is LeadershipRole.HEAD
+        else scoring_kind(person.unit)
+    )
+    return Period.containing(kind, day)
+
+
+def to_period_task(task: Task) -> PeriodTask:
+    return PeriodTask(
+        target_quantity=float(task.target_quantity),
+        achieved_quantity=float(task.achieved_quantity or 0),
+        weight=float(task.weight),
+        coefficient=float(task.coefficient),
+        quality_ok=task.with_quality,
+        major_error_returns=task.major_error_returns,
+        delays=task.effective_delays,
+        objective_cause=bool(task.objective_cause),
+        cancelled=task.outcome is TaskOutcome.CANCELLED,
+    )
+
+
+@dataclass(frozen=True)
+class TaskResult:
+    """A period's plan, its tasks, and what S2 makes of them (None when nothing to score)."""
+
+    plan: Plan | None
+    tasks: list[Task]
+    score: PeriodTaskScore | None
+
+
+def period_task_result(session: Session, person: Person, period: Period) -> TaskResult:
+    plan = find_plan(session, person, period)
+    tasks = list(plan.tasks) if plan else []
+    scorable = [to_period_task(task) for task in tasks]
+    counted = [task for task in scorable if not task.cancelled]
+    return TaskResult(plan, tasks, score_period_tasks(scorable) if counted else None)
+
+
+def staff_period_levels(session: Session, leader: Person, period: Period) -> list[Level]:
+    """S3: the period levels (by S5 bands) of the people a leader manages, for the unit ratio."""
+    months = (
+        range(3 * period.number - 2, 3 * period.number + 1)
+        if period.kind is PeriodKind.QUARTER
+        else range(period.number, period.number + 1)
+    )
+    totals = session.scalars(
+        sa.select(PeriodScore.general_points + PeriodScore.task_points)
+        .join(Unit, PeriodScore.unit_id == Unit.id)
+        .where(
+            Unit.path.startswith(leader.unit.path),
+            PeriodScore.person_id != leader.id,
+            PeriodScore.period_year == period.year,
+            PeriodScore.period_kind == PeriodKind.MONTH,
+            PeriodScore.period_number.in_(list(months)),
+        )
+    ).all()
+    return [level_by_points(float(total)) for total in totals]
+
+
+def computed_task_points(
+    session: Session,
+    person: Person,
+    period: Period,
+    result: TaskResult,
+    organising_pct: Decimal | None,
+) -> Decimal | None:
+    """S2 for everyone; S3 for leaders under ND335 (own work, unit ratio, organising)."""
+    if result.score is None:
+        return None
+    own = result.score.points
+    if person.is_leader and rulebook_name(person, period.year) == "nd335":
+        ratio = unit_result_ratio(staff_period_levels(session, person, period))
+        organising = float(organising_pct) if organising_pct is not None else 100.0
+        return _decimal(leader_task_points(own, ratio, organising))
+    return _decimal(own)
+
+
+@dataclass(frozen=True)
+class TaskAssessment:
+    """The manager's view of one task: quality, returns for errors, delays, objective cause."""
+
+    task_id: int
+    quality_ok: bool
+    major_error_returns: int
+    delays: int
+    objective_cause: str | None
+
+
+@dataclass(frozen=True)
+class ScoreInput:
+    general: dict[str, Decimal]
+    comment: str | None
+    task_points: Decimal | None  # None: take the computed points
+    adjustment_reason: str | None
+    organising_pct: Decimal | None
+    assessments: tuple[TaskAssessment, ...] = ()
+
+
+def find_period_score(session: Session, person: Person, period: Period) -> PeriodScore | None:
+    return session.scalars(
+        sa.select(PeriodScore).where(
+            PeriodScore.person_id == person.id, in_period(PeriodScore, period)
+        )
+    ).first()
+
+
+def _apply_assessments(
+    session: Session, tasks: Sequence[Task], assessments: Sequence[TaskAssessment], actor_id: int
+) -> None:
+    by_id = {task.id: task for task in tasks}
+    for item in assessments:
+        task = by_id.get(item.task_id)
+        if task is None:
+            raise DomainError(_("Nhiệm vụ không thuộc kế hoạch của kỳ này."))
+        old = (task.quality_ok, task.major_error_returns, task.delays, task.objective_cause)
+        new = (item.quality_ok, item.major_error_returns, item.delays, item.objective_cause)
+        if old != new:
+            task.quality_ok, task.major_error_returns, task.delays = new[:3]
+            task.objective_cause = (item.objective_cause or "").strip() or None
+            audit.record(
+                session,
+                actor_id=actor_id,
+                object_type="task",
+                object_id=task.id,
+                action="assess",
+                old=list(old),
+                new=list(new),
+            )
+
+
+def save_period_score(
+    session: Session,
+    person: Person,
+    period: Period,
+    data: ScoreInput,
+    *,
+    actor_id: int,
+    seen_version: int | None = None,
+) -> PeriodScore:
+    """Record a period's score; task points other than the computed ones need a reason.
+    A decided year's scores and task assessments are what it was decided on: refused."""
+    if period.kind not in (PeriodKind.MONTH, PeriodKind.QUARTER):
+        raise DomainError(_("Chỉ chấm điểm theo tháng hoặc quý."))
+    ensure_year_open(session, person.id, [period.year])
+    criteria_set = criteria_set_for(person, period.year)
+    limits = {c.code: Decimal(str(c.max_points)) for c in general_criteria(criteria_set)}
+    if set(data.general) != set(limits):
+        raise DomainError(_("Cần chấm đủ các tiêu chí chung."))
+    for code, points in data.general.items():
+        if not Decimal(0) <= points <= limits[code]:
+            raise DomainError(
+                _("Điểm tiêu chí %(code)s từ 0 đến %(max)s.", code=code, max=limits[code]),
+                field=f"general-{code}",
+            )
+    score = find_period_score(session, person, period)
+    if score is not None:
+        _check_version(score.version, seen_version)  # before anything changes
+    result = period_task_result(session, person, period)
+    _apply_assessments(session, result.tasks, data.assessments, actor_id)
+    session.flush()
+    result = period_task_result(session, person, period)
+    computed = computed_task_points(session, person, period, result, data.organising_pct)
+    task_points = (
+        data.task_points.quantize(TWO_PLACES) if data.task_points is not None else computed
+    )
+    reason = (data.adjustment_reason or "").strip() or None
+    if task_points is None:
+        raise DomainError(
+            _("Kỳ này không có nhiệm vụ để tính điểm; cần nhập điểm và lý do."),
+            field="task_points",
+        )
+    if task_points != computed and reason is None:
+        raise DomainError(
+            _(
+                "Điểm kết quả nhiệm vụ khác điểm tính từ kế hoạch (%(points)s): cần ghi lý do.",
+                points=computed if computed is not None else "—",
+            ),
+            field="adjustment_reason",
+        )
+    old = _score_snapshot(score) if score else None
+    if score is None:
+        held = unit_on(session, person.id, period.ends_on) or person.unit
+        score = PeriodScore(person=person, unit_id=held.id)  # S4: the unit of that period
+        score.period_kind, score.period_year, score.period_number = (
+            period.kind,
+            period.year,
+            period.number,
+        )
+        session.add(score)
+    score.criteria_set = criteria_set.id
+    score.general_breakdown = {code: str(points) for code, points in data.general.items()}
+    score.general_points = sum(data.general.values(), Decimal(0))
+    score.general_comment = (data.comment or "").strip() or None
+    score.computed_task_points = computed
+    score.task_points = task_points
+    score.adjustment_reason = reason if task_points != computed else None
+    score.organising_pct = data.organising_pct
+    if result.score is not None:
+        score.quantity_pct = _decimal(result.score.quantity_pct)
+        score.quality_pct = _decimal(result.score.quality_pct)
+        score.progress_pct = _decimal(result.score.progress_pct)
+    score.scored_by_id = actor_id
+    score.scored_at = utcnow()
+    session.flush()
+    audit.record(
+        session,
+        actor_id=actor_id,
+        object_type="period_score",
+        object_id=score.id,
+        action="score",
+        old=old,
+        new=_score_snapshot(score),
+        reason=score.adjustment_reason,
+    )
+    return score
+
+
+def _score_snapshot(score: PeriodScore) -> dict[str, str | None]:
+    return {
+        "general_points": str(score.general_points),
+        "task_points": str(score.task_points),
+        "computed_task_points": (
+            str(score.computed_task_points) if score.computed_task_points is not None else None
+        ),
+    }

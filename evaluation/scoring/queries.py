@@ -1,0 +1,205 @@
+"""Queries for the scoring pages: consequences (C1–C6), the scoring and evaluation sheets, the
+rulebook's preview, the agencies' progress against the deadline, and published results.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from criteria import Level, PeriodTaskScore, consequences, decision_deadline, score_period_tasks
+from criteria.consequences import Flag
+from evaluation.organisation.models import Person, Unit
+from evaluation.organisation.services import agencies_among, nearest_agency
+from evaluation.plans.models import Plan, in_period
+from evaluation.plans.periods import Period
+from evaluation.scoring.models import AnnualEvaluation, PeriodScore
+from evaluation.scoring.periods import to_period_task
+from evaluation.scoring.procedure import refresh_result
+
+# --- consequences and deadlines -----------------------------------------------------------
+
+
+def person_flags(session: Session, person: Person, year: int) -> list[Flag]:
+    """C1–C6 from the decided levels of the years on record."""
+    return flags_for(session, [person], year).get(person.id, [])
+
+
+def flags_for(session: Session, people: Sequence[Person], year: int) -> dict[int, list[Flag]]:
+    """C1–C6 for a whole list, from one query over the decided levels up to `year`."""
+    levels: dict[int, dict[int, Level]] = {}
+    for person_id, decided_year, level in session.execute(
+        sa.select(
+            AnnualEvaluation.person_id, AnnualEvaluation.year, AnnualEvaluation.final_level
+        ).where(
+            AnnualEvaluation.person_id.in_([person.id for person in people]),
+            AnnualEvaluation.final_level.is_not(None),
+            AnnualEvaluation.year <= year,
+        )
+    ):
+        levels.setdefault(person_id, {})[decided_year] = level
+    flags = {}
+    for person in people:
+        history = levels.get(person.id, {})
+        if year in history:
+            found = consequences(person.category, person.is_leader, history, year=year)
+            if found:
+                flags[person.id] = found
+    return flags
+
+
+# --- queries for pages --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScoringRow:
+    person: Person
+    plan: Plan | None
+    computed: PeriodTaskScore | None
+    score: PeriodScore | None
+
+
+def scoring_sheet(session: Session, people: Sequence[Person], period: Period) -> list[ScoringRow]:
+    """Each person's plan, S2 points and score for the period, in three queries in all."""
+    ids = [person.id for person in people]
+    plans = {
+        plan.person_id: plan
+        for plan in session.scalars(
+            sa.select(Plan)
+            .options(selectinload(Plan.tasks))
+            .where(Plan.person_id.in_(ids), in_period(Plan, period))
+        )
+    }
+    scores = {
+        score.person_id: score
+        for score in session.scalars(
+            sa.select(PeriodScore).where(
+                PeriodScore.person_id.in_(ids), in_period(PeriodScore, period)
+            )
+        )
+    }
+    rows = []
+    for person in people:
+        plan = plans.get(person.id)
+        tasks = [to_period_task(task) for task in plan.tasks] if plan else []
+        computed = score_period_tasks(tasks) if any(not t.cancelled for t in tasks) else None
+        rows.append(ScoringRow(person, plan, computed, scores.get(person.id)))
+    return rows
+
+
+def preview(
+    session: Session, person: Person, year: int, saved: AnnualEvaluation | None = None
+) -> AnnualEvaluation:
+    """The rulebook's result on today's records, not saved: what a GET may show.
+
+    The unit's assessment of the general criteria, once recorded, is part of the facts.
+    """
+    evaluation = AnnualEvaluation(
+        person=person,
+        year=year,
+        unit=person.unit,
+        unit_id=person.unit_id,
+        category=person.category,
+        leader=person.is_leader,
+        general_assessment=saved.general_assessment if saved else None,
+    )
+    refresh_result(session, evaluation)
+    if evaluation in session:  # never saved by a GET
+        session.expunge(evaluation)
+    return evaluation
+
+
+@dataclass(frozen=True)
+class EvaluationRow:
+    person: Person
+    evaluation: AnnualEvaluation | None
+
+
+def evaluation_sheet(session: Session, people: Sequence[Person], year: int) -> list[EvaluationRow]:
+    ids = [person.id for person in people]
+    found = {
+        e.person_id: e
+        for e in session.scalars(
+            sa.select(AnnualEvaluation).where(
+                AnnualEvaluation.person_id.in_(ids), AnnualEvaluation.year == year
+            )
+        )
+    }
+    return [EvaluationRow(person, found.get(person.id)) for person in people]
+
+
+@dataclass(frozen=True)
+class AgencyProgress:
+    """P3: how far an agency is with its decisions, against the deadline."""
+
+    agency: Unit
+    people: int
+    decided: int
+    deadline: date
+
+    @property
+    def finished(self) -> bool:
+        return self.decided >= self.people
+
+    def days_left(self, today: date) -> int:
+        return (self.deadline - today).days
+
+
+def agency_progress(session: Session, units: Sequence[Unit], year: int) -> list[AgencyProgress]:
+    """Per agency in reach: people placed there now and decisions taken, in two queries."""
+    agencies = agencies_among(units)
+    people_by_unit = dict(
+        session.execute(
+            sa.select(Person.unit_id, sa.func.count(Person.id)).group_by(Person.unit_id)
+        ).all()
+    )
+    decided_by_unit = dict(
+        session.execute(
+            sa.select(AnnualEvaluation.unit_id, sa.func.count(AnnualEvaluation.id))
+            .where(AnnualEvaluation.year == year, AnnualEvaluation.decided_at.is_not(None))
+            .group_by(AnnualEvaluation.unit_id)
+        ).all()
+    )
+
+    known = {agency.id: agency for agency in agencies}
+    people: Counter[int] = Counter()
+    decided: Counter[int] = Counter()
+    for unit in units:  # a unit counts for the nearest agency above it
+        try:
+            owner = nearest_agency(unit.path, known).id
+        except LookupError:  # a division under no agency in reach
+            continue
+        people[owner] += people_by_unit.get(unit.id, 0)
+        decided[owner] += decided_by_unit.get(unit.id, 0)
+    deadline = decision_deadline(year)
+    return [
+        AgencyProgress(
+            agency=agency,
+            people=people[agency.id],
+            decided=decided[agency.id],
+            deadline=deadline,
+        )
+        for agency in agencies
+    ]
+
+
+def published_in_unit(session: Session, unit_id: int, year: int) -> list[AnnualEvaluation]:
+    """P1: results notified to the people are published inside their unit."""
+    return list(
+        session.scalars(
+            sa.select(AnnualEvaluation)
+            .join(Person, AnnualEvaluation.person_id == Person.id)
+            .options(joinedload(AnnualEvaluation.person))
+            .where(
+                AnnualEvaluation.unit_id == unit_id,
+                AnnualEvaluation.year == year,
+                AnnualEvaluation.notified_at.is_not(None),
+            )
+            .order_by(Person.full_name)
+        )
+    )
