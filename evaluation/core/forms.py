@@ -76,10 +76,80 @@ def is_free_text(field: Field) -> bool:
     return isinstance(field, StringField) and not isinstance(field, PasswordField | HiddenField)
 
 
+# WTForms' own messages, which it ships in no Vietnamese: ours, keyed by its English text (the
+# singular for a plural pair), with the same placeholders, so a Vietnamese page never shows
+# "This field is required." and the English catalog gives the English back.
+WTFORMS_MESSAGES = {
+    "Invalid field name '%s'.": _l("Tên trường “%s” không hợp lệ."),
+    "Field must be equal to %(other_name)s.": _l("Phải trùng với %(other_name)s."),
+    "Field must be at least %(min)d character long.": _l("Cần ít nhất %(min)d ký tự."),
+    "Field cannot be longer than %(max)d character.": _l("Không được dài quá %(max)d ký tự."),
+    "Field must be exactly %(max)d character long.": _l("Cần đúng %(max)d ký tự."),
+    "Field must be between %(min)d and %(max)d characters long.": _l(
+        "Độ dài phải từ %(min)d đến %(max)d ký tự."
+    ),
+    "Number must be at least %(min)s.": _l("Số phải từ %(min)s trở lên."),
+    "Number must be at most %(max)s.": _l("Số không được lớn hơn %(max)s."),
+    "Number must be between %(min)s and %(max)s.": _l("Số phải trong khoảng %(min)s đến %(max)s."),
+    "Date must be at least %(min)s.": _l("Ngày phải từ %(min)s trở đi."),
+    "Date must be at most %(max)s.": _l("Ngày không được sau %(max)s."),
+    "Date must be between %(min)s and %(max)s.": _l("Ngày phải trong khoảng %(min)s đến %(max)s."),
+    "This field is required.": _l("Cần nhập mục này."),
+    "Invalid input.": _l("Giá trị không hợp lệ."),
+    "Invalid email address.": _l("Địa chỉ email không hợp lệ."),
+    "Invalid IP address.": _l("Địa chỉ IP không hợp lệ."),
+    "Invalid Mac address.": _l("Địa chỉ MAC không hợp lệ."),
+    "Invalid URL.": _l("Địa chỉ web không hợp lệ."),
+    "Invalid UUID.": _l("Mã UUID không hợp lệ."),
+    "Invalid value, must be one of: %(values)s.": _l("Giá trị phải là một trong: %(values)s."),
+    "Invalid value, can't be any of: %(values)s.": _l("Giá trị không được là: %(values)s."),
+    "This field cannot be edited.": _l("Không được sửa mục này."),
+    "This field is disabled and cannot have a value.": _l("Mục này bị khoá, không nhận giá trị."),
+    "Invalid CSRF Token.": _l("Phiên làm việc không hợp lệ; hãy tải lại trang."),
+    "CSRF token missing.": _l("Phiên làm việc không hợp lệ; hãy tải lại trang."),
+    "CSRF failed.": _l("Phiên làm việc không hợp lệ; hãy tải lại trang."),
+    "CSRF token expired.": _l("Phiên làm việc đã hết hạn; hãy tải lại trang."),
+    "Invalid Choice: could not coerce.": _l("Lựa chọn không hợp lệ."),
+    "Choices cannot be None.": _l("Chưa có lựa chọn nào."),
+    "Not a valid choice.": _l("Lựa chọn không hợp lệ."),
+    "Invalid choice(s): one or more data inputs could not be coerced.": _l(
+        "Có lựa chọn không hợp lệ."
+    ),
+    "'%(value)s' is not a valid choice for this field.": _l(
+        "“%(value)s” không phải lựa chọn hợp lệ."
+    ),
+    "Not a valid datetime value.": _l("Ngày giờ không hợp lệ."),
+    "Not a valid date value.": _l("Ngày không hợp lệ."),
+    "Not a valid time value.": _l("Giờ không hợp lệ."),
+    "Not a valid week value.": _l("Tuần không hợp lệ."),
+    "Not a valid integer value.": _l("Cần nhập một số nguyên."),
+    "Not a valid decimal value.": _l("Cần nhập một số."),
+    "Not a valid float value.": _l("Cần nhập một số."),
+}
+
+
+class WTFormsMessages:
+    """WTForms' translations object (its `gettext`/`ngettext`), answered from our catalog."""
+
+    def gettext(self, string: str) -> str:
+        message = WTFORMS_MESSAGES.get(string)
+        return string if message is None else str(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        message = WTFORMS_MESSAGES.get(singular)
+        if message is None:
+            return singular if n == 1 else plural
+        return str(message)
+
+
 class BaseForm(FlaskForm):
-    """Every form of the application: each text field is cleaned and checked the same way."""
+    """Every form of the application: each text field is cleaned and checked the same way, and
+    WTForms' own messages speak the page's language."""
 
     class Meta:
+        def get_translations(self, form: Any) -> WTFormsMessages:
+            return WTFormsMessages()
+
         def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Field:
             field = super().bind_field(form, unbound_field, options)  # type: ignore[misc]
             if is_free_text(field):

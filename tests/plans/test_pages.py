@@ -84,7 +84,7 @@ def test_adding_a_task_shows_it_on_the_plan(session, client, login_as, team, wee
         ("title", "   ", "Cần nhập tên nhiệm vụ."),
         ("target_quantity", "-5", "Số lượng phải lớn hơn 0"),
         ("target_quantity", "0", "Số lượng phải lớn hơn 0"),
-        ("target_quantity", "abc", "Not a valid decimal value."),
+        ("target_quantity", "abc", "Cần nhập một số."),
         ("target_quantity", "NaN", "Giá trị số không hợp lệ."),
         ("target_quantity", "Infinity", "Giá trị số không hợp lệ."),
         ("weight", "sNaN", "Giá trị số không hợp lệ."),  # found by tests/test_fuzz_forms.py
@@ -92,9 +92,9 @@ def test_adding_a_task_shows_it_on_the_plan(session, client, login_as, team, wee
         ("weight", "-1", "Trọng số từ 0,1 đến 100."),
         ("deadline", "2026-03-16", "Hạn hoàn thành phải nằm trong kỳ kế hoạch"),
         ("deadline", "9999-12-31", "Hạn hoàn thành phải nằm trong kỳ kế hoạch"),
-        ("deadline", "13/03/2026", "Not a valid date value."),
-        ("title", "x" * 100_000, "Field cannot be longer than 300 characters."),
-        ("description", "mô tả " * 20_000, "Field cannot be longer than 4000 characters."),
+        ("deadline", "13/03/2026", "Ngày không hợp lệ."),
+        ("title", "x" * 100_000, "Không được dài quá 300 ký tự."),
+        ("description", "mô tả " * 20_000, "Không được dài quá 4000 ký tự."),
         ("unit_of_measure", "hồ\x00sơ", "Văn bản chứa ký tự không hợp lệ."),
     ],
 )
