@@ -18,26 +18,20 @@ from evaluation.core.db import db
 from evaluation.core.workbook import xlsx_response
 from evaluation.organisation.models import Unit
 from evaluation.organisation.permissions import current_viewer
+from evaluation.plans.periods import Period
 from evaluation.plans.permissions import PlanAction, can_plan
 from evaluation.plans.services import plan_with_tasks
-from evaluation.rankings.routes import period_or_404, units_in_reach
+from evaluation.rankings.routes import units_in_reach
 from evaluation.reports import services
 from evaluation.scoring.access import get_evaluation_or_404, rulebook_result
 
 blueprint = Blueprint("reports", __name__)
 
 
-def _year_or_404(year: int) -> int:
-    if not 2000 <= year <= 2100:
-        abort(404)
-    return year
-
-
 @blueprint.route("/reports/evaluations/<year:year>/people/<id:person_id>.xlsx")
 @login_required
 def evaluation_sheet(year: int, person_id: int) -> ResponseReturnValue:
     """The individual sheet, for whoever may open the person's evaluation page."""
-    _year_or_404(year)
     access = get_evaluation_or_404(year, person_id)
     person, evaluation = access.person, access.evaluation
     return xlsx_response(
@@ -57,7 +51,6 @@ def evaluation_sheet(year: int, person_id: int) -> ResponseReturnValue:
 @login_required
 def classification_summary(year: int, unit_id: int) -> ResponseReturnValue:
     """A subtree's summary: its managers, the personnel office serving it, administrators."""
-    _year_or_404(year)
     unit = db.session.get(Unit, unit_id)
     if unit is None:
         abort(404)
@@ -94,7 +87,7 @@ def plan_report(plan_id: int) -> ResponseReturnValue:
 @login_required
 def unit_ranking(key: str) -> ResponseReturnValue:
     """The ranking page as a workbook: the same units in reach (403 for employees)."""
-    period = period_or_404(key)
+    period = Period.from_key(key)  # the converter let no week through
     units = units_in_reach(current_viewer())
     return xlsx_response(
         services.unit_ranking(
@@ -111,7 +104,6 @@ def unit_ranking(key: str) -> ResponseReturnValue:
 @login_required
 def emulation_list(year: int) -> ResponseReturnValue:
     """The emulation page's proposals as the list the council receives."""
-    _year_or_404(year)
     units = units_in_reach(current_viewer())
     return xlsx_response(
         services.emulation_list(
