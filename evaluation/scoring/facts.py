@@ -217,6 +217,18 @@ def leader_unit_facts(figures: UnitFigures, sub_unit_levels: tuple[Level, ...]) 
     )
 
 
+def _mean_general(points: Iterable[Decimal | float]) -> float | None:
+    values = [float(value) for value in points]
+    return fmean(values) if values else None
+
+
+def year_general_points(points: Iterable[Decimal | float]) -> float | None:
+    """The year's general points as the rulebook is given them: the periods' mean, to
+    hundredths (the snapshot of a decision checks scores against this same figure)."""
+    mean = _mean_general(points)
+    return None if mean is None else round(mean, 2)
+
+
 def build_facts(
     *,
     year: int,
@@ -234,7 +246,7 @@ def build_facts(
     `scores` are the year's (general points, task points) in period order; without a unit
     assessment, the mean general points decide it.
     """
-    general_points = fmean(float(general_) for general_, _task in scores) if scores else None
+    general_points = _mean_general(general_ for general_, _task in scores)
     if general is None:
         general = (
             general_level_from_points(general_points)
@@ -270,6 +282,6 @@ def build_facts(
         ),
         tasks=tasks,
         unit=unit,
-        general_points=round(general_points, 2) if general_points is not None else None,
+        general_points=year_general_points(general_ for general_, _task in scores),
         period_task_points=tuple(float(task) for _general, task in scores),
     )

@@ -26,6 +26,7 @@ from evaluation.core.db import utcnow
 from evaluation.organisation.models import Person
 from evaluation.plans.models import Plan, Task
 from evaluation.plans.periods import Period, PeriodKind
+from evaluation.scoring.facts import year_general_points
 from evaluation.scoring.models import AnnualEvaluation, PeriodScore
 
 FORMAT = 1  # bump when the stored shape changes; readers accept every earlier one
@@ -209,9 +210,9 @@ def _matches_facts(facts: Mapping[str, Any], scores: Sequence[PeriodScore]) -> b
     return general is not None and float(general) == _general_mean(scores)
 
 
-def _general_mean(scores: Sequence[PeriodScore]) -> float:
-    """The year's general points exactly as the rulebook's facts round them (`build_facts`)."""
-    return round(fmean(float(s.general_points) for s in scores), 2)
+def _general_mean(scores: Sequence[PeriodScore]) -> float | None:
+    """The year's general points exactly as the rulebook's facts carry them."""
+    return year_general_points(s.general_points for s in scores)
 
 
 def build(
