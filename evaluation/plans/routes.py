@@ -135,12 +135,19 @@ def plan_detail(plan_id: int, refused: ActionForm | None = None) -> ResponseRetu
     return_form = refused if isinstance(refused, ReturnForm) else ReturnForm(version=plan.version)
     reopen_form = refused if isinstance(refused, ReasonForm) else ReasonForm(version=plan.version)
     viewer = current_viewer()
+    can = {action.value: can_plan(viewer, action, plan) for action in PlanAction}
+    decided_year = plan_decided_year(db.session, plan)
     return render_template(
         "plans/plan.html",
         plan=plan,
         today=local_today(),
-        can={action.value: can_plan(viewer, action, plan) for action in PlanAction},
-        decided_year=plan_decided_year(db.session, plan),
+        can=can,
+        # what may be done to the tasks themselves: a decided year locks them (plans.decided)
+        task_actions={
+            "edit": can["edit"] and decided_year is None,
+            "report": can["report"] and decided_year is None,
+        },
+        decided_year=decided_year,
         action_form=ActionForm(version=plan.version),
         return_form=return_form,
         reopen_form=reopen_form,
