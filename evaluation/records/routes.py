@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import sqlalchemy as sa
 from flask import Blueprint, abort, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
 from sqlalchemy.orm import joinedload
 
 from criteria import DisciplineForm
@@ -46,10 +49,11 @@ def person_records(person_id: int) -> ResponseReturnValue:
 def add_leave(person_id: int) -> ResponseReturnValue:
     person = _person_for_records(person_id)
     form = LeaveForm(prefix="leave")
-    if not form.validate_on_submit():
-        return _records_page(person, leave_form=form), refusal_status()
-    try:
-        services.add_leave(
+    return _save_record(
+        person,
+        form,
+        "leave_form",
+        lambda: services.add_leave(
             db.session,
             person,
             kind=LeaveKind(form.kind.data),
@@ -57,13 +61,8 @@ def add_leave(person_id: int) -> ResponseReturnValue:
             ends_on=form.ends_on.data,
             note=form.note.data,
             actor_id=current_user.id,
-        )
-    except DomainError as error:
-        status = show_domain_error(form, error)
-        return _records_page(person, leave_form=form), status
-    if not commit(_("Đã ghi hồ sơ.")):
-        return _records_page(person, leave_form=form), 409
-    return redirect(url_for("records.person_records", person_id=person.id))
+        ),
+    )
 
 
 @blueprint.route("/people/<id:person_id>/records/discipline", methods=["POST"])
@@ -71,10 +70,11 @@ def add_leave(person_id: int) -> ResponseReturnValue:
 def add_discipline(person_id: int) -> ResponseReturnValue:
     person = _person_for_records(person_id)
     form = DisciplineRecordForm(prefix="discipline")
-    if not form.validate_on_submit():
-        return _records_page(person, discipline_form=form), refusal_status()
-    try:
-        services.add_discipline(
+    return _save_record(
+        person,
+        form,
+        "discipline_form",
+        lambda: services.add_discipline(
             db.session,
             person,
             violation=form.violation.data,
@@ -85,12 +85,23 @@ def add_discipline(person_id: int) -> ResponseReturnValue:
             duty_related=form.duty_related.data,
             counted_in_year=form.counted_in_year.data,
             actor_id=current_user.id,
-        )
+        ),
+    )
+
+
+def _save_record(
+    person: Person, form: FlaskForm, form_name: str, write: Callable[[], object]
+) -> ResponseReturnValue:
+    """Validate, write, commit, redirect; a refusal shows the page with this form as typed."""
+    if not form.validate_on_submit():
+        return _records_page(person, **{form_name: form}), refusal_status()
+    try:
+        write()
     except DomainError as error:
         status = show_domain_error(form, error)
-        return _records_page(person, discipline_form=form), status
+        return _records_page(person, **{form_name: form}), status
     if not commit(_("Đã ghi hồ sơ.")):
-        return _records_page(person, discipline_form=form), 409
+        return _records_page(person, **{form_name: form}), 409
     return redirect(url_for("records.person_records", person_id=person.id))
 
 
