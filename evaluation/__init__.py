@@ -32,6 +32,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     )
     app.config.update(load_config(Path(app.instance_path)))
     app.config.update(overrides or {})
+    if app.config.get("TESTING") and "STORED_SUMS_FILL_IN_BACKGROUND" not in (overrides or {}):
+        app.config["STORED_SUMS_FILL_IN_BACKGROUND"] = False  # a test fills what it stores
     check_production(app)  # before anything opens a connection
 
     db.init_app(app)
@@ -48,6 +50,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from evaluation.core.security import init_security
     from evaluation.core.templating import init_templating
     from evaluation.core.throttle import init_throttle
+    from evaluation.home.routes import blueprint as home
     from evaluation.imports.routes import blueprint as imports
     from evaluation.organisation.routes import blueprint as organisation
     from evaluation.plans.routes import blueprint as plans
@@ -61,7 +64,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     init_login(app)
     init_templating(app)
     for blueprint in (
-        accounts, plans, organisation, scoring, records, rankings, reports, imports, audit, health,
+        accounts, home, plans, organisation, scoring, records, rankings, reports, imports, audit,
+        health,
     ):  # fmt: skip
         app.register_blueprint(blueprint)
     register_commands(app)

@@ -140,7 +140,8 @@ def task_file(o: Any) -> dict[str, Any]:
 # --- pages of one's own: the actor's role decides, there is no owner ------------------------
 
 OWN = {
-    "plans.home": get("/"),
+    "home.todo": get("/"),
+    "plans.home": get("/start"),
     "plans.my_plans": get("/plans"),
     "plans.new_plan": post("/plans/new", {"kind": "week", "day": "2026-04-07"}),
     "plans.my_unit": get("/unit"),
@@ -171,6 +172,7 @@ OWN = {
 # fmt: off
 OWN_TABLE = """
                                staff_a deputy_a head_a head_dept personnel admin
+home.todo                        ok       ok      ok      ok        ok      ok
 plans.home                       ->       ->      ->      ->        ->      ->
 plans.my_plans                   ok       ok      ok      ok        ok      ->
 plans.new_plan                   ->       ->      ->      ->        ->      --

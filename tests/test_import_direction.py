@@ -1,9 +1,9 @@
 """The areas of `evaluation/` depend on each other in one direction (issue 12).
 
 core ← organisation ← accounts ← plans ← records ← scoring ← rankings ← reports / imports /
-yearend / audit: an area imports only areas to its left (and itself). The four at the top are
-siblings and import none of each other; `audit` sits there because it reads every area's records,
-as the reports do. `demo` builds a whole province and may import anything; so may the application
+yearend / audit / home: an area imports only areas to its left (and itself). The five at the top
+are siblings and import none of each other; `audit` sits there because it reads every area's
+records, as the reports do, and `home` (the to-do page) because it counts every area's work. `demo` builds a whole province and may import anything; so may the application
 root (`evaluation/__init__.py`, `models.py`, `cli.py`), which wires the areas together.
 
 Every import counts, including those inside functions: a late import is still a dependency, only
@@ -37,6 +37,7 @@ LAYERS: dict[str, int] = {
     "imports": 7,
     "yearend": 7,
     "audit": 7,
+    "home": 7,
 }
 # May import anything: the demo province and the application root.
 UNRESTRICTED = {"demo", "__init__", "models", "config", "cli"}

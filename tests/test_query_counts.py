@@ -119,6 +119,9 @@ def main_pages(province: Province) -> list[tuple[str, Person, str]]:
     agency, division = province.agency.id, province.division.id
     return [
         ("my plans", province.employee, "/plans?year=2026"),
+        ("to-do, employee", province.employee, "/"),
+        ("to-do, head", province.head, "/"),
+        ("to-do, personnel", province.personnel, "/"),
         ("unit of the head", province.head, "/unit"),
         ("organisation unit", province.head, f"/organisation/units/{division}"),
         ("scoring sheet", province.head, f"/scoring/{MARCH.key}"),

@@ -25,13 +25,13 @@ def _safe_next(target: str | None) -> str:
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc:
             return target
-    return url_for("plans.my_plans")
+    return url_for("home.todo")
 
 
 @blueprint.route("/login", methods=["GET", "POST"])
 def login() -> ResponseReturnValue:
     if current_user.is_authenticated:
-        return redirect(url_for("plans.my_plans"))
+        return redirect(url_for("home.todo"))
     form = LoginForm()
     if form.validate_on_submit():
         if wait := limiter.wait_for(form.username.data):

@@ -66,9 +66,11 @@ def get_task_or_404(task_id: int, action: PlanAction) -> Task:
 # --- my plans -----------------------------------------------------------------------------
 
 
-@blueprint.route("/")
+@blueprint.route("/start")
 @login_required
 def home() -> ResponseReturnValue:
+    """The landing page before the to-do page took `/` (`home.todo`): one's plans, else the
+    organisation tree; kept for old bookmarks."""
     viewer = current_viewer()
     if viewer.person_id is None:
         return redirect(url_for("organisation.tree"))

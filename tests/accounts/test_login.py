@@ -44,7 +44,7 @@ def test_inactive_accounts_cannot_sign_in(session, client, person):
 
 @pytest.mark.parametrize(
     ("target", "lands_on"),
-    [("/unit", "/unit"), ("https://evil.example/", "/plans"), ("//evil.example", "/plans")],
+    [("/unit", "/unit"), ("https://evil.example/", "/"), ("//evil.example", "/")],
 )
 def test_after_sign_in_only_local_redirects(client, person, target, lands_on):
     response = client.post(

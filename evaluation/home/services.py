@@ -1,0 +1,303 @@
+"""What waits for one person ("Việc cần làm"): each figure is one SQL aggregate over the viewer's
+reach, so the page costs the same few statements for a unit of ten or a province.
+
+The scopes below are the SQL forms of the areas' own checks (`Viewer.manages`,
+`scoring.permissions.can_evaluate`, `scoring.procedure.competent_decider`); the tests compare
+them with those checks, person by person, so a list and its count never disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, aliased
+
+from criteria import decision_deadline
+from criteria.procedure import STEPS, Step, can_take
+from evaluation.organisation.models import (
+    LeadershipRole,
+    Person,
+    ScoringFrequency,
+    Unit,
+    UnitKind,
+)
+from evaluation.organisation.permissions import Viewer
+from evaluation.organisation.services import agencies_among, agency_of, units_of_agency
+from evaluation.plans.models import Plan, PlanStatus, Task, TaskOutcome
+from evaluation.plans.periods import Period, PeriodKind
+from evaluation.scoring.models import AnnualEvaluation, PeriodScore
+from evaluation.scoring.quotas import QuotaView, quota_views
+
+# The steps the to-do page counts for others, each once the step before it is taken. The party
+# committee's comment and a petition are optional (P1), so nobody is told they owe them.
+AWAITED_STEPS: tuple[Step, ...] = (
+    Step.COLLECTIVE_COMMENTS,
+    Step.PERSONNEL_PROPOSAL,
+    Step.DECISION,
+    Step.NOTIFICATION,
+    Step.PETITION_RESOLVED,
+)
+
+
+def steps_before(target: Step) -> tuple[Step, ...]:
+    """The steps after which `target` may be taken (`criteria.procedure.can_take`)."""
+    return tuple(step for step in STEPS if can_take(step, target))
+
+
+def is_open(period: Period, today: date) -> bool:
+    """A period not yet over: its figures are provisional ("tạm tính")."""
+    return period.ends_on >= today
+
+
+# --- SQL forms of the areas' checks --------------------------------------------------------
+
+
+def managed_people(viewer: Viewer, person: type[Person] = Person, unit: type[Unit] = Unit):
+    """`Viewer.manages(person)` in SQL, on a query that joins the person's current unit."""
+    if viewer.managed_path is None or viewer.person_id is None:
+        return sa.false()
+    own_unit_leader = sa.and_(
+        person.unit_id == viewer.managed_unit_id,
+        person.leadership_role != LeadershipRole.NONE,
+    )
+    head_on_deputy = (
+        person.leadership_role == LeadershipRole.DEPUTY
+        if viewer.managed_role is LeadershipRole.HEAD
+        else sa.false()
+    )
+    return sa.and_(
+        person.id != viewer.person_id,
+        unit.path.startswith(viewer.managed_path),
+        sa.or_(~own_unit_leader, head_on_deputy),
+    )
+
+
+def decided_people(
+    session: Session, viewer: Viewer, person: type[Person] = Person, unit: type[Unit] = Unit
+):
+    """`competent_decider(person) is the viewer` in SQL (P2): the head of an agency decides for
+    its staff and deputies, and for the heads of the agencies directly under it."""
+    if viewer.managed_role is not LeadershipRole.HEAD or viewer.managed_unit_id is None:
+        return sa.false()
+    agency = session.get(Unit, viewer.managed_unit_id)
+    if agency is None or agency_of(session, agency).id != agency.id:
+        return sa.false()  # the head of a division decides for nobody
+    within = units_of_agency(session, agency)
+    is_head = person.leadership_role == LeadershipRole.HEAD
+    own_staff = sa.and_(
+        person.unit_id.in_(sa.select(Unit.id).where(within)),
+        ~sa.and_(person.unit_id == agency.id, is_head),
+    )
+    heads_below = sa.and_(
+        is_head,
+        unit.kind != UnitKind.DIVISION,
+        unit.parent_id.in_(sa.select(Unit.id).where(within)),
+    )
+    return sa.and_(person.id != viewer.person_id, sa.or_(own_staff, heads_below))
+
+
+# --- the figures ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TaskFigures:
+    due_this_week: int
+    overdue: int
+    week_ends_on: date
+
+
+@dataclass
+class Todo:
+    """Everything the to-do page shows; None where the viewer has no such duty."""
+
+    today: date
+    year: int
+    plans_to_approve: int | None = None
+    returned_plans: int | None = None
+    tasks: TaskFigures | None = None
+    scoring_month: Period | None = None
+    scores_owed: int | None = None
+    own_step: Step | None = None  # the step the viewer owes on their own evaluation
+    steps_waiting: dict[Step, int] = field(default_factory=dict)
+    quotas: list[QuotaView] = field(default_factory=list)
+    decision_deadline: date | None = None  # P3, from the rulebook
+
+    @property
+    def waiting(self) -> list[tuple[Step, int]]:
+        """The steps waiting for the viewer, in the procedure's order."""
+        waiting = self.steps_waiting
+        return [(step, waiting[step]) for step in AWAITED_STEPS if step in waiting]
+
+    def days_left(self, day: date) -> int:
+        return (day - self.today).days
+
+
+def plans_to_approve(session: Session, viewer: Viewer) -> int:
+    """Submitted plans this manager may approve or return (`plans.services.plans_awaiting`)."""
+    if viewer.managed_path is None:
+        return 0
+    return session.scalar(
+        sa.select(sa.func.count(Plan.id))
+        .join(Person, Plan.person_id == Person.id)
+        .join(Unit, Person.unit_id == Unit.id)
+        .where(Plan.status == PlanStatus.SUBMITTED, managed_people(viewer))
+    )
+
+
+def returned_plans(session: Session, person_id: int) -> int:
+    return session.scalar(
+        sa.select(sa.func.count(Plan.id)).where(
+            Plan.person_id == person_id, Plan.status == PlanStatus.RETURNED
+        )
+    )
+
+
+def my_tasks(session: Session, person_id: int, today: date) -> TaskFigures:
+    """Open tasks of one's own plans due by Sunday, and those already past their deadline."""
+    week_ends = Period.containing(PeriodKind.WEEK, today).ends_on
+    open_task = sa.or_(Task.outcome.is_(None), Task.outcome == TaskOutcome.NOT_DONE)
+    due_soon = sa.and_(Task.outcome.is_(None), Task.deadline >= today, Task.deadline <= week_ends)
+    due, overdue = session.execute(
+        sa.select(
+            sa.func.count(sa.case((due_soon, 1))),
+            sa.func.count(sa.case((Task.overdue_clause(today), 1))),
+        )
+        .join(Plan, Task.plan_id == Plan.id)
+        .where(Plan.person_id == person_id, Plan.status != PlanStatus.CLOSED, open_task)
+    ).one()
+    return TaskFigures(due, overdue, week_ends)
+
+
+def scoring_month(today: date) -> Period:
+    """The month whose scores are owed now: the last one that ended."""
+    return Period.containing(PeriodKind.MONTH, today.replace(day=1) - timedelta(days=1))
+
+
+def scores_owed(session: Session, viewer: Viewer, month: Period) -> int:
+    """People this manager scores (`scoring.periods.people_to_score`) with no score yet for
+    `month`, or, for those scored by quarter (heads, quarterly units), for the quarter that
+    `month` closes (`scoring.periods.scoring_period`)."""
+    if viewer.managed_unit_id is None:
+        return 0
+    quarter = Period.containing(PeriodKind.QUARTER, month.starts_on)
+    quarterly = sa.or_(
+        Person.leadership_role == LeadershipRole.HEAD,
+        Unit.scoring_frequency == ScoringFrequency.QUARTERLY,
+    )
+
+    def scored(period: Period) -> sa.ColumnElement[bool]:
+        return sa.exists().where(
+            PeriodScore.person_id == Person.id,
+            PeriodScore.period_kind == period.kind,
+            PeriodScore.period_year == period.year,
+            PeriodScore.period_number == period.number,
+        )
+
+    owed = sa.or_(
+        sa.and_(~quarterly, ~scored(month)),
+        sa.and_(quarterly, ~scored(quarter)) if quarter.ends_on == month.ends_on else sa.false(),
+    )
+    mine = sa.or_(
+        Person.unit_id == viewer.managed_unit_id,
+        sa.and_(
+            Person.leadership_role == LeadershipRole.HEAD,
+            Unit.parent_id == viewer.managed_unit_id,
+        ),
+    )
+    return session.scalar(
+        sa.select(sa.func.count(Person.id))
+        .join(Unit, Person.unit_id == Unit.id)
+        .where(mine, managed_people(viewer), owed)
+    )
+
+
+def own_step(session: Session, person_id: int, year: int) -> Step | None:
+    """The step the person owes on their own evaluation: the self-assessment until it is made."""
+    taken = session.execute(
+        sa.select(AnnualEvaluation.step).where(
+            AnnualEvaluation.person_id == person_id, AnnualEvaluation.year == year
+        )
+    ).first()
+    current = taken[0] if taken else None
+    return Step.SELF_ASSESSMENT if can_take(current, Step.SELF_ASSESSMENT) else None
+
+
+def steps_waiting(session: Session, viewer: Viewer, year: int) -> dict[Step, int]:
+    """Evaluations of others whose next step is the viewer's to take, by that step, in one
+    GROUP BY: the collective's comments (the manager above, or the decider), the office's
+    proposal, the decision and its resolution of a petition (the decider), the notification
+    (the decider or the office) — `scoring.permissions.can_evaluate`'s actors."""
+    evaluation_unit = aliased(Unit)
+    above = managed_people(viewer)
+    decider = decided_people(session, viewer)
+    office = (
+        sa.and_(
+            Person.id != viewer.person_id if viewer.person_id else sa.true(),
+            evaluation_unit.path.startswith(viewer.served_path),
+        )
+        if viewer.served_path
+        else sa.false()
+    )
+    actors = {
+        Step.COLLECTIVE_COMMENTS: sa.or_(above, decider),
+        Step.PERSONNEL_PROPOSAL: office,
+        Step.DECISION: decider,
+        Step.NOTIFICATION: sa.or_(decider, office),
+        Step.PETITION_RESOLVED: decider,
+    }
+    target_of = {step: target for target in AWAITED_STEPS for step in steps_before(target)}
+    branches = [
+        sa.and_(AnnualEvaluation.step.in_(steps_before(target)), actors[target])
+        for target in AWAITED_STEPS
+    ]
+    rows = session.execute(
+        sa.select(AnnualEvaluation.step, sa.func.count(AnnualEvaluation.id))
+        .join(Person, AnnualEvaluation.person_id == Person.id)
+        .join(Unit, Person.unit_id == Unit.id)
+        .join(evaluation_unit, AnnualEvaluation.unit_id == evaluation_unit.id)
+        .where(AnnualEvaluation.year == year, sa.or_(*branches))
+        .group_by(AnnualEvaluation.step)
+    )
+    waiting: dict[Step, int] = {}
+    for step, count in rows:
+        target = target_of[step]
+        waiting[target] = waiting.get(target, 0) + count
+    return waiting
+
+
+def quota_agencies(session: Session, viewer: Viewer) -> list[Unit]:
+    """The agencies whose quota the viewer watches, as the evaluations page shows them: the
+    office's agencies, else the agency a manager works in."""
+    if viewer.served_path:
+        return agencies_among(
+            session.scalars(
+                sa.select(Unit).where(Unit.path.startswith(viewer.served_path)).order_by(Unit.path)
+            )
+        )
+    if viewer.managed_unit_id is not None:
+        unit = session.get(Unit, viewer.managed_unit_id)
+        return [agency_of(session, unit)] if unit else []
+    return []
+
+
+def todo(session: Session, viewer: Viewer, today: date) -> Todo:
+    """The to-do page of one account: only the duties its role has."""
+    year = today.year
+    result = Todo(today=today, year=year)
+    if viewer.person_id is not None:
+        result.returned_plans = returned_plans(session, viewer.person_id)
+        result.tasks = my_tasks(session, viewer.person_id, today)
+        result.own_step = own_step(session, viewer.person_id, year)
+    if viewer.is_manager:
+        result.plans_to_approve = plans_to_approve(session, viewer)
+        result.scoring_month = scoring_month(today)
+        result.scores_owed = scores_owed(session, viewer, result.scoring_month)
+    if viewer.is_manager or viewer.is_personnel or viewer.person_id is not None:
+        result.steps_waiting = steps_waiting(session, viewer, year)
+    if viewer.is_manager or viewer.is_personnel:
+        views = quota_views(session, quota_agencies(session, viewer), year)
+        result.quotas = [view for view in views if view.candidates]
+    result.decision_deadline = decision_deadline(year)
+    return result
