@@ -1,22 +1,63 @@
-"""C1–C6: what a year's level sets in motion (L52; ND335 Art. 23). Flags, never decisions."""
+"""C1–C6: what a year's level sets in motion (L52, then L80; ND335 Art. 23). Flags, never
+decisions.
+
+C1, C2, C4 and C5 cite Law 80/2025/QH15 for the years it governs (cadres from its effective date,
+1 July 2025; civil servants from 1 January 2026, when its section on evaluating civil servants
+applies) and the 2008 law as amended by Law 52/2019 before. The year's event is its
+classification, made by the year's end. The article numbers of Law 80 could not be read here:
+the consequences are kept as they were under the old law, as policy, and say so (rules.md §11).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from datetime import date
 
+from criteria.errors import InvalidFacts
 from criteria.levels import Level, StaffCategory
 from criteria.rulebooks import select_rulebook
 
 KHT = Level.KHONG_HOAN_THANH
-SOURCES = {
-    "C1": "L52 (Law on Cadres and Civil Servants as amended): dismissal review",
-    "C2": "L52 (Law on Cadres and Civil Servants as amended): relief from duty",
-    "C3": "L52 (Law on Public Employees as amended): end of the work contract",
-    "C4": "L52 (Law on Cadres and Civil Servants as amended): leaders within one term",
-    "C5": "L52 (Law on Cadres and Civil Servants as amended): two years within three",
-    "C6": "ND335/2025/NĐ-CP Art. 23",
+_LAW_2008 = "Luật Cán bộ, công chức năm 2008 (sửa đổi, bổ sung bởi Luật số 52/2019/QH14)"
+_L80 = "Luật Cán bộ, công chức số 80/2025/QH15"
+_L80_DOUBT = (
+    "; chưa đối chiếu được điều, khoản của luật mới: giữ hệ quả như quy định trước đây, "
+    "là chính sách của đơn vị"
+)
+OLD_SOURCES = {
+    "C1": f"Khoản 3 Điều 58 {_LAW_2008}",
+    "C2": f"Khoản 3 Điều 29 {_LAW_2008}",
+    "C4": f"Điều 58 {_LAW_2008}",
+    "C5": f"Điều 58 {_LAW_2008}",
 }
+NEW_SOURCES = {
+    "C1": f"Mục 3 Chương IV {_L80}{_L80_DOUBT}",
+    "C2": f"{_L80}{_L80_DOUBT}",
+    "C4": f"Mục 3 Chương IV {_L80}{_L80_DOUBT}",
+    "C5": f"Mục 3 Chương IV {_L80}{_L80_DOUBT}",
+}
+SOURCES = {
+    **OLD_SOURCES,
+    "C3": (
+        "Điểm b khoản 1 Điều 29 Luật Viên chức năm 2010 (sửa đổi, bổ sung bởi Luật số 52/2019/QH14)"
+    ),
+    "C6": "Điều 23 Nghị định 335/2025/NĐ-CP",
+}
+# From when Law 80/2025/QH15 governs each category's consequences (its Art. on entry into force:
+# 1 July 2025; the evaluation of civil servants, section 3 of chapter IV, from 1 January 2026).
+L80_FROM = {
+    StaffCategory.CAN_BO: date(2025, 7, 1),
+    StaffCategory.CONG_CHUC: date(2026, 1, 1),
+}
+
+
+def source(rule: str, category: StaffCategory, year: int) -> str:
+    """The citation of a flag raised by the classification of `year` (its event date)."""
+    start = L80_FROM.get(category)
+    if rule in NEW_SOURCES and start is not None and date(year, 12, 31) >= start:
+        return NEW_SOURCES[rule]
+    return SOURCES[rule]
 
 
 @dataclass(frozen=True)
@@ -59,9 +100,16 @@ def consequences(
     dismissal = any(flag.rule == "C1" and not flag.deferred for flag in flags)
     if category is StaffCategory.CONG_CHUC and year in failed and not dismissal:
         flags.extend(_civil_servant_flags(leader, year, failed, set(term_years)))
-    if (rulebook or select_rulebook(year, category).name) == "nd335":
+    if (rulebook or _rulebook_or_none(year, category)) == "nd335":
         flags.extend(c6_position(levels_by_year.get(year), year))
     return flags
+
+
+def _rulebook_or_none(year: int, category: StaffCategory) -> str | None:
+    try:
+        return select_rulebook(year, category).name
+    except InvalidFacts:  # a year no rule set covers raises no C6
+        return None
 
 
 def _two_in_a_row(
@@ -77,13 +125,13 @@ def _two_in_a_row(
                 " Chưa xem xét khi đang bị xem xét kỷ luật, truy cứu trách nhiệm hình sự, hoặc "
                 "đang mang thai, nuôi con dưới 36 tháng tuổi."
             )
-        return [Flag("C1", SOURCES["C1"], text, year, deferred=held)]
+        return [Flag("C1", source("C1", category, year), text, year, deferred=held)]
     if category is StaffCategory.CAN_BO:
         text = (
             f"Cán bộ 2 năm liên tiếp ({years}) không hoàn thành nhiệm vụ: xem xét cho thôi làm "
             "nhiệm vụ."
         )
-        return [Flag("C2", SOURCES["C2"], text, year)]
+        return [Flag("C2", source("C2", category, year), text, year)]
     if category is StaffCategory.VIEN_CHUC:
         text = (
             f"Viên chức 2 năm liên tiếp ({years}) không hoàn thành nhiệm vụ: đơn vị có thể đơn "
@@ -105,7 +153,7 @@ def _civil_servant_flags(
                 f"kỳ ({', '.join(map(str, in_term))}): bố trí công tác khác hoặc không bổ nhiệm "
                 "lại."
             )
-            return [Flag("C4", SOURCES["C4"], text, year)]
+            return [Flag("C4", source("C4", StaffCategory.CONG_CHUC, year), text, year)]
         return []
     within_three = sorted(y for y in failed if year - 2 <= y <= year)
     if len(within_three) >= 2:
@@ -114,7 +162,7 @@ def _civil_servant_flags(
             f"({', '.join(map(str, within_three))}): bố trí vào vị trí việc làm có yêu cầu "
             "thấp hơn."
         )
-        return [Flag("C5", SOURCES["C5"], text, year)]
+        return [Flag("C5", source("C5", StaffCategory.CONG_CHUC, year), text, year)]
     return []
 
 

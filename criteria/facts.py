@@ -68,6 +68,10 @@ class Facts:
     maternity_leave: bool = False
     general: GeneralAssessment = GeneralAssessment.GOOD
     degradation: bool = False
+    # ND335 (S6, point b): breaching what Party members must not do; breaching the duty to set
+    # an example (trách nhiệm nêu gương). Grounds of ND335 only; ND90 does not list them.
+    party_prohibitions_breached: bool = False
+    example_duty_breached: bool = False
     disciplines: tuple[Discipline, ...] = ()
     tasks: tuple[TaskFacts, ...] = ()
     unit: UnitFacts | None = None
@@ -109,6 +113,8 @@ _FACT_FIELDS = {
     "maternity_leave",
     "general",
     "degradation",
+    "party_prohibitions_breached",
+    "example_duty_breached",
     "disciplines",
     "tasks",
     "unit",
@@ -138,7 +144,8 @@ def parse_facts(obj: object, policy: Policy = DEFAULT_POLICY) -> Facts:
     """Validate one facts object of the classify contract; raise InvalidFacts naming the field.
 
     When `general` is absent and `general_points` is given, the general assessment is taken from
-    the points with the policy's mapping (≥27 good, ≥15 meet).
+    the points with the policy's mapping (≥27 good, ≥15 meet): a policy of this system, since
+    ND90 assesses the general criteria in words, not points (classify-contract.md).
     """
     data = p.as_object(obj, "")
     p.reject_unknown(data, _FACT_FIELDS, "")
@@ -157,6 +164,8 @@ def parse_facts(obj: object, policy: Policy = DEFAULT_POLICY) -> Facts:
         maternity_leave=p.get_bool(data, "maternity_leave", "", False),
         general=general,
         degradation=p.get_bool(data, "degradation", "", False),
+        party_prohibitions_breached=p.get_bool(data, "party_prohibitions_breached", "", False),
+        example_duty_breached=p.get_bool(data, "example_duty_breached", "", False),
         disciplines=tuple(
             _parse_discipline(item, p.path("disciplines", i))
             for i, item in enumerate(p.get_list(data, "disciplines", ""))

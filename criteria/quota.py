@@ -12,10 +12,27 @@ from criteria.reasons import Reason
 
 ND335_QUOTA_PCT = 20  # Q1: law
 SOURCES = {
-    "Q1": "ND335/2025/NĐ-CP, xuat_sac at most 20% of those at tot",
-    "Q2": "ND48 (ND90 as amended): xuat_sac within the Party's share; local policy 20% of tot",
-    "Q3": "ND90 Art. 16–22 with ND48: ordering of candidates beyond the quota",
-    "Q4": "Local policy (Q4): integer arithmetic, rounding down",
+    "Q1": "Điểm a khoản 5 Điều 20 Nghị định 335/2025/NĐ-CP",
+    "Q2": (
+        "Điều 2 Nghị định 90/2020/NĐ-CP (sửa đổi, bổ sung bởi khoản 1 Điều 1 Nghị định "
+        "48/2023/NĐ-CP): không quá tỷ lệ đảng viên được xếp loại Hoàn thành xuất sắc nhiệm vụ "
+        "theo quy định của Đảng (Quy định số 366-QĐ/TW năm 2025); chính sách của đơn vị: "
+        "mức 20% số Hoàn thành tốt nhiệm vụ, chưa đối chiếu được với văn bản của Đảng"
+    ),
+    "Q3": (
+        "Điểm b khoản 5 Điều 20 Nghị định 335/2025/NĐ-CP; Điều 16 đến Điều 22 Nghị định "
+        "90/2020/NĐ-CP (sửa đổi, bổ sung bởi Nghị định 48/2023/NĐ-CP): người có thẩm quyền "
+        "xếp thứ tự người được đề nghị"
+    ),
+    "Q4": "Chính sách của đơn vị: tính trên số người, làm tròn xuống",
+}
+
+
+_BASE_TEXT = {
+    "final": " sau khi xếp loại",
+    "with_proposed": (
+        " (kể cả người được đề nghị Hoàn thành xuất sắc nhiệm vụ, theo chính sách của đơn vị)"
+    ),
 }
 
 
@@ -89,7 +106,11 @@ def apply_quota(
     """
     rule = "Q1" if rulebook == "nd335" else "Q2"
     pct = quota_pct(rulebook, policy, override_pct)
-    limit = places(at_tot, len(candidates), pct, policy.quota_rounding)
+    if policy.quota_base == "with_proposed":  # the base counts those proposed as well
+        base = at_tot + len(candidates)
+        limit = min(len(candidates), allowed(base, pct, policy.quota_rounding))
+    else:  # the decree's reading: the final counts (Q4)
+        limit = places(at_tot, len(candidates), pct, policy.quota_rounding)
     ordered = sorted(candidates, key=lambda c: (c.rank is None, c.rank or 0))
     keep = len(ordered) if exception else min(limit, len(ordered))
     kept, moved = ordered[:keep], ordered[keep:]
@@ -97,8 +118,9 @@ def apply_quota(
         Reason(
             rule,
             SOURCES[rule],
-            f"Tỷ lệ Hoàn thành xuất sắc nhiệm vụ không quá {pct:g}% số Hoàn thành tốt nhiệm vụ: "
-            f"{limit} chỉ tiêu, {len(candidates)} người được đề nghị.",
+            f"Tỷ lệ Hoàn thành xuất sắc nhiệm vụ không quá {pct:g}% số Hoàn thành tốt nhiệm vụ"
+            f"{_BASE_TEXT[policy.quota_base]}: {limit} chỉ tiêu, {len(candidates)} người được "
+            "đề nghị.",
         )
     ]
     if len(candidates) > limit:

@@ -1,4 +1,5 @@
-"""Versioned rule sets (rules.md §1): nd90@1 and nd335@1, chosen by year and staff category."""
+"""Versioned rule sets (rules.md §1): nd90@1 and nd335@1, chosen by category and year from the
+table of `criteria.rulebook_table` (data, not code)."""
 
 from __future__ import annotations
 
@@ -7,13 +8,15 @@ from dataclasses import dataclass, field
 
 from criteria.facts import Facts
 from criteria.levels import Level, StaffCategory
-from criteria.policy import Policy
+from criteria.policy import DEFAULT_POLICY, Policy
 from criteria.reasons import Reason, Verdict
+from criteria.rulebook_table import ND335_FROM, rulebook_family, rulebook_in_force
 from criteria.rules import nd90, nd335
 from criteria.rules.discipline import d1_discipline, screen_disciplines
 from criteria.rules.eligibility import e1_not_classified, e2_leave_cap, e3_maternity
 
-ND335_FIRST_YEAR = 2026
+ND335_FIRST_YEAR = ND335_FROM.year
+__all__ = ["RULEBOOKS", "Rulebook", "Trail", "rulebook_family", "select_rulebook"]
 
 
 @dataclass
@@ -78,12 +81,17 @@ def evaluate_nd90(f: Facts, policy: Policy) -> Trail:
     return trail
 
 
-def evaluate_nd335(f: Facts, policy: Policy) -> Trail:
-    """ND335 (rules.md §5): E1–E3 and D2–D3 as under ND90, S6 overrides, S5 by points, E2 cap."""
+def evaluate_nd335(f: Facts, policy: Policy = DEFAULT_POLICY) -> Trail:
+    """ND335 (rules.md §5, §11): S7 (time actually worked), S6 overrides, S5 by points.
+
+    ND335 names no minimum time worked and no leave cap: E1 and E2 carry over only as policy
+    (`nd335_min_months`, `nd335_leave_cap`, default on), each reason citing the policy; S7
+    (Art. 21) replaces E3. D2–D3 apply as under ND90.
+    """
     trail = Trail()
-    if trail.apply(e1_not_classified(f)):
+    if policy.nd335_min_months and trail.apply(e1_not_classified(f, nd335=True)):
         return trail
-    trail.note(e3_maternity(f))
+    trail.note(nd335.s7_time_worked(f))
     screen = screen_disciplines(f)
     for note in screen.notes:
         trail.note(note)
@@ -91,7 +99,8 @@ def evaluate_nd335(f: Facts, policy: Policy) -> Trail:
         return trail
     if not trail.apply(nd335.s5_level_by_points(f)):
         trail.apply(nd335.missing_points(f))
-    trail.apply(e2_leave_cap(f, trail.level))
+    if policy.nd335_leave_cap:
+        trail.apply(e2_leave_cap(f, trail.level, nd335=True))
     return trail
 
 
@@ -101,16 +110,8 @@ RULEBOOKS: dict[str, Rulebook] = {
 }
 
 
-def rulebook_family(rulebook_id: str) -> str:
-    """The rule set's name without its version ("nd335@1" → "nd335"): results record the
-    version (rules.md §1), while the quota (Q1–Q4) and the titles count per family."""
-    return rulebook_id.partition("@")[0]
-
-
 def select_rulebook(year: int, category: StaffCategory, pinned: str | None = None) -> Rulebook:
-    """The pinned rule set, else nd335 for civil servants from 2026 and nd90 otherwise."""
-    if pinned is not None:
-        return RULEBOOKS[rulebook_family(pinned)]
-    if category is StaffCategory.CONG_CHUC and year >= ND335_FIRST_YEAR:
-        return RULEBOOKS["nd335"]
-    return RULEBOOKS["nd90"]
+    """The rule set in force for the category and year (`criteria.rulebook_table`), or the
+    pinned one where the table gives it force; a pin without force raises RulebookNotInForce
+    (rules.md §11: refused, not applied)."""
+    return RULEBOOKS[rulebook_in_force(year, category, pinned)]

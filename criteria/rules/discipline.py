@@ -72,12 +72,13 @@ def d1_discipline(f: Facts, counted: tuple[Discipline, ...]) -> Verdict | None:
         return None
     forms = "; ".join(_describe(d) for d in counted)
     text = (
-        f"Bị kỷ luật có hiệu lực trong năm {f.year} ({forms}): "
+        f"{forms[:1].upper()}{forms[1:]}, có hiệu lực trong năm {f.year}: "
         f"xếp loại {Level.KHONG_HOAN_THANH.label}."
     )
     return Verdict(Level.KHONG_HOAN_THANH, Reason("D1", DISCIPLINE, text))
 
 
 def _describe(decision: Discipline) -> str:
+    """E.g. "bị kỷ luật khiển trách (kỷ luật hành chính, vi phạm v1)"."""
     kind = "kỷ luật Đảng" if decision.party else "kỷ luật hành chính"
-    return f"{decision.form.label}, {kind}, vi phạm {decision.violation}"
+    return f"bị kỷ luật {decision.form.label.lower()} ({kind}, vi phạm {decision.violation})"

@@ -1,22 +1,34 @@
-"""E1–E3: who is classified, and the cap for long leave (ND90 Art. 2 cl. 3, as amended)."""
+"""E1–E3: who is classified, and the cap for long leave (ND90 Art. 2 cl. 3, as amended).
+
+Under ND335 E1 and E2 are policy (the decree is silent; rules.md §11): `nd335=True` cites the
+policy instead of ND90.
+"""
 
 from __future__ import annotations
 
 from criteria.facts import Facts
 from criteria.levels import Level
 from criteria.reasons import Reason, Verdict, number
-from criteria.rules.sources import ELIGIBILITY
+from criteria.rules.sources import ELIGIBILITY, ND335_ELIGIBILITY_POLICY
 
 MIN_MONTHS = 6
 LEAVE_CAP_MONTHS = 3
 
 
+def _source(nd335: bool) -> str:
+    return ND335_ELIGIBILITY_POLICY if nd335 else ELIGIBILITY
+
+
 def effective_months(f: Facts) -> float:
-    """Months actually worked: lawful leave is time not worked, whatever months_worked says."""
+    """Months actually worked: lawful leave is time not worked, whatever months_worked says.
+
+    A policy of this system (classify-contract.md): ND90 counts "thời gian công tác thực tế"
+    and leaves leave of 3 to 6 months to E2; the texts do not say that leave is time worked.
+    """
     return min(f.months_worked, 12 - f.leave_months)
 
 
-def e1_not_classified(f: Facts) -> Verdict | None:
+def e1_not_classified(f: Facts, *, nd335: bool = False) -> Verdict | None:
     """E1 — ND90 Art. 2 cl. 3: under 6 months worked, no maternity leave → not classified."""
     months = effective_months(f)
     if months >= MIN_MONTHS or f.maternity_leave:
@@ -25,7 +37,7 @@ def e1_not_classified(f: Facts) -> Verdict | None:
         f"Thời gian công tác thực tế trong năm dưới 6 tháng ({number(months)} tháng), "
         "không nghỉ thai sản: không xếp loại chất lượng; vẫn kiểm điểm thời gian công tác."
     )
-    return Verdict(Level.KHONG_XEP_LOAI, Reason("E1", ELIGIBILITY, text))
+    return Verdict(Level.KHONG_XEP_LOAI, Reason("E1", _source(nd335), text))
 
 
 def e3_maternity(f: Facts) -> Reason | None:
@@ -39,14 +51,15 @@ def e3_maternity(f: Facts) -> Reason | None:
     return Reason("E3", ELIGIBILITY, text)
 
 
-def e2_leave_cap(f: Facts, level: Level) -> Verdict | None:
+def e2_leave_cap(f: Facts, level: Level, *, nd335: bool = False) -> Verdict | None:
     """E2 — ND90 Art. 2 cl. 3: lawful leave of 3 to under 6 months caps the level at hoan_thanh."""
     if not LEAVE_CAP_MONTHS <= f.leave_months < MIN_MONTHS:
         return None
     if not level.is_ranked or not level.at_least(Level.TOT):
         return None
     text = (
-        f"Nghỉ theo quy định {number(f.leave_months)} tháng (từ 3 đến dưới 6 tháng): vẫn được "
-        f"đánh giá nhưng không xếp loại cao hơn {Level.HOAN_THANH.label}."
+        f"Nghỉ không tham gia công tác theo quy định {number(f.leave_months)} tháng (từ 3 tháng "
+        f"đến dưới 6 tháng): vẫn được đánh giá nhưng không xếp loại cao hơn "
+        f"{Level.HOAN_THANH.label}."
     )
-    return Verdict(Level.HOAN_THANH, Reason("E2", ELIGIBILITY, text))
+    return Verdict(Level.HOAN_THANH, Reason("E2", _source(nd335), text))

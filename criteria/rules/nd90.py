@@ -13,7 +13,7 @@ from criteria.facts import Facts, UnitFacts
 from criteria.levels import GeneralAssessment, Level
 from criteria.policy import Policy
 from criteria.reasons import Reason, Verdict, number, percent
-from criteria.rules.sources import GAP, POINTS_CEILING, nd90_article
+from criteria.rules.sources import GAP, POINTS_CEILING, POINTS_FLOOR_POLICY, nd90_article
 
 GOOD = GeneralAssessment.GOOD
 MEET = GeneralAssessment.MEET
@@ -130,12 +130,28 @@ def h1_completed(f: Facts) -> Verdict | None:
     stats = TaskStats.of(f)
     if not _h1_holds(f, stats):
         return None
-    text = (
-        f"Đáp ứng tiêu chí chung; hoàn thành 100% nhiệm vụ, trong đó "
-        f"{percent(stats.share(stats.missed))} ({stats.missed}/{stats.total}) chưa bảo đảm "
-        "chất lượng, tiến độ hoặc hiệu quả (không quá 20%)."
-    )
+    text = f"Đáp ứng tiêu chí chung; hoàn thành 100% nhiệm vụ{_short_text(stats)}."
     return Verdict(Level.HOAN_THANH, _reason("H1", f, Level.HOAN_THANH, text))
+
+
+def _short_text(stats: TaskStats) -> str:
+    """The share short on quality, progress or efficiency, only when some fell short."""
+    if not stats.missed:
+        return ""
+    return (
+        f", trong đó {percent(stats.share(stats.missed))} ({stats.missed}/{stats.total}) chưa "
+        "bảo đảm chất lượng, tiến độ hoặc hiệu quả (không quá 20%)"
+    )
+
+
+def _sub_units_text(unit: UnitFacts, subs: SubUnitStats, *, good: bool) -> str:
+    """The directly managed units' results; nothing is claimed of units that do not exist."""
+    if not unit.sub_unit_levels:
+        return ""
+    text = f"; {percent(subs.completed_pct)} đơn vị trực tiếp phụ trách hoàn thành nhiệm vụ trở lên"
+    if good:
+        text += f", {percent(subs.good_pct)} hoàn thành tốt trở lên"
+    return text
 
 
 def _h1_holds(f: Facts, stats: TaskStats) -> bool:
@@ -160,8 +176,8 @@ def x2_leader_excellent(f: Facts) -> Verdict | None:
     text = (
         "Thực hiện tốt tiêu chí chung (kể cả kết quả của đơn vị được giao lãnh đạo); nhiệm vụ "
         "của bản thân đúng tiến độ, bảo đảm chất lượng; đơn vị hoàn thành 100% chỉ tiêu, "
-        f"{percent(unit.targets_exceeded_pct)} vượt mức; 100% đơn vị trực tiếp phụ trách "
-        f"hoàn thành nhiệm vụ trở lên, {percent(subs.good_pct)} hoàn thành tốt trở lên."
+        f"{percent(unit.targets_exceeded_pct)} vượt mức"
+        f"{_sub_units_text(unit, subs, good=True)}."
     )
     return Verdict(Level.XUAT_SAC, _reason("X2", f, Level.XUAT_SAC, text))
 
@@ -179,8 +195,7 @@ def t2_leader_good(f: Facts) -> Verdict | None:
     text = (
         "Đáp ứng tiêu chí chung; nhiệm vụ của bản thân đúng tiến độ, bảo đảm chất lượng; đơn vị "
         f"hoàn thành 100% chỉ tiêu, {percent(unit.targets_on_time_pct)} đúng tiến độ, bảo đảm "
-        "chất lượng; 100% đơn vị trực tiếp phụ trách hoàn thành nhiệm vụ trở lên, "
-        f"{percent(subs.good_pct)} hoàn thành tốt trở lên."
+        f"chất lượng{_sub_units_text(unit, subs, good=True)}."
     )
     return Verdict(Level.TOT, _reason("T2", f, Level.TOT, text))
 
@@ -194,20 +209,19 @@ def h2_leader_completed(f: Facts) -> Verdict | None:
     if unit.targets_completed_pct <= 70 or subs.completed_pct < 70:
         return None
     text = (
-        f"Đáp ứng tiêu chí chung; hoàn thành 100% nhiệm vụ, {percent(stats.share(stats.missed))} "
-        "chưa bảo đảm chất lượng, tiến độ hoặc hiệu quả; đơn vị hoàn thành "
-        f"{percent(unit.targets_completed_pct)} chỉ tiêu; {percent(subs.completed_pct)} đơn vị "
-        "trực tiếp phụ trách hoàn thành nhiệm vụ trở lên."
+        f"Đáp ứng tiêu chí chung; hoàn thành 100% nhiệm vụ{_short_text(stats)}; đơn vị hoàn "
+        f"thành {percent(unit.targets_completed_pct)} chỉ tiêu"
+        f"{_sub_units_text(unit, subs, good=False)}."
     )
     return Verdict(Level.HOAN_THANH, _reason("H2", f, Level.HOAN_THANH, text))
 
 
 def g1_decide(f: Facts) -> Verdict:
-    """G1 — no rule of ND90 Art. 4–15 fits: the competent person decides and records why."""
+    """G1 (the system's rule) — no rule of ND90 Art. 4–15 fits: the competent person decides."""
     gaps = "; ".join(_gaps(f)) or "các dữ kiện không khớp với mức nào"
     text = (
-        f"Không có quy định nào phù hợp: {gaps}. Người có thẩm quyền quyết định mức xếp loại "
-        "và ghi rõ lý do."
+        f"Không đủ căn cứ xếp vào mức nào theo quy định: {gaps}. Người có thẩm quyền quyết định "
+        "mức xếp loại và ghi rõ lý do."
     )
     return Verdict(Level.CAN_QUYET_DINH, Reason("G1", GAP, text))
 
@@ -249,18 +263,33 @@ def _unit_gaps(unit: UnitFacts | None) -> list[str]:
 
 
 def b1_points_ceiling(f: Facts, level: Level, policy: Policy) -> Verdict | None:
-    """B1 (policy) — with ND90 the 100-point bands also cap the level (default 90/70/50)."""
+    """B1 (policy) — with ND90 the 100-point bands also cap the level (default 90/70/50).
+
+    ND90 gives khong_hoan_thanh only on the grounds of Art. 7, 11, 15: by default the points
+    alone never take a level below hoan_thanh; `policy.points_may_fail` allows it.
+    """
     enabled = policy.points_ceiling if f.points_ceiling is None else f.points_ceiling
     points = f.points
     if not enabled or points is None or not level.is_ranked:
         return None
     band = level_by_points(points, policy.points_bands)
+    source = POINTS_CEILING
+    floor_note = ""
+    if band is Level.KHONG_HOAN_THANH:
+        if policy.points_may_fail:
+            source = POINTS_FLOOR_POLICY
+        else:
+            band = Level.HOAN_THANH
+            floor_note = (
+                f" Điểm thuộc khung {Level.KHONG_HOAN_THANH.label}, nhưng điểm số không phải "
+                f"căn cứ xếp loại {Level.KHONG_HOAN_THANH.label} theo Nghị định 90/2020/NĐ-CP."
+            )
     if level.at_least(band) and level is not band:
         text = (
-            f"Chính sách của đơn vị (thang 100 điểm): {number(points)} điểm thuộc khung "
-            f"{band.label}, nên mức xếp loại không cao hơn mức này."
+            f"Chính sách của đơn vị (thang 100 điểm): {number(points)} điểm, nên mức xếp loại "
+            f"không cao hơn {band.label}.{floor_note}"
         )
-        return Verdict(band, Reason("B1", POINTS_CEILING, text))
+        return Verdict(band, Reason("B1", source, text))
     return None
 
 

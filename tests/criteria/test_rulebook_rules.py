@@ -212,9 +212,9 @@ ND90_ROWS: list[Row] = [
         ["T1", "B1"],
     ),
     (
-        "B1 49 points",
+        "B1 49 points: never below hoan_thanh by points alone under nd90",
         facts(general_points=20, period_task_points=[29]),
-        "khong_hoan_thanh",
+        "hoan_thanh",
         ["X1", "B1"],
     ),
     (
@@ -225,10 +225,10 @@ ND90_ROWS: list[Row] = [
     ),
     ("B1 needs both scores", facts(general_points=20), "xuat_sac", ["X1"]),
     (
-        "E2 then B1",
+        "E2 caps, B1 adds nothing below hoan_thanh",
         facts(leave_months=4, general_points=20, period_task_points=[29]),
-        "khong_hoan_thanh",
-        ["X1", "E2", "B1"],
+        "hoan_thanh",
+        ["X1", "E2"],
     ),
 ]
 
@@ -329,7 +329,7 @@ ND335_ROWS: list[Row] = [
         "E2 under nd335",
         {"general_points": 30, "period_task_points": [70], "leave_months": 4},
         "hoan_thanh",
-        ["S5", "E2"],
+        ["S7", "S5", "E2"],
     ),
     ("G1 without points", {}, "can_quyet_dinh", ["G1"]),
 ]
@@ -363,8 +363,8 @@ def test_nd335_rules(name: str, data: dict[str, Any], level: str, rules: list[st
         (2026, "vien_chuc", None, "nd90@1"),
         (2027, "can_bo", None, "nd90@1"),
         (2026, "nguoi_lao_dong", None, "nd90@1"),
-        (2026, "cong_chuc", "nd90", "nd90@1"),
-        (2025, "vien_chuc", "nd335@1", "nd335@1"),
+        (2025, "cong_chuc", "nd90", "nd90@1"),
+        (2026, "cong_chuc", "nd335@1", "nd335@1"),
     ],
 )
 def test_rulebook_is_chosen_by_year_and_category(
@@ -385,11 +385,16 @@ def test_points_are_general_plus_mean_of_periods() -> None:
 @pytest.mark.parametrize(
     ("category", "leader", "source"),
     [
-        ("vien_chuc", False, "ND90 Art. 13 cl. 1"),
-        ("vien_chuc", True, "ND90 Art. 13 cl. 2"),
-        ("cong_chuc", False, "ND90 Art. 9 cl. 1"),
-        ("can_bo", False, "ND90 Art. 5"),
-        ("nguoi_lao_dong", False, "ND90 Art. 13 cl. 1 (by analogy)"),
+        ("vien_chuc", False, "Khoản 1 Điều 13 Nghị định 90/2020/NĐ-CP"),
+        ("vien_chuc", True, "Khoản 2 Điều 13 Nghị định 90/2020/NĐ-CP"),
+        ("cong_chuc", False, "Khoản 1 Điều 9 Nghị định 90/2020/NĐ-CP"),
+        ("can_bo", False, "Điều 5 Nghị định 90/2020/NĐ-CP"),
+        (
+            "nguoi_lao_dong",
+            False,
+            "Khoản 1 Điều 13 Nghị định 90/2020/NĐ-CP (chính sách của đơn vị: người lao động "
+            "áp dụng như viên chức)",
+        ),
     ],
 )
 def test_good_level_names_its_article(category: str, leader: bool, source: str) -> None:
@@ -403,7 +408,7 @@ def test_t1_text_is_the_contract_example() -> None:
     reason = classify(parse_facts(facts(tasks=tasks(), category="vien_chuc"))).reasons[0]
     assert reason.to_dict() == {
         "rule": "T1",
-        "source": "ND90 Art. 13 cl. 1",
+        "source": "Khoản 1 Điều 13 Nghị định 90/2020/NĐ-CP",
         "text": (
             "Đáp ứng tiêu chí chung; 100% nhiệm vụ hoàn thành đúng tiến độ, bảo đảm chất lượng."
         ),
@@ -426,7 +431,19 @@ def test_general_taken_from_points_when_absent() -> None:
 def test_policy_can_switch_the_points_ceiling_off() -> None:
     data = parse_facts(facts(general_points=20, period_task_points=[29]))
     assert classify(data, DEFAULT_POLICY.replace(points_ceiling=False)).level is Level.XUAT_SAC
-    assert classify(data).level is Level.KHONG_HOAN_THANH
+    assert classify(data).level is Level.HOAN_THANH
+
+
+def test_b1_takes_points_below_hoan_thanh_only_by_the_policy_switch() -> None:
+    """B1 under ND90 (rules.md §11): ND90 lists khong_hoan_thanh's grounds exhaustively, so 49
+    points give at most hoan_thanh unless the unit's policy allows the points alone to fail."""
+    data = parse_facts(facts(general_points=20, period_task_points=[29]))
+    default = classify(data)
+    assert default.level is Level.HOAN_THANH
+    assert "không phải căn cứ" in default.reasons[-1].text
+    allowed = classify(data, DEFAULT_POLICY.replace(points_may_fail=True))
+    assert allowed.level is Level.KHONG_HOAN_THANH
+    assert allowed.reasons[-1].source.startswith("Chính sách của đơn vị")
 
 
 def test_policy_bands_are_used_by_b1() -> None:
