@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
-from criteria import Title, decision_deadline
+from criteria import Title
 from evaluation.core.clock import local_today
 from evaluation.core.db import db
 from evaluation.core.errors import DomainError
@@ -21,11 +21,11 @@ from evaluation.organisation.models import Person, Unit
 from evaluation.organisation.permissions import Viewer, current_viewer
 from evaluation.organisation.services import agencies_among
 from evaluation.plans.periods import Period, PeriodKind
+from evaluation.rankings import dashboard as dashboards
 from evaluation.rankings import emulation, services
 from evaluation.rankings.forms import AchievementForm, DecisionForm, RevokeForm
 from evaluation.rankings.models import AchievementKind, EmulationDecision
 from evaluation.records.permissions import can_keep_records
-from evaluation.scoring import queries
 
 blueprint = Blueprint("rankings", __name__)
 
@@ -272,22 +272,5 @@ def add_achievement(person_id: int) -> ResponseReturnValue:
 def dashboard() -> ResponseReturnValue:
     viewer = current_viewer()
     units = units_in_reach(viewer)
-    today = local_today()
-    year = Period(PeriodKind.YEAR, today.year, 1)
-    results = services.unit_results(db.session, units, year, today)
-    context: dict[str, object] = {"year": today.year, "results": results}
-    if viewer.is_manager and viewer.managed_unit_id in results:
-        unit = results[viewer.managed_unit_id].unit
-        points = services.monthly_points(db.session, unit, today.year)
-        lateness = services.monthly_lateness(db.session, unit, today.year, today)
-        months = range(1, today.month + 1)
-        context["managed"] = results[unit.id]
-        context["points_trend"] = [(f"{m}", points.get(m)) for m in months]
-        context["late_trend"] = [(f"{m}", lateness.get(m)) for m in months]
-    if viewer.is_personnel or viewer.is_admin:
-        agencies = agencies_among(units)
-        context["agency_results"] = [results[a.id] for a in agencies]
-        context["progress"] = queries.agency_progress(db.session, units, today.year)
-        context["deadline"] = decision_deadline(today.year)
-        context["today"] = today
+    context = dashboards.dashboard(db.session, viewer, units, local_today())
     return render_template("rankings/dashboard.html", **context)
