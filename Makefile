@@ -9,7 +9,7 @@ PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 TRANSLATIONS := evaluation/translations
 
 .PHONY: run serve test test-sqlite test-postgres lint fmt seed migrate install translations \
-	translations-update chromium bench bench-postgres audit
+	translations-update chromium fonts bench bench-postgres audit
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,7 +34,7 @@ migrate: install
 seed: migrate
 	$(FLASK) demo load
 
-run: seed
+run: fonts seed
 	@$(FLASK) demo logins
 	@echo "danhgia: http://127.0.0.1:5000"
 	$(FLASK) run --host 127.0.0.1 --port 5000
@@ -49,7 +49,14 @@ chromium:
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-test: install chromium test-sqlite test-postgres
+# Liberation Serif 2 (fonts-liberation2: fonts-liberation's 1.x lacks the Vietnamese letters),
+# embedded in the official forms' PDFs; without it they fall back to DejaVu Serif.
+fonts:
+	@test -f /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf || { \
+	  echo "Installing Debian's fonts-liberation2 for the official forms"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-liberation2 >/dev/null; }
+
+test: install chromium fonts test-sqlite test-postgres
 
 test-sqlite: install
 	@echo "== test suite on SQLite =="

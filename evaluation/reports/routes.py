@@ -22,7 +22,8 @@ from evaluation.plans.periods import Period
 from evaluation.plans.permissions import PlanAction, can_plan
 from evaluation.plans.services import plan_with_tasks
 from evaluation.rankings.routes import units_in_reach
-from evaluation.reports import services
+from evaluation.reports import forms_documents, services
+from evaluation.reports.forms_render import stylesheet
 from evaluation.scoring.access import get_evaluation_or_404, rulebook_result
 
 blueprint = Blueprint("reports", __name__)
@@ -114,6 +115,78 @@ def emulation_list(year: int) -> ResponseReturnValue:
             today=local_today(),
         )
     )
+
+
+# --- the official forms: each as a print page, a PDF and a workbook of the same HTML --------
+
+
+def _form_routes(path: str) -> Callable[[Callable[..., ResponseReturnValue]], Callable]:
+    """One endpoint, three rules: `<path>/print`, `<path>.pdf` and `<path>.xlsx`."""
+
+    def register(view: Callable[..., ResponseReturnValue]) -> Callable:
+        for suffix, fmt in (("/print", "html"), (".pdf", "pdf"), (".xlsx", "xlsx")):
+            blueprint.route(path + suffix, defaults={"fmt": fmt})(view)
+        return view
+
+    return register
+
+
+@blueprint.route("/reports/forms/form.css")
+@login_required
+def form_stylesheet() -> ResponseReturnValue:
+    """The forms' stylesheet for the print pages (no inline style under the CSP)."""
+    response = current_app.response_class(stylesheet(), mimetype="text/css")
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@_form_routes("/reports/forms/evaluations/<year:year>/people/<id:person_id>")
+@login_required
+def evaluation_form(year: int, person_id: int, fmt: str) -> ResponseReturnValue:
+    """Mẫu số 01/02/03 or Decree 335's form, for whoever may open the evaluation page."""
+    access = get_evaluation_or_404(year, person_id)
+    person, evaluation = access.person, access.evaluation
+    rendered = forms_documents.evaluation_form(
+        db.session, person, year, evaluation, rulebook_result(person, year, evaluation)
+    )
+    return forms_documents.respond(rendered, fmt, "Phiếu đánh giá")
+
+
+def _unit_or_404(unit_id: int) -> Unit:
+    """The unit, if the viewer reaches it: as the classification summary authorizes."""
+    unit = db.session.get(Unit, unit_id)
+    if unit is None:
+        abort(404)
+    if not current_viewer().reaches_unit(unit):
+        abort(403)
+    return unit
+
+
+@_form_routes("/reports/forms/evaluations/<year:year>/units/<id:unit_id>/minutes")
+@login_required
+def meeting_minutes(year: int, unit_id: int, fmt: str) -> ResponseReturnValue:
+    """The minutes of the unit's collective meeting, for those who may see its summary."""
+    unit = _unit_or_404(unit_id)
+    rendered = forms_documents.meeting_minutes(db.session, unit, year, local_today())
+    return forms_documents.respond(rendered, fmt, "Biên bản họp")
+
+
+@_form_routes("/reports/forms/evaluations/<year:year>/units/<id:unit_id>/report")
+@login_required
+def unit_report(year: int, unit_id: int, fmt: str) -> ResponseReturnValue:
+    """The unit's report of the year's results, for those who may see its summary."""
+    unit = _unit_or_404(unit_id)
+    rendered = forms_documents.unit_report(db.session, unit, year, local_today())
+    return forms_documents.respond(rendered, fmt, "Báo cáo")
+
+
+@_form_routes("/reports/forms/emulation/<year:year>")
+@login_required
+def emulation_form(year: int, fmt: str) -> ResponseReturnValue:
+    """The emulation list as the official list, over the same units as the emulation page."""
+    units = units_in_reach(current_viewer())
+    rendered = forms_documents.emulation_form(db.session, units, year, local_today())
+    return forms_documents.respond(rendered, fmt, "Danh sách đề nghị")
 
 
 @blueprint.app_context_processor
