@@ -58,3 +58,18 @@ def has_visible(text: str) -> bool:
 def has_bidi_control(text: str) -> bool:
     """Whether the text carries a bidirectional override, embedding or isolate."""
     return any(char in BIDI_CONTROLS for char in text)
+
+
+# Letters that carry no combining mark to strip: NFD leaves "đ" whole.
+_FOLD_LETTERS = str.maketrans({"đ": "d", "Đ": "d", "ð": "d", "Ð": "d"})
+
+
+def fold(text: str) -> str:
+    """Text for searching: no diacritics, no case, single spaces ("Nguyễn  Văn Đạt" → "nguyen
+    van dat"), so someone typing without Vietnamese input finds the name they mean.
+
+    The one folding of the application: `Person.search_name` stores it, and the search box
+    folds what is typed the same way, so SQLite and PostgreSQL compare plain ASCII alike."""
+    decomposed = unicodedata.normalize("NFD", text.translate(_FOLD_LETTERS))
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(unicodedata.normalize("NFC", bare).casefold().split())

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from criteria.levels import StaffCategory
 from evaluation.core.db import Base, enum_type
 from evaluation.core.labels import register_labels
+from evaluation.core.text import fold
 
 
 class UnitKind(enum.Enum):
@@ -96,6 +97,12 @@ class Person(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(sa.String(40), unique=True)
     full_name: Mapped[str] = mapped_column(sa.String(120))
+    # The name folded for search (`core.text.fold`): kept on every write, by the ORM (the
+    # listener below) and by bulk inserts (the column default), so "nguyen van an" finds
+    # "Nguyễn Văn An" with one indexed comparison on SQLite and PostgreSQL alike.
+    search_name: Mapped[str] = mapped_column(
+        sa.String(120), default=lambda context: _folded_name(context), index=True
+    )
     date_of_birth: Mapped[date | None]
     email: Mapped[str | None] = mapped_column(sa.String(254))
     category: Mapped[StaffCategory] = mapped_column(enum_type(StaffCategory, "staff_category"))
@@ -118,6 +125,16 @@ class Person(Base):
 
     def __repr__(self) -> str:
         return f"<Person {self.code}>"
+
+
+def _folded_name(context: sa.engine.interfaces.ExecutionContext) -> str:
+    """The column default for inserts outside the ORM (the demo generator's bulk load)."""
+    return fold(context.get_current_parameters().get("full_name") or "")
+
+
+@sa.event.listens_for(Person.full_name, "set")
+def _keep_search_name(target: Person, value: str | None, *_: object) -> None:
+    target.search_name = fold(value or "")
 
 
 class Placement(Base):

@@ -270,6 +270,12 @@ class Task(Base):
     )
 
     plan: Mapped[Plan] = relationship(back_populates="tasks")
+    evidence_files: Mapped[list[EvidenceFile]] = relationship(
+        back_populates="task",
+        order_by="EvidenceFile.id",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
     assigned_by: Mapped[User | None] = relationship()
     parent_task: Mapped[Task | None] = relationship(remote_side=[id])
 
@@ -303,6 +309,41 @@ class Task(Base):
             sa.or_(Task.outcome.is_(None), Task.outcome == TaskOutcome.NOT_DONE),
             Plan.status != PlanStatus.CLOSED,
         )
+
+
+EVIDENCE_FILE_MAX_BYTES = 10 * 1024 * 1024
+EVIDENCE_FILE_NAME_MAX = 200
+
+
+class EvidenceFile(Base):
+    """A file that proves a task's result (a signed report, a photo, a spreadsheet).
+
+    Kept in the database, so servers without shared disks serve the same files and a backup
+    of the database is a backup of the evidence. The type was checked from the content
+    (`plans.evidence.detect`), and `content_type` is that finding, not what the browser said.
+    """
+
+    __tablename__ = "evidence_file"
+    __table_args__ = (
+        sa.CheckConstraint(
+            f"size_bytes > 0 AND size_bytes <= {EVIDENCE_FILE_MAX_BYTES}", name="size_range"
+        ),
+        sa.CheckConstraint("length(file_name) >= 1", name="file_name_not_empty"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(sa.ForeignKey("task.id", ondelete="CASCADE"), index=True)
+    file_name: Mapped[str] = mapped_column(sa.String(EVIDENCE_FILE_NAME_MAX))
+    content_type: Mapped[str] = mapped_column(sa.String(100))
+    size_bytes: Mapped[int]
+    # Deferred: the plan page lists files by name and size without reading megabytes.
+    content: Mapped[bytes] = mapped_column(sa.LargeBinary, deferred=True)
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    uploaded_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+
+    task: Mapped[Task] = relationship(back_populates="evidence_files")
 
 
 # The names the pages and exports show (`core.labels`).
