@@ -26,9 +26,27 @@ from criteria.errors import CriteriaSetError, InvalidFacts
 from criteria.facts import Discipline, Facts, TaskFacts, UnitFacts, parse_facts
 from criteria.levels import DisciplineForm, GeneralAssessment, Level, StaffCategory, Title
 from criteria.policy import DEFAULT_POLICY, Policy
-from criteria.procedure import Decider, Step, decision_deadline, next_steps, who_decides
+from criteria.procedure import (
+    Authority,
+    Decider,
+    OrgUnit,
+    Step,
+    UnitType,
+    deciding_authority,
+    decision_deadline,
+    next_steps,
+    who_decides,
+)
 from criteria.quota import Candidate, QuotaException, QuotaOutcome, allowed, apply_quota, places
 from criteria.reasons import Reason, Verdict
+from criteria.rulebook_table import (
+    RULEBOOK_TABLE,
+    InForce,
+    RulebookNotInForce,
+    pin_allowed,
+    refusal,
+    rulebook_in_force,
+)
 from criteria.rulebooks import RULEBOOKS, Rulebook, rulebook_family, select_rulebook
 from criteria.scoring import (
     PeriodTask,
@@ -44,6 +62,8 @@ from criteria.unit import UnitInput, UnitOutcome, evaluate_unit, parse_unit_inpu
 __all__ = [
     "DEFAULT_POLICY",
     "RULEBOOKS",
+    "RULEBOOK_TABLE",
+    "Authority",
     "Candidate",
     "CollectiveFacts",
     "CriteriaGroup",
@@ -56,9 +76,11 @@ __all__ = [
     "Facts",
     "Flag",
     "GeneralAssessment",
+    "InForce",
     "InvalidFacts",
     "Level",
     "Member",
+    "OrgUnit",
     "PeriodTask",
     "PeriodTaskScore",
     "Policy",
@@ -67,6 +89,7 @@ __all__ = [
     "Reason",
     "Result",
     "Rulebook",
+    "RulebookNotInForce",
     "StaffCategory",
     "Step",
     "TaskFacts",
@@ -75,6 +98,7 @@ __all__ = [
     "UnitFacts",
     "UnitInput",
     "UnitOutcome",
+    "UnitType",
     "Verdict",
     "allowed",
     "apply_quota",
@@ -83,6 +107,7 @@ __all__ = [
     "collective_titles",
     "consequences",
     "criteria_set_name",
+    "deciding_authority",
     "decision_deadline",
     "evaluate_unit",
     "general_level_from_points",
@@ -93,8 +118,11 @@ __all__ = [
     "next_steps",
     "parse_facts",
     "parse_unit_input",
+    "pin_allowed",
     "places",
+    "refusal",
     "rulebook_family",
+    "rulebook_in_force",
     "score_period_tasks",
     "select_rulebook",
     "unit_result",

@@ -10,12 +10,21 @@ from criteria.policy import DEFAULT_POLICY, Policy
 from criteria.quota import allowed
 from criteria.reasons import Reason
 
+# The articles of the 2022 law (Art. 23 Chiến sĩ thi đua cơ sở, Art. 24 Lao động tiên tiến) were
+# not read in the law's own text here: see docs/rules.md §11.
+_LTDKT = "Luật Thi đua, khen thưởng số 06/2022/QH15"
 SOURCES = {
-    "A1": "LTDKT 2022 (Law 06/2022/QH15), Lao động tiên tiến; ND98/2023",
-    "A2": "LTDKT 2022 (Law 06/2022/QH15), Chiến sĩ thi đua cơ sở; ND98/2023",
-    "A3": "Local policy (A3): Chiến sĩ thi đua cơ sở within 15% of Lao động tiên tiến",
-    "A4": "ND48 Art. 1 cl. 1 with LTDKT 2022: no title in a year of discipline",
-    "A5": "Local policy (A5), after the previous regime: collective titles",
+    "A1": f"Điều 24 {_LTDKT}; Nghị định 98/2023/NĐ-CP",
+    "A2": f"Điều 23 {_LTDKT}; Nghị định 98/2023/NĐ-CP",
+    "A3": (
+        "Chính sách của đơn vị: Chiến sĩ thi đua cơ sở không quá 15% số Lao động tiên tiến "
+        "(theo chế độ trước đây)"
+    ),
+    "A4": (
+        "Khoản 5 Điều 2 Nghị định 90/2020/NĐ-CP (bổ sung bởi khoản 1 Điều 1 Nghị định "
+        f"48/2023/NĐ-CP); Điều 24 {_LTDKT}"
+    ),
+    "A5": "Chính sách của đơn vị, theo chế độ trước đây: danh hiệu tập thể",
 }
 
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-SOURCE = "ND90 Art. 16–22, as amended by ND48"
+SOURCE = (
+    "Điều 16 đến Điều 22 Nghị định 90/2020/NĐ-CP (sửa đổi, bổ sung bởi Nghị định 48/2023/NĐ-CP)"
+)
 
 
 class Step(StrEnum):
@@ -94,6 +98,68 @@ def who_decides(*, heads_agency: bool = False, heads_public_service_unit: bool =
     if heads_agency:
         return Decider.SUPERIOR_HEAD
     return Decider.AGENCY_HEAD
+
+
+class UnitType(StrEnum):
+    """The kinds of unit under the two-level local government (from 1 July 2025): the province
+    and its departments (agencies), public service units, communes, and divisions inside them.
+    There is no district level any more."""
+
+    AGENCY = "agency"
+    PUBLIC_SERVICE = "public_service"
+    COMMUNE = "commune"
+    DIVISION = "division"
+
+
+@dataclass(frozen=True)
+class OrgUnit:
+    kind: UnitType
+    name: str
+
+
+@dataclass(frozen=True)
+class Authority:
+    """P2: who decides, and the post that holds the power, e.g. "Chủ tịch UBND xã Tân Phong"."""
+
+    decider: Decider
+    title: str
+
+
+OUTSIDE_THE_PROVINCE = "Cấp có thẩm quyền ở trung ương (ngoài phạm vi của tỉnh)"
+
+
+def deciding_authority(chain: Sequence[OrgUnit], *, heads_unit: bool) -> Authority:
+    """P2 under the two-level local government — ND90 Art. 20–22 (as amended by ND48) with the
+    2025 reorganisation: a commune's people by the commune's chairman, a department's by its
+    director, heads of agencies by the head above (the province's chairman for a commune's
+    chairman and a director), heads of public service units by the appointing authority.
+
+    `chain` runs from the person's own unit up to the province; a division belongs to the
+    agency, commune or public service unit above it.
+    """
+    if not chain:
+        raise ValueError("deciding_authority needs the person's unit")
+    own = next(i for i, unit in enumerate(chain) if unit.kind is not UnitType.DIVISION)
+    if heads_unit and own == 0:
+        above = [i for i in range(1, len(chain)) if chain[i].kind is not UnitType.DIVISION]
+        superior = _head_title(chain, above[0]) if above else OUTSIDE_THE_PROVINCE
+        if chain[0].kind is UnitType.PUBLIC_SERVICE:
+            return Authority(Decider.APPOINTING_AUTHORITY, superior)
+        return Authority(Decider.SUPERIOR_HEAD, superior)
+    return Authority(Decider.AGENCY_HEAD, _head_title(chain, own))
+
+
+def _head_title(chain: Sequence[OrgUnit], index: int) -> str:
+    """The post of the head of chain[index]: chairman of a commune or of the province,
+    director of a department, head of any other unit."""
+    unit = chain[index]
+    if unit.kind is UnitType.COMMUNE:
+        return f"Chủ tịch UBND {unit.name[:1].lower()}{unit.name[1:]}"
+    if unit.kind is UnitType.AGENCY and index == len(chain) - 1:
+        return f"Chủ tịch {unit.name}" if unit.name.startswith("UBND") else unit.name
+    if unit.kind is UnitType.AGENCY and unit.name.startswith("Sở"):
+        return f"Giám đốc {unit.name}"
+    return f"Người đứng đầu {unit.name}"
 
 
 def decision_deadline(

@@ -17,7 +17,8 @@ from criteria.levels import Level
 from criteria.reasons import Reason
 
 UNIT_RESULT_POLICY_ID = "unit-result@1"
-SOURCE = "Chính sách đơn vị (unit-result@1)"
+SOURCE = "Chính sách của đơn vị về điểm kết quả của đơn vị (phiên bản 1)"
+JOINT_RESPONSIBILITY = "chỉ đạo của địa phương: người đứng đầu liên đới chịu trách nhiệm"
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,7 @@ def unit_score(figures: UnitFigures, policy: UnitResultPolicy = DEFAULT_UNIT_POL
         reasons.append(
             Reason(
                 "U2",
-                SOURCE + "; rules.md §10",
+                f"{SOURCE}; {JOINT_RESPONSIBILITY}",
                 f"Trừ {deduction:g} điểm: {figures.disciplined} người bị kỷ luật "
                 "(người đứng đầu liên đới chịu trách nhiệm).",
             )
