@@ -167,6 +167,8 @@ OWN = {
     "imports.tasks_template": get("/imports/tasks/template.xlsx"),
     "reports.unit_ranking": get("/reports/rankings/2026-03.xlsx"),
     "reports.emulation_list": get("/reports/emulation/2026.xlsx"),
+    "reports.emulation_form": get("/reports/forms/emulation/2026/print"),
+    "reports.form_stylesheet": get("/reports/forms/form.css"),
 }
 
 # fmt: off
@@ -199,6 +201,8 @@ imports.tasks_upload             --       ok      ok      ok        ok      --
 imports.tasks_template           --       ok      ok      ok        ok      --
 reports.unit_ranking             --       ok      ok      ok        ok      ok
 reports.emulation_list           --       ok      ok      ok        ok      ok
+reports.emulation_form           --       ok      ok      ok        ok      ok
+reports.form_stylesheet          ok       ok      ok      ok        ok      ok
 """
 # fmt: on
 
@@ -499,6 +503,15 @@ head_dept   ok        ok         ok      ok      ok       ok       ok       --
 personnel   ok        ok         ok      ok      ok       ok       ok       --
 admin       ok        ok         ok      ok      ok       ok       ok       ok
 """),
+    "reports.evaluation_form": get("/reports/forms/evaluations/2026/people/{o.id}/print", """
+          staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c
+staff_a     ok        --         --      --      --       --       --       --
+deputy_a    ok        ok         ok      ok      --       --       --       --
+head_a      ok        ok         ok      ok      --       --       --       --
+head_dept   ok        ok         ok      ok      ok       ok       ok       --
+personnel   ok        ok         ok      ok      ok       ok       ok       --
+admin       ok        ok         ok      ok      ok       ok       ok       ok
+"""),
     # a unit
     "organisation.unit_detail": get("/organisation/units/{o.id}", """
           div_a div_b dept province commune
@@ -519,6 +532,25 @@ personnel  ok    ok    ok     --      --
 admin      ok    ok    ok     ok      ok
 """),
     "reports.classification_summary": get("/reports/evaluations/2026/units/{o.id}.xlsx", """
+          div_a div_b dept province commune
+staff_a    --    --    --     --      --
+deputy_a   ok    --    --     --      --
+head_a     ok    --    --     --      --
+head_dept  ok    ok    ok     --      --
+personnel  ok    ok    ok     --      --
+admin      ok    ok    ok     ok      ok
+"""),
+    "reports.meeting_minutes": get(
+        "/reports/forms/evaluations/2026/units/{o.id}/minutes/print", """
+          div_a div_b dept province commune
+staff_a    --    --    --     --      --
+deputy_a   ok    --    --     --      --
+head_a     ok    --    --     --      --
+head_dept  ok    ok    ok     --      --
+personnel  ok    ok    ok     --      --
+admin      ok    ok    ok     ok      ok
+"""),
+    "reports.unit_report": get("/reports/forms/evaluations/2026/units/{o.id}/report/print", """
           div_a div_b dept province commune
 staff_a    --    --    --     --      --
 deputy_a   ok    --    --     --      --
