@@ -489,3 +489,21 @@ def test_forms_are_authorized_as_the_exports(session, client, login_as, org):
     assert client.get(f"/reports/forms/evaluations/{YEAR}/people/99999.pdf").status_code == 404
     gone = f"/reports/forms/evaluations/{YEAR}/units/99999/report.xlsx"
     assert client.get(gone).status_code == 404
+
+
+def test_the_pages_link_to_each_form(session, client, login_as, org):
+    clerk, dept = org["clerk"], org["dept"]
+    login_as(org["personnel"])
+    record = client.get(f"/evaluations/{YEAR}/people/{clerk.id}").get_data(as_text=True)
+    overview = client.get(f"/evaluations/{YEAR}").get_data(as_text=True)
+    emulation = client.get(f"/emulation/{YEAR}").get_data(as_text=True)
+    units = f"/reports/forms/evaluations/{YEAR}/units/{dept.id}"
+    for page, path in (
+        (record, f"/reports/forms/evaluations/{YEAR}/people/{clerk.id}"),
+        (overview, f"{units}/report"),
+        (overview, f"{units}/minutes"),
+        (emulation, f"/reports/forms/emulation/{YEAR}"),
+    ):
+        for url in form_urls(path).values():
+            assert f'href="{url}"' in page, url
+            assert client.get(url).status_code == 200
