@@ -90,6 +90,22 @@ def sign_in(page: Page, base_url: str, username: str, password: str) -> None:
     page.wait_for_url(lambda url: "/login" not in url)
 
 
+def open_menu(page: Page) -> None:
+    """On a phone the main menu is folded behind its button: unfold it (a no-op elsewhere)."""
+    toggle = page.locator("button.menu-toggle")
+    if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
+        toggle.click()
+
+
+def follow_menu(page: Page, name: str) -> None:
+    """Follow a link of the main menu, at any screen size."""
+    open_menu(page)
+    page.get_by_role("navigation", name="Điều hướng chính").get_by_role(
+        "link", name=name, exact=True
+    ).click()
+
+
 def sign_out(page: Page) -> None:
+    open_menu(page)
     page.get_by_role("button", name="Đăng xuất").click()
     page.wait_for_url("**/login")

@@ -29,7 +29,7 @@ from evaluation.organisation.models import LeadershipRole, UnitKind
 from evaluation.plans.models import Plan, PlanStatus, Task, TaskOutcome
 from evaluation.plans.periods import Period, PeriodKind
 from evaluation.scoring.models import AnnualEvaluation
-from tests.browser.conftest import live_session, sign_in, sign_out
+from tests.browser.conftest import follow_menu, live_session, sign_in, sign_out
 from tests.conftest import _TEST_HASH, PASSWORD, ROOT
 
 pytestmark = pytest.mark.browser
@@ -159,7 +159,7 @@ def test_employee_plans_a_month_breaks_it_into_weeks_reports_and_self_assesses(
     expect(page.locator("h1 .badge")).to_have_text("Đã báo cáo kết quả")
     shot(page, "journey1-reported")
 
-    page.get_by_role("link", name="Đánh giá năm").click()
+    follow_menu(page, "Đánh giá năm")
     page.get_by_role("link", name="Hồ sơ đánh giá của tôi").click()
     page.get_by_label("Báo cáo tự đánh giá", exact=True).fill("Hoàn thành vượt chỉ tiêu tháng.")
     page.get_by_label("Tự đề xuất mức xếp loại").select_option("tot")
@@ -221,7 +221,7 @@ def test_manager_returns_approves_scores_and_sees_the_classification_and_ranking
 ) -> None:
     week_url = f"{live_server}/plans/{employee_work['week_plan']}"
     login(page, live_server, scene, "truongphong")
-    page.get_by_role("link", name="Đơn vị", exact=True).click()
+    follow_menu(page, "Đơn vị")
     page.locator("#awaiting + ul a").first.click()
     page.get_by_text("Trả lại kèm ý kiến").click()
     page.get_by_label("Lý do trả lại").fill("Cần lượng hoá số hồ sơ theo từng ngày.")
@@ -241,7 +241,7 @@ def test_manager_returns_approves_scores_and_sees_the_classification_and_ranking
     expect(page.locator("h1 .badge")).to_have_text("Đã duyệt")
 
     month: Period = employee_work["month"]  # type: ignore[assignment]
-    page.get_by_role("link", name="Chấm điểm").click()
+    follow_menu(page, "Chấm điểm")
     page.goto(f"{live_server}/scoring/{month.key}")
     shot(page, "journey2-scoring")
     page.get_by_role("link", name=re.compile("Chấm điểm|Sửa điểm")).last.click()
@@ -256,7 +256,7 @@ def test_manager_returns_approves_scores_and_sees_the_classification_and_ranking
     expect(page.locator("ul.reasons li").first).to_contain_text("S5")
     shot(page, "journey2-classification")
 
-    page.get_by_role("link", name="Xếp hạng").click()
+    follow_menu(page, "Xếp hạng")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Xếp hạng đơn vị")
     shot(page, "journey2-ranking")
 
@@ -298,7 +298,7 @@ def test_personnel_office_checks_the_summary_finalises_and_downloads(
     live_server: str, page: Page, scene: dict[str, object], quota_case: dict[str, object]
 ) -> None:
     login(page, live_server, scene, "tochuc")
-    page.get_by_role("link", name="Đánh giá năm").click()
+    follow_menu(page, "Đánh giá năm")
     quota = page.locator("section.card").filter(has_text="Tỷ lệ Hoàn thành xuất sắc")
     expect(quota).to_contain_text("1 chỉ tiêu cho 2 người được đề nghị")
     expect(quota).to_contain_text("chuyển xuống Hoàn thành tốt")
@@ -310,7 +310,7 @@ def test_personnel_office_checks_the_summary_finalises_and_downloads(
     ).click()
     expect(page.get_by_role("status")).to_contain_text("Đã ghi nhận")
 
-    page.get_by_role("link", name="Đánh giá năm").click()
+    follow_menu(page, "Đánh giá năm")
     button = page.get_by_role(
         "link", name=re.compile(f"Tải bảng tổng hợp.*Sở Hành trình {scene['n']}$")
     )
