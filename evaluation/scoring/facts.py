@@ -25,6 +25,7 @@ from criteria import (
     TaskFacts,
     UnitFacts,
     general_level_from_points,
+    pin_allowed,
     select_rulebook,
 )
 from evaluation.core.clock import local_today
@@ -253,7 +254,10 @@ def build_facts(
             if general_points is not None
             else GeneralAssessment.MEET
         )
-    pin = person.rulebook_pin
+    # A pin the rulebook's table gives no force for this category and year is refused, never
+    # applied (rules.md §11): the person is classified under the rule set in force, and the
+    # pages say why (`scoring.periods.pin_refusal`).
+    pin = person.rulebook_pin if pin_allowed(year, person.category, person.rulebook_pin) else None
     leaves = list(leaves)
     return Facts(
         rulebook=select_rulebook(year, person.category, pin).name if pin else None,

@@ -14,15 +14,21 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session, contains_eager
 
 from criteria import (
+    RULEBOOK_TABLE,
     CriteriaSet,
+    InForce,
     Level,
     PeriodTask,
     PeriodTaskScore,
+    StaffCategory,
     choose_criteria_set,
     leader_task_points,
+    pin_allowed,
+    rulebook_family,
     score_period_tasks,
     select_rulebook,
     unit_result_ratio,
@@ -31,6 +37,7 @@ from criteria.bands import level_by_points
 from evaluation.core import audit
 from evaluation.core.db import utcnow
 from evaluation.core.errors import DomainError
+from evaluation.core.labels import LABELS
 from evaluation.organisation.models import LeadershipRole, Person, Unit
 from evaluation.organisation.permissions import Viewer
 from evaluation.organisation.services import unit_on
@@ -46,8 +53,43 @@ from evaluation.scoring.permissions import can_score
 # --- criteria sets ------------------------------------------------------------------------
 
 
+# The rule sets by name on the criteria pages (the rulebook's ids are not shown to users).
+RULEBOOK_NAMES = {
+    "nd90": _l("Nghị định 90/2020/NĐ-CP (sửa đổi, bổ sung bởi Nghị định 48/2023/NĐ-CP)"),
+    "nd335": _l("Nghị định 335/2025/NĐ-CP"),
+}
+
+
+def effective_pin(category: StaffCategory, year: int, pin: str | None) -> str | None:
+    """The unit's pin where the rulebook's table gives it force, else none: a pin without
+    force is refused, never applied (rules.md §11); `pin_refusal` says why on the pages."""
+    return pin if pin_allowed(year, category, pin) else None
+
+
+def pin_refusal(person: Person, year: int) -> str | None:
+    """Why the unit's pinned rule set is not applied to this person for the year, if it is not."""
+    pin = person.unit.rulebook_pin
+    if effective_pin(person.category, year, pin) == pin:
+        return None
+    refused = RULEBOOK_NAMES.get(rulebook_family(pin or ""), pin)
+    return _(
+        "Đơn vị chọn áp dụng %(refused)s, nhưng văn bản này không có hiệu lực đối với "
+        "%(category)s năm %(year)d nên không được áp dụng; hệ thống áp dụng %(applied)s.",
+        refused=refused,
+        category=str(LABELS["category"][person.category]).lower(),
+        year=year,
+        applied=RULEBOOK_NAMES[rulebook_name(person, year)],
+    )
+
+
+def rulebook_table() -> tuple[InForce, ...]:
+    """The rows (category, from, to, rule set) the rulebook chooses by, for the criteria pages."""
+    return RULEBOOK_TABLE
+
+
 def rulebook_name(person: Person, year: int) -> str:
-    return select_rulebook(year, person.category, person.unit.rulebook_pin).name
+    pin = effective_pin(person.category, year, person.unit.rulebook_pin)
+    return select_rulebook(year, person.category, pin).name
 
 
 def criteria_set_for(person: Person, year: int) -> CriteriaSet:
@@ -57,7 +99,7 @@ def criteria_set_for(person: Person, year: int) -> CriteriaSet:
         person.category,
         leader=person.is_leader,
         front_desk=person.front_desk,
-        pinned=person.unit.rulebook_pin,
+        pinned=effective_pin(person.category, year, person.unit.rulebook_pin),
     )
 
 

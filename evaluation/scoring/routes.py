@@ -139,6 +139,9 @@ def score_person(key: str, person_id: int) -> ResponseReturnValue:
         score=score,
         leader_nd335=leader_nd335,
         decided=bool(decided_years(db.session, person.id, [period.year])),
+        pin_refused=periods.pin_refusal(person, period.year),
+        rulebook_rows=periods.rulebook_table(),
+        rulebook_names=periods.RULEBOOK_NAMES,
     ), status
 
 
