@@ -42,7 +42,7 @@ from evaluation.imports import services as imports
 from evaluation.organisation import services as organisation
 from evaluation.organisation.models import LeadershipRole, Person, Unit, UnitKind
 from evaluation.plans import services as plans
-from evaluation.plans.models import Plan, PlanStatus, TaskOutcome
+from evaluation.plans.models import EvidenceFile, Plan, PlanStatus, TaskOutcome
 from evaluation.plans.periods import Period, PeriodKind
 from evaluation.rankings import emulation
 from evaluation.scoring import procedure
@@ -92,6 +92,7 @@ class Owner:
     plan: dict[str, int] = field(default_factory=dict)
     task: dict[str, int] = field(default_factory=dict)
     decision: int = 0
+    evidence: dict[str, int] = field(default_factory=dict)  # a file on each task, by state
 
 
 @dataclass
@@ -166,6 +167,26 @@ def _plans(session: Session, owner: Person | Unit) -> tuple[dict[str, int], dict
         plan_ids[status.value], task_ids[status.value] = plan.id, task.id
     session.flush()
     return plan_ids, task_ids
+
+
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+def _evidence_files(session: Session, task_ids: dict[str, int]) -> dict[str, int]:
+    """An evidence file (a small PDF) on each task, by the state of its plan."""
+    files = {
+        state: EvidenceFile(
+            task_id=task_id,
+            file_name="bien-ban.pdf",
+            content_type="application/pdf",
+            size_bytes=len(PDF),
+            content=PDF,
+        )
+        for state, task_id in task_ids.items()
+    }
+    session.add_all(files.values())
+    session.flush()
+    return {state: stored.id for state, stored in files.items()}
 
 
 def _evaluations(session: Session, person: Person) -> None:
@@ -259,6 +280,8 @@ def build(session: Session) -> tuple[dict[str, Owner], dict[str, str], dict[str,
     for name, unit in units.items():
         owners[name] = Owner(unit.id, unit.id, decision=decisions.get(unit.code, 0))
     owners["div_a"].plan, owners["div_a"].task = _plans(session, div_a)  # kept by head_a
+    for owner in owners.values():
+        owner.evidence = _evidence_files(session, owner.task)
 
     office, head_a = accounts[people["personnel"].id], accounts[people["head_a"].id]
     newcomer = ["CB-MOI", "Đào Văn Mới", "12/03/1990", "Công chức", "Chuyên viên", "SO-B", "", ""]

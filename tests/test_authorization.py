@@ -43,6 +43,7 @@ from criteria.procedure import Step
 from evaluation.core.db import db
 from tests.authorization_world import (
     PASSWORD,
+    PDF,
     REOPEN_YEAR,
     STEP_YEARS,
     World,
@@ -126,6 +127,10 @@ def council_decision(o: Any) -> dict[str, Any]:
             f"{prefix}title": "tap_the_lao_dong_tien_tien", f"{prefix}units": o.id}  # fmt: skip
 
 
+def evidence_pdf(o: Any) -> dict[str, Any]:
+    return {"file": upload("bien-ban.pdf", PDF)}
+
+
 def staff_file(o: Any) -> dict[str, Any]:
     rows = [["CB-MOI2", "Đinh Văn Tệp", "01/02/1991", "Công chức", "Chuyên viên", "SO-B", "", ""]]
     return {"file": upload("nhan-su.xlsx", staff_book([], rows))}
@@ -145,6 +150,8 @@ OWN = {
     "plans.my_plans": get("/plans"),
     "plans.new_plan": post("/plans/new", {"kind": "week", "day": "2026-04-07"}),
     "plans.my_unit": get("/unit"),
+    "plans.overdue_report": get("/unit/overdue?q=nguyen&kind=week&min_days=7"),
+    "reports.overdue_report": get("/reports/overdue.xlsx?q=nguyen&kind=week"),
     "plans.assign_task": get("/unit/assign"),
     "accounts.change_password": get("/account/password"),
     "accounts.change_password post": post("/account/password", NEW_PASSWORD, signs_out=True),
@@ -179,6 +186,8 @@ plans.home                       ->       ->      ->      ->        ->      ->
 plans.my_plans                   ok       ok      ok      ok        ok      ->
 plans.new_plan                   ->       ->      ->      ->        ->      --
 plans.my_unit                    --       ok      ok      ok        ok      ok
+plans.overdue_report             --       ok      ok      ok        ok      ok
+reports.overdue_report           --       ok      ok      ok        ok      ok
 plans.assign_task                --       ok      ok      ok        --      --
 accounts.change_password         ok       ok      ok      ok        ok      ok
 accounts.change_password post    ->       ->      ->      ->        ->      ->
@@ -313,6 +322,34 @@ head_a      --        --         --      ->      --       --       --       --  
 head_dept   --        --         --      --      ->       --       --       --     --
 personnel   --        --         --      --      --       --       ->       --     --
 admin       --        --         --      --      --       --       --       --     --
+"""),
+    "plans.add_evidence_file": post("/tasks/{o.task[approved]}/evidence", evidence_pdf, """
+          staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c div_a
+staff_a     ->        --         --      --      --       --       --       --     --
+deputy_a    --        --         ->      --      --       --       --       --     --
+head_a      --        --         --      ->      --       --       --       --     ->
+head_dept   --        --         --      --      ->       --       --       --     --
+personnel   --        --         --      --      --       --       ->       --     --
+admin       --        --         --      --      --       --       --       --     --
+"""),
+    "plans.delete_evidence_file": post("/evidence/{o.evidence[approved]}/delete", {}, """
+          staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c div_a
+staff_a     ->        --         --      --      --       --       --       --     --
+deputy_a    --        --         ->      --      --       --       --       --     --
+head_a      --        --         --      ->      --       --       --       --     ->
+head_dept   --        --         --      --      ->       --       --       --     --
+personnel   --        --         --      --      --       --       ->       --     --
+admin       --        --         --      --      --       --       --       --     --
+"""),
+    # the download follows the plan's page: whoever may see the task
+    "plans.evidence_file": get("/evidence/{o.evidence[draft]}", """
+          staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c div_a
+staff_a     ok        --         --      --      --       --       --       --     --
+deputy_a    ok        ok         ok      ok      --       --       --       --     ok
+head_a      ok        ok         ok      ok      --       --       --       --     ok
+head_dept   ok        ok         ok      ok      ok       ok       ok       --     ok
+personnel   ok        ok         ok      ok      ok       ok       ok       --     ok
+admin       ok        ok         ok      ok      ok       ok       ok       ok     ok
 """),
     "plans.assign_task post": post("/unit/assign", assignment, """
           staff_a colleague_a deputy_a head_a head_dept staff_b personnel staff_c
@@ -783,8 +820,8 @@ def test_public_endpoints_answer_without_signing_in(app: Flask, world: World) ->
 
 
 # The pages that list people; each must name only people whose own page the viewer may open.
-LISTS = ("plans.my_unit", "scoring.scoring_period", "scoring.evaluations_year",
-         "rankings.dashboard", "audit.trail")  # fmt: skip
+LISTS = ("plans.my_unit", "plans.overdue_report", "scoring.scoring_period",
+         "scoring.evaluations_year", "rankings.dashboard", "audit.trail")  # fmt: skip
 
 
 def page(world: World, actor: str, url: str) -> str:

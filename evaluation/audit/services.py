@@ -3,33 +3,98 @@
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session, aliased
 
 from evaluation.accounts.models import User
+from evaluation.audit import sentences
 from evaluation.core.audit import AuditRecord
+from evaluation.core.clock import AGENCY_TIMEZONE
+from evaluation.core.labels import LABELS
 from evaluation.core.templating import format_moment
+from evaluation.core.text import fold
 from evaluation.core.workbook import Column, Export, Formats, Sheet, new_workbook
 from evaluation.organisation.models import Person, Unit
 from evaluation.organisation.permissions import Viewer
+from evaluation.organisation.services import LIST_PAGE_SIZE, name_matches
 from evaluation.plans.models import Plan, Task
 from evaluation.rankings.models import Achievement, EmulationDecision
 from evaluation.records.models import DisciplineRecord, LeaveRecord
 from evaluation.scoring.models import AnnualEvaluation, PeriodScore
 
-PAGE_SIZE = 100
+PAGE_SIZE = LIST_PAGE_SIZE
 
 
 @dataclass(frozen=True)
 class Entry:
     record: AuditRecord
     actor: str
+    sentence: str
+
+
+# The kinds of object the filter offers, by the records' object_type.
+KINDS: dict[str, Any] = {
+    "plan": _l("Kế hoạch"),
+    "task": _l("Nhiệm vụ"),
+    "period_score": _l("Điểm theo kỳ"),
+    "evaluation": _l("Đánh giá, xếp loại năm"),
+    "person": _l("Nhân sự"),
+    "unit": _l("Đơn vị"),
+    "leave": _l("Nghỉ phép"),
+    "discipline": _l("Kỷ luật"),
+    "achievement": _l("Thành tích"),
+    "emulation_decision": _l("Quyết định khen thưởng"),
+    "import_batch": _l("Nhập dữ liệu từ Excel"),
+    "user": _l("Tài khoản"),
+}
+
+
+@dataclass(frozen=True)
+class TrailFilter:
+    """What the trail may be narrowed to: who made the change (their name, folded as the
+    search box folds it), the kind of object, and the days (inclusive, the agencies' days)."""
+
+    actor: str = ""
+    kind: str | None = None
+    since: date | None = None
+    until: date | None = None
+
+    def clause(self, actor_name: sa.ColumnElement[str]) -> sa.ColumnElement[bool]:
+        conditions = []
+        if fold(self.actor):
+            conditions.append(name_matches(self.actor, actor_name))
+        if self.kind in KINDS:
+            conditions.append(AuditRecord.object_type == self.kind)
+        if self.since is not None:
+            conditions.append(AuditRecord.at >= _start_of(self.since))
+        if self.until is not None:
+            conditions.append(AuditRecord.at < _start_of(self.until + timedelta(days=1)))
+        return sa.and_(sa.true(), *conditions)
+
+    def describe(self) -> str:
+        parts = []
+        if self.actor:
+            parts.append(_("người thay đổi: %(name)s", name=self.actor))
+        if self.kind in KINDS:
+            parts.append(_("dữ liệu: %(kind)s", kind=KINDS[self.kind]))
+        if self.since is not None:
+            parts.append(_("từ ngày %(day)s", day=f"{self.since:%d/%m/%Y}"))
+        if self.until is not None:
+            parts.append(_("đến ngày %(day)s", day=f"{self.until:%d/%m/%Y}"))
+        return "; ".join(parts) if parts else _("tất cả")
+
+
+def _start_of(day: date) -> datetime:
+    """Midnight of an agencies' day, as the UTC moment the records are stored in."""
+    return datetime.combine(day, time(), AGENCY_TIMEZONE).astimezone(UTC)
 
 
 def _object_unit(actor_unit_id: sa.ColumnElement[int]) -> sa.ColumnElement[int | None]:
@@ -78,7 +143,7 @@ def _object_unit(actor_unit_id: sa.ColumnElement[int]) -> sa.ColumnElement[int |
 
 
 def _query(
-    session: Session, viewer: Viewer
+    session: Session, viewer: Viewer, filters: TrailFilter | None = None
 ) -> sa.Select[tuple[AuditRecord, str | None, str | None]]:
     """Records about objects in the viewer's reach (all of them for an administrator).
 
@@ -90,6 +155,7 @@ def _query(
         .outerjoin(User, AuditRecord.actor_id == User.id)
         .outerjoin(actor_person, User.person_id == actor_person.id)
         .order_by(AuditRecord.at.desc(), AuditRecord.id.desc())
+        .where((filters or TrailFilter()).clause(actor_person.search_name))
     )
     if not viewer.is_admin:
         actor_unit = (
@@ -111,32 +177,51 @@ def _query(
     return query
 
 
-def page_of(session: Session, viewer: Viewer, page: int) -> tuple[list[Entry], bool]:
+def _entries(session: Session, rows: list[Any]) -> list[Entry]:
+    """Rows of the trail with their sentences; what they are about is loaded for all at once."""
+    subjects = sentences.load_subjects(session, [record for record, _username, _name in rows])
+    entries = []
+    for record, username, name in rows:
+        actor = name or username or _("Hệ thống")
+        entries.append(Entry(record, actor, sentences.describe(record, actor, subjects)))
+    return entries
+
+
+def page_of(
+    session: Session, viewer: Viewer, page: int, filters: TrailFilter | None = None
+) -> tuple[list[Entry], bool]:
     """One page of the trail, newest first, and whether an older page exists."""
-    query = _query(session, viewer).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)
+    query = _query(session, viewer, filters).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)
     rows = session.execute(query).all()
-    entries = [Entry(record, name or username or "—") for record, username, name in rows]
-    return entries[:PAGE_SIZE], len(entries) > PAGE_SIZE
+    return _entries(session, rows[:PAGE_SIZE]), len(rows) > PAGE_SIZE
 
 
-def stream_entries(session: Session, viewer: Viewer, chunk: int = 1000) -> Iterator[Entry]:
-    """The whole trail in reach, for export, read in chunks."""
-    for record, username, name in session.execute(
-        _query(session, viewer).execution_options(yield_per=chunk)
-    ):
-        yield Entry(record, name or username or "—")
+def stream_entries(
+    session: Session, viewer: Viewer, filters: TrailFilter | None = None, chunk: int = 1000
+) -> Iterator[Entry]:
+    """The whole trail in reach, for export, read and described a chunk at a time."""
+    result = session.execute(_query(session, viewer, filters).execution_options(yield_per=chunk))
+    for rows in result.partitions():
+        yield from _entries(session, list(rows))
 
 
-def export(session: Session, viewer: Viewer, *, agency_name: str, today: date) -> Export:
-    """The change log in reach as a workbook, streamed row by row (constant memory)."""
+def export(
+    session: Session,
+    viewer: Viewer,
+    *,
+    agency_name: str,
+    today: date,
+    filters: TrailFilter | None = None,
+) -> Export:
+    """The change log in reach as a workbook, the page's sentences with the page's filters,
+    streamed a chunk at a time (constant memory)."""
+    filters = filters or TrailFilter()
     stream = io.BytesIO()
     book = new_workbook(stream)
     columns = [
         Column(_("Thời điểm"), 18),
+        Column(_("Nội dung thay đổi"), 60, "wrap"),
         Column(_("Người thay đổi"), 26),
-        Column(_("Dữ liệu thay đổi"), 18),
-        Column(_("Mã"), 9, "integer"),
-        Column(_("Thao tác"), 20),
         Column(_("Giá trị cũ"), 30, "wrap"),
         Column(_("Giá trị mới"), 30, "wrap"),
         Column(_("Lý do"), 36, "wrap"),
@@ -144,18 +229,18 @@ def export(session: Session, viewer: Viewer, *, agency_name: str, today: date) -
     sheet = Sheet(book, Formats(book), _("Nhật ký"), columns)
     sheet.heading(agency_name, None, _("NHẬT KÝ THAY ĐỔI DỮ LIỆU ĐÁNH GIÁ, XẾP LOẠI"))
     sheet.date_line(_("Ngày lập:"), today)
+    sheet.field(_("Bộ lọc"), filters.describe())
+    sheet.skip()
     sheet.header_row()
-    for entry in stream_entries(session, viewer):
+    for entry in stream_entries(session, viewer, filters):
         record = entry.record
         sheet.table_row(
             [
                 format_moment(record.at),
+                entry.sentence,
                 entry.actor,
-                record.object_type,
-                record.object_id,
-                record.action,
-                record.old_value or "",
-                record.new_value or "",
+                readable(record.old_value),
+                readable(record.new_value),
                 record.reason or "",
             ]
         )
@@ -163,3 +248,33 @@ def export(session: Session, viewer: Viewer, *, agency_name: str, today: date) -
     book.close()
     stream.seek(0)
     return Export(stream, f"nhat-ky-{today:%Y-%m-%d}.xlsx", f"Nhật ký {today:%d-%m-%Y}.xlsx")
+
+
+def readable(value: str | None) -> str:
+    """A stored old or new value as text: a status's name rather than its code, a JSON object
+    as "key: value" lines."""
+    if value is None:
+        return ""
+    try:
+        data = json.loads(value)
+    except ValueError:
+        return value
+    if isinstance(data, dict):
+        return "\n".join(f"{key}: {_plain(item)}" for key, item in data.items())
+    return _plain(data)
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, str):
+        return str(STATUS_NAMES.get(value, value))
+    if value is None:
+        return "—"
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, list | dict) else str(value)
+
+
+# Stored plan statuses and task outcomes, by the names the pages show.
+STATUS_NAMES: dict[str, Any] = {
+    member.value: label
+    for kind in ("plan_status", "outcome")
+    for member, label in LABELS.get(kind, {}).items()
+}

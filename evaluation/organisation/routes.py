@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from evaluation.core.clock import local_today
 from evaluation.core.db import db
 from evaluation.core.errors import DomainError
+from evaluation.core.listing import search_arg
 from evaluation.core.views import commit, show_domain_error
 from evaluation.organisation import services
 from evaluation.organisation.forms import PlacementForm
@@ -47,11 +48,14 @@ def unit_detail(unit_id: int) -> ResponseReturnValue:
         abort(404)
     if not current_viewer().reaches_unit(unit):
         abort(403)
+    search = search_arg()
     people = db.session.scalars(
-        sa.select(Person).where(Person.unit_id == unit.id).order_by(Person.full_name)
+        sa.select(Person)
+        .where(Person.unit_id == unit.id, services.name_matches(search))
+        .order_by(Person.full_name)
     ).all()
     return render_template(
-        "organisation/unit.html", unit=unit, people=people, children=unit.children
+        "organisation/unit.html", unit=unit, people=people, children=unit.children, q=search
     )
 
 

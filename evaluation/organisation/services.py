@@ -13,6 +13,7 @@ from criteria.levels import StaffCategory
 from criteria.rulebooks import rulebook_family
 from evaluation.core import audit
 from evaluation.core.errors import DomainError
+from evaluation.core.text import fold
 from evaluation.organisation.models import LeadershipRole, Person, Placement, Unit, UnitKind
 from evaluation.organisation.permissions import Viewer
 
@@ -361,36 +362,67 @@ def subtree(session: Session, unit: Unit) -> list[Unit]:
 
 
 PAGE_SIZE = 200
+# The lists with filters (plans, the overdue report, evaluations, the audit trail).
+LIST_PAGE_SIZE = 50
 
 
-def people_in_reach(session: Session, viewer: Viewer, *, page: int | None = None) -> list[Person]:
+def name_matches(
+    search: str | None, column: sa.ColumnElement[str] | None = None
+) -> sa.ColumnElement[bool]:
+    """People whose name holds every word typed, ignoring case and diacritics ("nguyen van an",
+    "AN nguyễn" and "Nguyễn Văn An" all find Nguyễn Văn An); everyone when nothing is typed.
+    `column` is another alias's `search_name` (the audit trail's actor)."""
+    words = fold(search or "").split()
+    name = Person.search_name if column is None else column
+    return sa.and_(sa.true(), *(name.contains(word, autoescape=True) for word in words))
+
+
+def people_in_reach(
+    session: Session,
+    viewer: Viewer,
+    *,
+    page: int | None = None,
+    search: str | None = None,
+    where: sa.ColumnElement[bool] | None = None,
+    page_size: int | None = None,
+) -> list[Person]:
     """The people an account may see, with their units, in tree order; a page of them when
-    `page` is given (a province-wide office reaches tens of thousands)."""
+    `page` is given (a province-wide office reaches tens of thousands), those matching the
+    search box (`name_matches`) and the page's own filter (`where`) when given."""
     query = (
         sa.select(Person)
         .join(Unit, Person.unit_id == Unit.id)
         .options(contains_eager(Person.unit))
-        .where(viewer.person_scope())
+        .where(viewer.person_scope(), name_matches(search))
         .order_by(Unit.path, Person.leadership_role, Person.full_name, Person.id)
     )
+    if where is not None:
+        query = query.where(where)
     if page is not None:
-        query = query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
+        size = page_size or PAGE_SIZE
+        query = query.limit(size).offset((page - 1) * size)
     return list(session.scalars(query))
 
 
-def count_in_reach(session: Session, viewer: Viewer) -> int:
-    return (
-        session.scalar(
-            sa.select(sa.func.count(Person.id))
-            .join(Unit, Person.unit_id == Unit.id)
-            .where(viewer.person_scope())
-        )
-        or 0
+def count_in_reach(
+    session: Session,
+    viewer: Viewer,
+    *,
+    search: str | None = None,
+    where: sa.ColumnElement[bool] | None = None,
+) -> int:
+    query = (
+        sa.select(sa.func.count(Person.id))
+        .join(Unit, Person.unit_id == Unit.id)
+        .where(viewer.person_scope(), name_matches(search))
     )
+    if where is not None:
+        query = query.where(where)
+    return session.scalar(query) or 0
 
 
-def pages(total: int) -> int:
-    return max(1, -(-total // PAGE_SIZE))
+def pages(total: int, page_size: int | None = None) -> int:
+    return max(1, -(-total // (page_size or PAGE_SIZE)))
 
 
 def units_with_counts(session: Session, viewer: Viewer) -> list[tuple[Unit, int]]:

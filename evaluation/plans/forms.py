@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, DecimalField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
@@ -182,4 +183,14 @@ class ReturnForm(ActionForm):
             Length(max=TEXT_MAX),
             no_control_characters,
         ],
+    )
+
+
+class EvidenceFileForm(ActionForm):
+    """One file as evidence of a task's result; its size and kind are checked by the service
+    (`plans.evidence.add_file`), from the bytes, not from what the browser said."""
+
+    file = FileField(
+        _l("Tệp minh chứng (PDF, ảnh, Word, Excel, PowerPoint; tối đa 10 MB)"),
+        validators=[FileRequired(message=_l("Cần chọn tệp để tải lên."))],
     )

@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+import io
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -14,21 +25,35 @@ from evaluation.core.converters import FIRST_YEAR, LAST_YEAR
 from evaluation.core.db import db
 from evaluation.core.errors import DomainError
 from evaluation.core.forms import ActionForm, ReasonForm
+from evaluation.core.labels import LABELS
+from evaluation.core.listing import enum_arg, page_arg, search_arg
 from evaluation.core.views import commit, flash_form_errors, refusal_status, show_domain_error
 from evaluation.organisation.models import Person
 from evaluation.organisation.permissions import current_viewer
-from evaluation.organisation.services import count_in_reach, pages, people_in_reach
-from evaluation.plans import services
+from evaluation.organisation.services import (
+    LIST_PAGE_SIZE,
+    count_in_reach,
+    pages,
+    people_in_reach,
+)
+from evaluation.plans import evidence, services
 from evaluation.plans.decided import plan_decided_year
 from evaluation.plans.forms import (
     NO_CHOICE,
     AssignTaskForm,
+    EvidenceFileForm,
     NewPlanForm,
     ResultForm,
     ReturnForm,
     TaskForm,
 )
-from evaluation.plans.models import Plan, PlanStatus, Task
+from evaluation.plans.models import (
+    EVIDENCE_FILE_MAX_BYTES,
+    EvidenceFile,
+    Plan,
+    PlanStatus,
+    Task,
+)
 from evaluation.plans.periods import Period, PeriodKind
 from evaluation.plans.permissions import PlanAction, can_plan
 
@@ -87,10 +112,39 @@ def my_plans() -> ResponseReturnValue:
     year = request.args.get("year", default=today.year, type=int)
     if not FIRST_YEAR <= year <= LAST_YEAR:  # the bounds of a year in a path
         abort(404)
-    plans = services.plans_of(db.session, person, year)
+    filters = plan_filter_args()
+    total = services.count_plans_of(db.session, person, year, filters)
+    page = page_arg(pages(total, LIST_PAGE_SIZE))
+    plans = services.plans_of(db.session, person, year, filters, page=page)
     form = NewPlanForm(kind=PeriodKind.WEEK.value, day=today)
     return render_template(
-        "plans/my_plans.html", plans=plans, year=year, form=form, today=today, person=person
+        "plans/my_plans.html",
+        plans=plans,
+        year=year,
+        form=form,
+        today=today,
+        person=person,
+        filters=filters,
+        kind_choices=kind_choices(),
+        status_choices=status_choices(),
+        page=page,
+        pages=pages(total, LIST_PAGE_SIZE),
+    )
+
+
+def kind_choices() -> list[tuple[str, str]]:
+    return [("", _("Tất cả"))] + [(kind.value, kind.label) for kind in PeriodKind]
+
+
+def status_choices() -> list[tuple[str, str]]:
+    return [("", _("Tất cả"))] + [
+        (status.value, str(LABELS["plan_status"][status])) for status in PlanStatus
+    ]
+
+
+def plan_filter_args() -> services.PlanFilter:
+    return services.PlanFilter(
+        kind=enum_arg("kind", PeriodKind), status=enum_arg("status", PlanStatus)
     )
 
 
@@ -115,7 +169,8 @@ def new_plan() -> ResponseReturnValue:
             flash(_("Đã tạo %(period)s.", period=period.label), "success")
             return redirect(url_for("plans.plan_detail", plan_id=plan.id))
     today = local_today()
-    plans = services.plans_of(db.session, person, today.year)
+    total = services.count_plans_of(db.session, person, today.year)
+    plans = services.plans_of(db.session, person, today.year, page=1)
     return (
         render_template(
             "plans/my_plans.html",
@@ -124,6 +179,11 @@ def new_plan() -> ResponseReturnValue:
             form=form,
             today=today,
             person=person,
+            filters=services.PlanFilter(),
+            kind_choices=kind_choices(),
+            status_choices=status_choices(),
+            page=1,
+            pages=pages(total, LIST_PAGE_SIZE),
         ),
         422,
     )
@@ -150,6 +210,7 @@ def plan_detail(plan_id: int, refused: ActionForm | None = None) -> ResponseRetu
             "report": can["report"] and decided_year is None,
         },
         decided_year=decided_year,
+        history=services.plan_history(db.session, plan),
         action_form=ActionForm(version=plan.version),
         return_form=return_form,
         reopen_form=reopen_form,
@@ -316,12 +377,7 @@ def delete_task(task_id: int) -> ResponseReturnValue:
 def report_result(task_id: int) -> ResponseReturnValue:
     task = get_task_or_404(task_id, PlanAction.REPORT)
     plan = task.plan
-    form = ResultForm(
-        obj=task,
-        version=plan.version,
-        outcome=_current_outcome(task),
-        self_quality=task.self_quality.value if task.self_quality else "",
-    )
+    form = _result_form(task)
     if form.validate_on_submit():
         try:
             services.check_version(plan, form.version.data)
@@ -332,13 +388,92 @@ def report_result(task_id: int) -> ResponseReturnValue:
             if commit(_("Đã ghi kết quả.")):
                 return redirect(url_for("plans.plan_detail", plan_id=plan.id))
     status = 422 if request.method == "POST" else 200
+    return _result_page(task, form), status
+
+
+def _result_page(task: Task, form: ResultForm, file_form: EvidenceFileForm | None = None) -> str:
+    plan = task.plan
     return render_template(
         "plans/result_form.html",
         form=form,
+        file_form=file_form or EvidenceFileForm(version=plan.version),
+        delete_form=ActionForm(version=plan.version),
         plan=plan,
         task=task,
         decided_year=plan_decided_year(db.session, plan),
-    ), status
+    )
+
+
+@blueprint.route("/tasks/<id:task_id>/evidence", methods=["POST"])
+@login_required
+def add_evidence_file(task_id: int) -> ResponseReturnValue:
+    """Attach a file to a task's result: whoever may report it, while the year is open."""
+    task = get_task_or_404(task_id, PlanAction.REPORT)
+    form = EvidenceFileForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        # One byte past the limit is enough to refuse; a larger body never reaches memory.
+        data = upload.stream.read(EVIDENCE_FILE_MAX_BYTES + 1)
+        try:
+            services.check_version(task.plan, form.version.data)
+            evidence.add_file(
+                db.session, task, upload.filename or "", data, actor_id=current_user.id
+            )
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            if commit(_("Đã đính kèm tệp minh chứng.")):
+                return redirect(url_for("plans.report_result", task_id=task.id))
+    return _result_page(task, _result_form(task), form), 422
+
+
+@blueprint.route("/evidence/<id:file_id>")
+@login_required
+def evidence_file(file_id: int) -> ResponseReturnValue:
+    """A file of a task's evidence, for whoever may see the task; always as a download."""
+    stored = db.session.get(EvidenceFile, file_id)
+    if stored is None:
+        abort(404)
+    get_plan_or_404(stored.task.plan_id)
+    response = send_file(
+        io.BytesIO(stored.content),
+        mimetype=stored.content_type,
+        as_attachment=True,
+        download_name=stored.file_name,
+        max_age=0,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@blueprint.route("/evidence/<id:file_id>/delete", methods=["POST"])
+@login_required
+def delete_evidence_file(file_id: int) -> ResponseReturnValue:
+    stored = db.session.get(EvidenceFile, file_id)
+    if stored is None:
+        abort(404)
+    task = get_task_or_404(stored.task_id, PlanAction.REPORT)
+    form = ActionForm()
+    if form.validate_on_submit():
+        try:
+            services.check_version(task.plan, form.version.data)
+            evidence.remove_file(db.session, stored, actor_id=current_user.id)
+        except DomainError as error:
+            show_domain_error(None, error)
+        else:
+            commit(_("Đã gỡ tệp minh chứng."))
+    return redirect(url_for("plans.report_result", task_id=task.id))
+
+
+def _result_form(task: Task) -> ResultForm:
+    return ResultForm(
+        obj=task,
+        version=task.plan.version,
+        outcome=_current_outcome(task),
+        self_quality=task.self_quality.value if task.self_quality else "",
+    )
 
 
 def _current_outcome(task: Task) -> str:
@@ -358,17 +493,69 @@ def my_unit() -> ResponseReturnValue:
         abort(403)
     today = local_today()
     page = request.args.get("page", default=1, type=int)
-    total = count_in_reach(db.session, viewer)
+    search = search_arg()
+    total = count_in_reach(db.session, viewer, search=search)
     if not 1 <= page <= pages(total):
         abort(404)
     return render_template(
         "plans/unit.html",
-        people=people_in_reach(db.session, viewer, page=page),
+        people=people_in_reach(db.session, viewer, page=page, search=search),
         people_total=total,
+        q=search,
         page=page,
         pages=pages(total),
         awaiting=services.plans_awaiting(db.session, viewer),
-        overdue=services.overdue_tasks(db.session, viewer, today),
+        overdue=services.overdue_tasks(db.session, viewer, today, limit=OVERDUE_ON_UNIT_PAGE),
+        overdue_total=services.overdue_count(db.session, viewer, today),
+        today=today,
+    )
+
+
+# The unit page shows the first few overdue tasks; the report lists them all, with filters.
+OVERDUE_ON_UNIT_PAGE = 10
+
+
+def overdue_filter_args() -> services.OverdueFilter:
+    """The overdue report's filters from the query string (the page and its export alike)."""
+    days = request.args.get("min_days", type=int)
+    return services.OverdueFilter(
+        search=search_arg(),
+        kind=enum_arg("kind", PeriodKind),
+        min_days=days if days in OVERDUE_DAY_CHOICES else None,
+    )
+
+
+OVERDUE_DAY_CHOICES = (7, 30, 90)
+
+
+@blueprint.route("/unit/overdue")
+@login_required
+def overdue_report() -> ResponseReturnValue:
+    """The Monday report in full: every open task past its deadline in reach, filtered."""
+    viewer = current_viewer()
+    if not (viewer.is_manager or viewer.is_personnel or viewer.is_admin):
+        abort(403)
+    today = local_today()
+    filters = overdue_filter_args()
+    total = services.overdue_count(db.session, viewer, today, filters)
+    page = page_arg(pages(total, LIST_PAGE_SIZE))
+    return render_template(
+        "plans/overdue.html",
+        tasks=services.overdue_tasks(
+            db.session,
+            viewer,
+            today,
+            limit=LIST_PAGE_SIZE,
+            offset=(page - 1) * LIST_PAGE_SIZE,
+            filters=filters,
+        ),
+        total=total,
+        filters=filters,
+        kind_choices=kind_choices(),
+        day_choices=[("", _("Tất cả"))]
+        + [(str(days), _("Từ %(n)d ngày", n=days)) for days in OVERDUE_DAY_CHOICES],
+        page=page,
+        pages=pages(total, LIST_PAGE_SIZE),
         today=today,
     )
 

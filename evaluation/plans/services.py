@@ -6,19 +6,24 @@ Services flush but never commit: the route commits once, so a refused step saves
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from evaluation.accounts.models import User
 from evaluation.core import audit
+from evaluation.core.audit import AuditRecord
 from evaluation.core.clock import local_today
 from evaluation.core.db import utcnow
 from evaluation.core.errors import Conflict, DomainError
+from evaluation.core.text import fold
 from evaluation.organisation.models import Person, Unit
 from evaluation.organisation.permissions import Viewer
+from evaluation.organisation.services import LIST_PAGE_SIZE, name_matches
 from evaluation.plans.decided import ensure_plan_open
 from evaluation.plans.models import (
     Plan,
@@ -29,7 +34,7 @@ from evaluation.plans.models import (
     TaskSource,
     in_period,
 )
-from evaluation.plans.periods import Period
+from evaluation.plans.periods import Period, PeriodKind
 from evaluation.plans.permissions import ASSIGNABLE_STATUSES, plan_scope
 
 # The plan workflow: (from, verb) → to. Anything else is refused.
@@ -331,14 +336,56 @@ def parent_task_choices(session: Session, plan: Plan) -> list[Task]:
 # --- queries for pages --------------------------------------------------------------------
 
 
-def plans_of(session: Session, person: Person, year: int) -> list[Plan]:
-    return list(
-        session.scalars(
-            sa.select(Plan)
-            .options(selectinload(Plan.tasks))
-            .where(Plan.person_id == person.id, Plan.period_year == year)
-            .order_by(Plan.starts_on.desc(), Plan.period_kind)
+@dataclass(frozen=True)
+class PlanFilter:
+    """What the plans list may be narrowed to (each None means any)."""
+
+    kind: PeriodKind | None = None
+    status: PlanStatus | None = None
+
+    def clause(self) -> sa.ColumnElement[bool]:
+        conditions = []
+        if self.kind is not None:
+            conditions.append(Plan.period_kind == self.kind)
+        if self.status is not None:
+            conditions.append(Plan.status == self.status)
+        return sa.and_(sa.true(), *conditions)
+
+
+def plans_of(
+    session: Session,
+    person: Person,
+    year: int,
+    filters: PlanFilter | None = None,
+    *,
+    page: int | None = None,
+    page_size: int = LIST_PAGE_SIZE,
+) -> list[Plan]:
+    """A person's plans of a year, newest first; one page of them when `page` is given."""
+    query = (
+        sa.select(Plan)
+        .options(selectinload(Plan.tasks))
+        .where(Plan.person_id == person.id, Plan.period_year == year)
+        .where((filters or PlanFilter()).clause())
+        .order_by(Plan.starts_on.desc(), Plan.period_kind, Plan.id)
+    )
+    if page is not None:
+        query = query.limit(page_size).offset((page - 1) * page_size)
+    return list(session.scalars(query))
+
+
+def count_plans_of(
+    session: Session, person: Person, year: int, filters: PlanFilter | None = None
+) -> int:
+    return (
+        session.scalar(
+            sa.select(sa.func.count(Plan.id)).where(
+                Plan.person_id == person.id,
+                Plan.period_year == year,
+                (filters or PlanFilter()).clause(),
+            )
         )
+        or 0
     )
 
 
@@ -349,9 +396,50 @@ def plan_with_tasks(session: Session, plan_id: int) -> Plan | None:
             joinedload(Plan.person).joinedload(Person.unit),
             joinedload(Plan.unit),
             selectinload(Plan.tasks).joinedload(Task.parent_task),
+            selectinload(Plan.tasks).selectinload(Task.evidence_files),
         )
         .where(Plan.id == plan_id)
     ).first()
+
+
+@dataclass(frozen=True)
+class HistoryStep:
+    """One step of a plan's workflow: what was done, by whom, when, and the comment given."""
+
+    at: datetime
+    action: str
+    actor: str
+    comment: str | None
+
+    @property
+    def label(self) -> str:
+        return str(PLAN_STEP_LABELS.get(self.action, self.action))
+
+
+# What each recorded step of a plan is called on its history.
+PLAN_STEP_LABELS = {
+    "create": _l("Lập kế hoạch"),
+    "submit": _l("Gửi duyệt"),
+    "approve": _l("Duyệt"),
+    "return": _l("Trả lại"),
+    "report": _l("Báo cáo kết quả"),
+    "close": _l("Đóng kế hoạch"),
+    "reopen": _l("Mở lại"),
+}
+
+
+def plan_history(session: Session, plan: Plan) -> list[HistoryStep]:
+    """The plan's workflow as its audit records tell it, oldest first, with each actor's name
+    in the same query (the trail keeps who, when and the comment of every step)."""
+    actor = sa.func.coalesce(Person.full_name, User.username)
+    rows = session.execute(
+        sa.select(AuditRecord.at, AuditRecord.action, actor, AuditRecord.reason)
+        .outerjoin(User, AuditRecord.actor_id == User.id)
+        .outerjoin(Person, User.person_id == Person.id)
+        .where(AuditRecord.object_type == "plan", AuditRecord.object_id == plan.id)
+        .order_by(AuditRecord.at, AuditRecord.id)
+    )
+    return [HistoryStep(at, action, name or "—", reason) for at, action, name, reason in rows]
 
 
 def plans_awaiting(session: Session, viewer: Viewer) -> list[Plan]:
@@ -376,29 +464,65 @@ def _open_plans_in_reach(viewer: Viewer) -> sa.ColumnElement[bool]:
     )
 
 
-def overdue_tasks(session: Session, viewer: Viewer, today: date, limit: int = 500) -> list[Task]:
-    """The Monday report: open tasks past their deadline in everything this account reaches."""
-    return list(
-        session.scalars(
-            sa.select(Task)
-            .join(Plan)
-            .options(
-                joinedload(Task.plan).joinedload(Plan.person),
-                joinedload(Task.plan).joinedload(Plan.unit),
+@dataclass(frozen=True)
+class OverdueFilter:
+    """What the overdue report may be narrowed to: the person's name (as the search box
+    folds it), the plan's period kind, and a least number of days late."""
+
+    search: str = ""
+    kind: PeriodKind | None = None
+    min_days: int | None = None
+
+    def clause(self, today: date) -> sa.ColumnElement[bool]:
+        conditions = []
+        if fold(self.search):
+            conditions.append(
+                Plan.person_id.in_(sa.select(Person.id).where(name_matches(self.search)))
             )
-            .where(Task.overdue_clause(today), _open_plans_in_reach(viewer))
-            .order_by(Task.deadline, Task.id)
-            .limit(limit)
+        if self.kind is not None:
+            conditions.append(Plan.period_kind == self.kind)
+        if self.min_days:
+            conditions.append(Task.deadline <= today - timedelta(days=self.min_days))
+        return sa.and_(sa.true(), *conditions)
+
+
+def overdue_tasks(
+    session: Session,
+    viewer: Viewer,
+    today: date,
+    limit: int | None = 500,
+    *,
+    filters: OverdueFilter | None = None,
+    offset: int = 0,
+) -> list[Task]:
+    """The Monday report: open tasks past their deadline in everything this account reaches,
+    the longest overdue first; `limit` None for all of them (the export)."""
+    query = (
+        sa.select(Task)
+        .join(Plan)
+        .options(
+            joinedload(Task.plan).joinedload(Plan.person),
+            joinedload(Task.plan).joinedload(Plan.unit),
         )
+        .where(Task.overdue_clause(today), _open_plans_in_reach(viewer))
+        .where((filters or OverdueFilter()).clause(today))
+        .order_by(Task.deadline, Task.id)
+        .offset(offset)
     )
+    if limit is not None:
+        query = query.limit(limit)
+    return list(session.scalars(query))
 
 
-def overdue_count(session: Session, viewer: Viewer, today: date) -> int:
+def overdue_count(
+    session: Session, viewer: Viewer, today: date, filters: OverdueFilter | None = None
+) -> int:
     return (
         session.scalar(
             sa.select(sa.func.count(Task.id))
             .join(Plan)
             .where(Task.overdue_clause(today), _open_plans_in_reach(viewer))
+            .where((filters or OverdueFilter()).clause(today))
         )
         or 0
     )

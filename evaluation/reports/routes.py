@@ -20,9 +20,10 @@ from evaluation.organisation.models import Unit
 from evaluation.organisation.permissions import current_viewer
 from evaluation.plans.periods import Period
 from evaluation.plans.permissions import PlanAction, can_plan
+from evaluation.plans.routes import overdue_filter_args
 from evaluation.plans.services import plan_with_tasks
 from evaluation.rankings.routes import units_in_reach
-from evaluation.reports import forms_documents, services
+from evaluation.reports import forms_documents, overdue, services
 from evaluation.reports.forms_render import stylesheet
 from evaluation.scoring.access import get_evaluation_or_404, rulebook_result
 
@@ -80,6 +81,24 @@ def plan_report(plan_id: int) -> ResponseReturnValue:
     return xlsx_response(
         services.plan_report(
             db.session, plan, agency_name=current_app.config["AGENCY_NAME"], today=local_today()
+        )
+    )
+
+
+@blueprint.route("/reports/overdue.xlsx")
+@login_required
+def overdue_report() -> ResponseReturnValue:
+    """The overdue report page as a workbook, with the same filters and the same reach."""
+    viewer = current_viewer()
+    if not (viewer.is_manager or viewer.is_personnel or viewer.is_admin):
+        abort(403)
+    return xlsx_response(
+        overdue.overdue_report(
+            db.session,
+            viewer,
+            local_today(),
+            overdue_filter_args(),
+            agency_name=current_app.config["AGENCY_NAME"],
         )
     )
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from criteria import Level, PeriodTaskScore, consequences, decision_deadline, score_period_tasks
@@ -203,3 +204,26 @@ def published_in_unit(session: Session, unit_id: int, year: int) -> list[AnnualE
             .order_by(Person.full_name)
         )
     )
+
+
+# The evaluations overview's filter: where each person's evaluation of the year stands.
+EVALUATION_STATES = {
+    "not_started": _l("Chưa bắt đầu"),
+    "in_progress": _l("Đang thực hiện"),
+    "decided": _l("Đã quyết định"),
+}
+
+
+def evaluation_state(year: int, state: str | None) -> sa.ColumnElement[bool] | None:
+    """People (the `Person` rows of a list) whose evaluation of the year is in this state, as
+    a condition the list's own query carries, so filtering and paging stay in SQL."""
+    if state not in EVALUATION_STATES:
+        return None
+    of_person = sa.and_(AnnualEvaluation.person_id == Person.id, AnnualEvaluation.year == year)
+    started = sa.exists().where(of_person, AnnualEvaluation.step.is_not(None))
+    decided = sa.exists().where(of_person, AnnualEvaluation.decided_at.is_not(None))
+    if state == "not_started":
+        return ~started
+    if state == "in_progress":
+        return sa.and_(started, ~decided)
+    return decided

@@ -21,10 +21,17 @@ from evaluation.core.clock import local_today
 from evaluation.core.db import db
 from evaluation.core.errors import DomainError
 from evaluation.core.forms import ActionForm, ReasonForm, prefix_ids
+from evaluation.core.listing import page_arg, search_arg
 from evaluation.core.views import commit, flash_form_errors, refusal_status, show_domain_error
 from evaluation.organisation.models import Person, Unit
 from evaluation.organisation.permissions import current_viewer
-from evaluation.organisation.services import agency_of, count_in_reach, pages, people_in_reach
+from evaluation.organisation.services import (
+    LIST_PAGE_SIZE,
+    agency_of,
+    count_in_reach,
+    pages,
+    people_in_reach,
+)
 from evaluation.plans.decided import decided_years, people_decided
 from evaluation.plans.periods import Period, PeriodKind
 from evaluation.scoring import forms, periods, procedure, queries
@@ -176,11 +183,18 @@ def evaluations_home() -> ResponseReturnValue:
 @login_required
 def evaluations_year(year: int) -> ResponseReturnValue:
     viewer = current_viewer()
-    page = request.args.get("page", default=1, type=int)
-    total = count_in_reach(db.session, viewer)
-    if not 1 <= page <= pages(total):
-        abort(404)
-    people = [p for p in people_in_reach(db.session, viewer, page=page) if p.id != viewer.person_id]
+    search, state = search_arg(), request.args.get("state") or None
+    # The list leaves out the viewer's own record (it has its own button), in SQL, so pages hold
+    # LIST_PAGE_SIZE people each and the filters count what they show.
+    where = sa.and_(
+        Person.id != (viewer.person_id or 0),
+        queries.evaluation_state(year, state) if state in queries.EVALUATION_STATES else sa.true(),
+    )
+    total = count_in_reach(db.session, viewer, search=search, where=where)
+    page = page_arg(pages(total, LIST_PAGE_SIZE))
+    people = people_in_reach(
+        db.session, viewer, page=page, search=search, where=where, page_size=LIST_PAGE_SIZE
+    )
     rows = queries.evaluation_sheet(db.session, people, year)
     units = (
         db.session.scalars(
@@ -200,7 +214,10 @@ def evaluations_year(year: int) -> ResponseReturnValue:
         year=year,
         rows=rows,
         page=page,
-        pages=pages(total),
+        pages=pages(total, LIST_PAGE_SIZE),
+        q=search,
+        state=state if state in queries.EVALUATION_STATES else None,
+        states=queries.EVALUATION_STATES,
         flags=queries.flags_for(db.session, people, year),
         published=(
             queries.published_in_unit(db.session, current_user.person.unit_id, year)

@@ -1,7 +1,7 @@
 """search and evidence: people's names folded for search, and evidence files kept in the database
 
 Revision ID: 0013
-Revises: 0011
+Revises: 0012
 Create Date: 2026-12-01 19:10:00.000000
 
 `person.search_name` is the name without diacritics or case (`core.text.fold`); existing
