@@ -27,6 +27,7 @@ from evaluation.organisation.permissions import Viewer
 from evaluation.organisation.services import agencies_among, agency_of, units_of_agency
 from evaluation.plans.models import Plan, PlanStatus, Task, TaskOutcome
 from evaluation.plans.periods import Period, PeriodKind
+from evaluation.rankings.dashboard import is_open
 from evaluation.scoring.models import AnnualEvaluation, PeriodScore
 from evaluation.scoring.quotas import QuotaView, quota_views
 
@@ -44,11 +45,6 @@ AWAITED_STEPS: tuple[Step, ...] = (
 def steps_before(target: Step) -> tuple[Step, ...]:
     """The steps after which `target` may be taken (`criteria.procedure.can_take`)."""
     return tuple(step for step in STEPS if can_take(step, target))
-
-
-def is_open(period: Period, today: date) -> bool:
-    """A period not yet over: its figures are provisional ("tạm tính")."""
-    return period.ends_on >= today
 
 
 # --- SQL forms of the areas' checks --------------------------------------------------------
@@ -122,6 +118,7 @@ class Todo:
     own_step: Step | None = None  # the step the viewer owes on their own evaluation
     steps_waiting: dict[Step, int] = field(default_factory=dict)
     quotas: list[QuotaView] = field(default_factory=list)
+    provisional: bool = True  # the year is not over: its quota figures may still change
     decision_deadline: date | None = None  # P3, from the rulebook
 
     @property
@@ -286,6 +283,7 @@ def todo(session: Session, viewer: Viewer, today: date) -> Todo:
     """The to-do page of one account: only the duties its role has."""
     year = today.year
     result = Todo(today=today, year=year)
+    result.provisional = is_open(Period(PeriodKind.YEAR, year, 1), today)
     if viewer.person_id is not None:
         result.returned_plans = returned_plans(session, viewer.person_id)
         result.tasks = my_tasks(session, viewer.person_id, today)

@@ -71,6 +71,7 @@ def ranking(key: str) -> ResponseReturnValue:
     return render_template(
         "rankings/ranking.html",
         period=period,
+        provisional=dashboards.is_open(period, today),
         before=before,
         after=_following(period),
         groups=services.rankings(results, previous, by_id, under=shown),
@@ -109,6 +110,7 @@ def unit_drilldown(key: str, unit_id: int) -> ResponseReturnValue:
     return render_template(
         "rankings/unit.html", period=period, unit=unit, result=result, members=members,
         targets=targets, today=local_today(),
+        provisional=dashboards.is_open(period, local_today()),
     )  # fmt: skip
 
 

@@ -155,3 +155,23 @@ def test_every_chart_is_svg_with_its_table_and_readable_on_a_phone(world, login_
     for table_id in ("headcount-table", "overdue-table", "trend-table", "completion-table"):
         assert f'<table id="{table_id}">' in html
     assert "dashboard.css" in html
+
+
+@pytest.mark.parametrize(
+    ("url", "provisional"),
+    [
+        ("/rankings/2026-05", True),  # May is still running on 20 May
+        ("/rankings/2026-04", False),
+        ("/rankings/2026-Q2", True),
+        ("/rankings/2026-Q1", False),
+        ("/rankings/2026", True),
+        ("/rankings/2025", False),
+    ],
+)
+def test_rankings_of_an_open_period_are_provisional(world, login_as, url, provisional):
+    client = login_as(world["personnel"])
+    html = client.get(url).get_data(as_text=True)
+    assert ('id="provisional"' in html) is provisional
+    unit = world["divisions"][0].id
+    html = client.get(f"{url}/units/{unit}").get_data(as_text=True)
+    assert ('id="provisional"' in html) is provisional
