@@ -131,6 +131,6 @@ def test_annual_evaluation_from_self_assessment_to_notification(
     result = page.locator("section.result")
     expect(result).to_contain_text("Mức quyết định: Hoàn thành tốt nhiệm vụ")
     expect(result.locator(".rule").first).to_have_text("T1")
-    expect(result).to_contain_text(re.compile(r"ND90 Art\. \d+"))
+    expect(result).to_contain_text(re.compile(r"Khoản \d Điều \d+ Nghị định 90/2020/NĐ-CP"))
     expect(result).to_contain_text("đúng tiến độ")
     expect(page.locator("ol.history li")).to_have_count(5)

@@ -112,7 +112,8 @@ def test_the_whole_procedure_through_the_pages(session, client, login_as, org, m
     ]
     page = client.get(url(staff)).get_data(as_text=True)
     assert "Hoàn thành xuất sắc nhiệm vụ" in page
-    assert "ND90 Art." in page  # the reason names its source
+    # the reason names its source: article and clause, in Vietnamese
+    assert re.search(r"Khoản \d Điều \d+ Nghị định 90/2020/NĐ-CP", page)
     colleague = make_person(org["division"])
     login_as(colleague)  # published inside the unit once notified
     overview = client.get(f"/evaluations/{YEAR}").get_data(as_text=True)
