@@ -282,6 +282,7 @@ def _evaluation_response(
         open_steps=[step.value for step in STEPS if step.value in allowed],  # P1's order
         history=history,
         flags=queries.person_flags(db.session, person, year),
+        pin_refused=periods.pin_refusal(person, year),
         forms=step_forms,
         summary=summary,
     ), status

@@ -66,3 +66,6 @@ def test_a_pin_without_force_is_refused_and_the_page_says_why(
     assert 'id="rulebook-table"' in html
     assert html.count('<th scope="row">Công chức</th>') == 2  # two rows: ND90, then ND335
     assert "01/01/2026" in html
+    evaluation = client.get(f"/evaluations/2026/people/{staff.id}")
+    assert evaluation.status_code == 200
+    assert 'id="pin-refused"' in evaluation.get_data(as_text=True)
