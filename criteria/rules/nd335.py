@@ -109,7 +109,7 @@ def s7_time_worked(f: Facts) -> Reason | None:
     if not (f.maternity_leave or f.leave_months > 0):
         return None
     periods = len(f.period_task_points)
-    scored = f" ({periods} kỳ có điểm)" if periods else ""
+    scored = f", {periods} kỳ có điểm" if periods else ""
     text = (
         "Vắng mặt có lý do chính đáng, nghỉ ốm hoặc nghỉ thai sản: xếp loại căn cứ tổng điểm "
         f"theo dõi, đánh giá trên thời gian công tác thực tế trong năm ({number(months)} "
