@@ -39,13 +39,38 @@ def register_commands(app: Flask) -> None:
 
     @db_group.command("forget-stored-sums")
     def forget_stored_sums() -> None:
-        """After writing inputs with plain SQL: closed periods' unit sums are recomputed."""
+        """After writing inputs with plain SQL: closed periods' unit sums are stored again."""
         from evaluation.core.db import db
         from evaluation.rankings.stored import forget_all
 
         with db.transaction() as session:
             forget_all(session)
-        click.echo("Stored sums will be recomputed on their next read.")
+        click.echo("Stored sums dropped: they are recomputed until `fill-stored-sums` runs.")
+
+    @db_group.command("fill-stored-sums")
+    @click.option("--year", type=int, multiple=True, help="Only these years (default: all).")
+    def fill_stored_sums(year: tuple[int, ...]) -> None:
+        """Store the unit sums of every closed month, quarter and year (cron, after imports).
+
+        One transaction per period, so writers wait for one period at a time."""
+        import sqlalchemy as sa
+
+        from evaluation.core.clock import local_today
+        from evaluation.core.db import db, writing
+        from evaluation.plans.models import Plan
+        from evaluation.rankings.stored import closed_periods, fill
+
+        today = local_today()
+        with db.transaction() as session:
+            years = year or tuple(
+                session.scalars(sa.select(Plan.period_year).distinct().order_by(Plan.period_year))
+            )
+        stored = 0
+        for each in years:
+            for period in closed_periods(each, today):
+                with writing(), db.transaction() as session:
+                    stored += fill(session, period, today)
+        click.echo(f"Stored the unit sums of {stored} closed periods.")
 
     @db_group.command("revision")
     @click.option("-m", "--message", required=True)

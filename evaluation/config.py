@@ -61,6 +61,10 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         # number of application servers. Production refuses memory:// when more than one serves.
         "WORKERS": _count("DANHGIA_WORKERS", 1),
         "SERVERS": _count("DANHGIA_SERVERS", 1),
+        # A page that finds a closed period's sums not stored yet asks a background thread to
+        # store them (rankings.stored); 0 leaves that to `flask db fill-stored-sums` (cron).
+        "STORED_SUMS_FILL_IN_BACKGROUND": os.environ.get("STORED_SUMS_FILL_IN_BACKGROUND", "1")
+        == "1",
         # DANHGIA_ENV=production turns on the start-up checks of core.security.
         "ENV_NAME": os.environ.get("DANHGIA_ENV", "development"),
     }

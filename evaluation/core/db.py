@@ -5,20 +5,18 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, Response, current_app, g, has_request_context, request
+from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 # Every constraint gets a predictable name, so migrations can address it on every backend.
-# Session.info key: the session stored derived data a safe request may commit (see Database).
-DERIVED_WRITES = "derived_writes"
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -72,6 +70,20 @@ def enum_type(enum_class: type[enum.Enum], name: str) -> sa.Enum:
 WRITING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
+_WRITING: ContextVar[bool] = ContextVar("writing", default=False)
+
+
+@contextmanager
+def writing() -> Iterator[None]:
+    """Work outside a request that writes (a background job): on SQLite its transactions take
+    the write lock when they begin, as a writing request's do."""
+    token = _WRITING.set(True)
+    try:
+        yield
+    finally:
+        _WRITING.reset(token)
+
+
 def _begin_statement() -> str:
     """BEGIN IMMEDIATE for a writing request, plain BEGIN for anything else.
 
@@ -80,7 +92,7 @@ def _begin_statement() -> str:
     with "database is locked", whatever the busy timeout. Taking the write lock at BEGIN makes
     concurrent writers wait their turn inside busy_timeout instead. Reads keep plain BEGIN and
     never wait for writers."""
-    if has_request_context() and request.method in WRITING_METHODS:
+    if _WRITING.get() or (has_request_context() and request.method in WRITING_METHODS):
         return "BEGIN IMMEDIATE"
     return "BEGIN"
 
@@ -133,7 +145,6 @@ class Database:
     def init_app(self, app: Flask) -> None:
         engine = make_engine(app.config["DATABASE_URL"])
         app.extensions["database"] = _Binding(engine, sessionmaker(engine, expire_on_commit=False))
-        app.after_request(self._keep_derived_writes)
         app.teardown_appcontext(self._remove_session)
 
     @staticmethod
@@ -157,22 +168,6 @@ class Database:
         if "db_session" not in g:
             g.db_session = self.new_session()
         return g.db_session
-
-    @staticmethod
-    def _keep_derived_writes(response: Response) -> Response:
-        """A read may store what it derived (closed periods' sums, `rankings.stored`); keep it.
-
-        Only for GET and HEAD, whose sessions hold nothing else (a test checks that no GET
-        changes a table of record); anything else commits its own work or none of it."""
-        session = g.get("db_session")
-        if session is None or not session.info.pop(DERIVED_WRITES, False):
-            return response
-        if request.method in ("GET", "HEAD"):
-            try:
-                session.commit()
-            except SQLAlchemyError:
-                session.rollback()  # another request stored the same first: nothing lost
-        return response
 
     @staticmethod
     def _remove_session(_exc: BaseException | None) -> None:

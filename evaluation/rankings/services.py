@@ -17,17 +17,14 @@ from sqlalchemy.orm import Session, joinedload
 
 from criteria import Level
 from criteria.unit_results import Ranked, UnitFigures, UnitScore, rank, unit_score
-from evaluation.core.levels import level_by_points_sql, level_in_force_sql
 from evaluation.core.memo import Recent
-from evaluation.organisation.models import Person, Placement, Unit, UnitKind
+from evaluation.organisation.models import Person, Unit, UnitKind
 from evaluation.plans.models import Plan, Task, TaskOutcome, in_period
 from evaluation.plans.periods import Period, PeriodKind
-from evaluation.rankings.stored import PeriodSums, stored_period_sums
-from evaluation.records.models import DisciplineRecord
+from evaluation.rankings.stored import stored_period_sums
+from evaluation.rankings.sums import PeriodSums, period_sums, score_scope
 from evaluation.scoring.facts import provide_sub_unit_levels
-from evaluation.scoring.models import AnnualEvaluation, PeriodScore
-
-COMPLETED = (TaskOutcome.DONE_ON_TIME, TaskOutcome.DONE_LATE)
+from evaluation.scoring.models import PeriodScore
 
 
 @dataclass
@@ -70,136 +67,6 @@ class UnitResult:
             overdue_pct=self.overdue_pct,
             disciplined=self.figures.disciplined,
         )
-
-
-def score_scope(period: Period) -> sa.ColumnElement[bool]:
-    """Period scores that fall in the period: months in it, and quarters for a quarter/year."""
-    if period.kind is PeriodKind.MONTH:
-        return in_period(PeriodScore, period)
-    if period.kind is PeriodKind.QUARTER:
-        months = list(range(3 * period.number - 2, 3 * period.number + 1))
-        return sa.and_(
-            PeriodScore.period_year == period.year,
-            sa.or_(
-                sa.and_(
-                    PeriodScore.period_kind == PeriodKind.MONTH,
-                    PeriodScore.period_number.in_(months),
-                ),
-                sa.and_(
-                    PeriodScore.period_kind == PeriodKind.QUARTER,
-                    PeriodScore.period_number == period.number,
-                ),
-            ),
-        )
-    return PeriodScore.period_year == period.year
-
-
-def _own_targets(session: Session, period: Period) -> dict[int, tuple[int, int, int, int]]:
-    """Each unit's own plan for the period: targets, completed, on time, exceeded."""
-    counted = Task.outcome.is_(None) | (Task.outcome != TaskOutcome.CANCELLED)
-    rows = session.execute(
-        sa.select(
-            Plan.unit_id,
-            sa.func.count(Task.id),
-            sa.func.count(sa.case((Task.outcome.in_(COMPLETED), 1))),
-            sa.func.count(sa.case((Task.outcome == TaskOutcome.DONE_ON_TIME, 1))),
-            sa.func.count(sa.case((Task.achieved_quantity > Task.target_quantity, 1))),
-        )
-        .join(Plan, Task.plan_id == Plan.id)
-        .where(Plan.person_id.is_(None), in_period(Plan, period), counted)
-        .group_by(Plan.unit_id)
-    )
-    return {
-        unit_id: (total, done, on_time, exceeded)
-        for unit_id, total, done, on_time, exceeded in rows
-    }
-
-
-def _member_points(
-    session: Session, period: Period
-) -> dict[int, tuple[int, float, Counter[Level]]]:
-    """Per unit: members scored, the sum of their mean points, and their period levels (S5)."""
-    per_person = (
-        sa.select(
-            PeriodScore.unit_id.label("unit_id"),
-            PeriodScore.person_id.label("person_id"),
-            sa.func.avg(PeriodScore.general_points + PeriodScore.task_points).label("points"),
-        )
-        .where(score_scope(period))
-        .group_by(PeriodScore.unit_id, PeriodScore.person_id)
-        .subquery()
-    )
-    band = level_by_points_sql(per_person.c.points)
-    result: dict[int, tuple[int, float, Counter[Level]]] = {}
-    for unit_id, level, count, total in session.execute(
-        sa.select(
-            per_person.c.unit_id, band, sa.func.count(), sa.func.sum(per_person.c.points)
-        ).group_by(per_person.c.unit_id, band)
-    ):
-        members, points, levels = result.get(unit_id, (0, 0.0, Counter()))
-        levels[Level(level)] += count
-        result[unit_id] = (members + count, points + float(total), levels)
-    return result
-
-
-def _annual_levels(session: Session, year: int) -> dict[int, Counter[Level]]:
-    """Per unit: the levels in force of its members' annual evaluations."""
-    level = level_in_force_sql(AnnualEvaluation)
-    result: dict[int, Counter[Level]] = defaultdict(Counter)
-    for unit_id, value, count in session.execute(
-        sa.select(AnnualEvaluation.unit_id, level, sa.func.count())
-        .where(AnnualEvaluation.year == year)
-        .group_by(AnnualEvaluation.unit_id, level)
-    ):
-        result[unit_id][Level(value)] += count
-    return result
-
-
-def _lateness(session: Session, period: Period, today: date) -> dict[int, tuple[int, int]]:
-    """Per unit: its members' tasks in plans of the period, and those late or still open late."""
-    late = sa.or_(
-        Task.outcome.in_((TaskOutcome.DONE_LATE, TaskOutcome.NOT_DONE)),
-        sa.and_(Task.outcome.is_(None), Task.deadline < today),
-    )
-    counted = Task.outcome.is_(None) | (Task.outcome != TaskOutcome.CANCELLED)
-    rows = session.execute(
-        sa.select(Plan.unit_id, sa.func.count(Task.id), sa.func.count(sa.case((late, 1))))
-        .join(Plan, Task.plan_id == Plan.id)
-        .where(
-            Plan.person_id.is_not(None),
-            Plan.starts_on >= period.starts_on,
-            Plan.ends_on <= period.ends_on,
-            counted,
-        )
-        .group_by(Plan.unit_id)
-    )
-    return {unit_id: (total, late_count) for unit_id, total, late_count in rows}
-
-
-def _disciplined(session: Session, period: Period) -> dict[int, int]:
-    """Per unit: people disciplined with effect in the period, where they were placed then."""
-    rows = session.execute(
-        sa.select(Placement.unit_id, sa.func.count(sa.distinct(DisciplineRecord.person_id)))
-        .join(Placement, Placement.person_id == DisciplineRecord.person_id)
-        .where(
-            DisciplineRecord.effective_on.between(period.starts_on, period.ends_on),
-            Placement.starts_on <= DisciplineRecord.effective_on,
-            sa.or_(Placement.ends_on.is_(None), Placement.ends_on >= DisciplineRecord.effective_on),
-        )
-        .group_by(Placement.unit_id)
-    )
-    return dict(rows.all())
-
-
-def period_sums(session: Session, period: Period, today: date) -> PeriodSums:
-    """Read the period's rows once each, grouped by unit."""
-    return PeriodSums(
-        own=_own_targets(session, period),
-        members=_member_points(session, period),
-        annual=_annual_levels(session, period.year) if period.kind is PeriodKind.YEAR else None,
-        lateness=_lateness(session, period, today),
-        disciplined=_disciplined(session, period),
-    )
 
 
 def unit_results(

@@ -1,66 +1,67 @@
-"""Stored unit sums for closed periods, recomputed exactly when their inputs change.
+"""Closed periods' unit sums, stored one row per (period, unit) and kept by the writes.
 
-A closed period's five aggregates (see `services.period_sums`) read millions of task rows for a
-province, yet rarely change: a late report, a reopened evaluation, a discipline record. So they
-are kept, stamped with the revisions of the months they read, and used only while the stamp
-still holds.
+A closed period's five aggregates (`sums.period_sums`) read millions of task rows for a
+province, yet rarely change: a late report, a reopened evaluation, a discipline record. So a
+closed period, once filled (by `fill`, a command or a background job, never by a page), has a
+header row and one row of sums per unit with figures. From then on:
 
-Every write that can change an aggregate bumps the revision of the months it touches, in the
-same transaction: ORM flushes through `before_flush`, bulk statements through `do_orm_execute`
-(those bump a global revision, since their rows are not at hand). A reader takes the stamp
-*before* reading the rows, so rows written after the stamp can only make it recompute once
-more, never keep a stale result; a writer's bump and its rows commit together, so no reader
-sees one without the other.
+- **A write recomputes only the units it touched**, in its own transaction: the flush that
+  changes a task, a plan, a score, an evaluation, a discipline record or a placement (the
+  input tables, `INPUTS` below) re-reads those units' rows for each stored period they fall
+  in, and bumps that period's version. The header's row lock orders concurrent writers of a
+  period, so each recomputes after the previous one committed.
+- **A read never writes.** It reads the header's version, then the period's rows (once per
+  version and process, `_DECODED`), so every page works on a read-only replica. A period with
+  no header is computed in full, once per process however many readers wait for it
+  (single-flight), and a fill is asked for in the background.
+- Statements that write input rows in bulk say which rows they insert; an UPDATE or DELETE in
+  bulk does not, so it drops every header (the periods are filled again) — as does
+  `forget_all`, for writers past the application (plain SQL).
+
+`tree_revision` counts changes to the unit tree, so a cached page names the tree it showed.
 """
 
 from __future__ import annotations
 
-from collections import Counter
+import logging
+import threading
+from collections import defaultdict
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from flask import Flask, current_app, has_app_context
 from sqlalchemy import event
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column
 
 from criteria import Level
-from evaluation.core.db import DERIVED_WRITES, Base, UTCDateTime, enum_type, utcnow
+from evaluation.core.clock import local_today
+from evaluation.core.db import Base, UTCDateTime, enum_type, utcnow, writing
 from evaluation.core.memo import Recent
-from evaluation.organisation.models import Placement
+from evaluation.organisation.models import Placement, Unit
 from evaluation.plans.models import Plan, Task
 from evaluation.plans.periods import Period, PeriodKind
+from evaluation.rankings.sums import PeriodSums, period_sums
 from evaluation.records.models import DisciplineRecord
 from evaluation.scoring.models import AnnualEvaluation, PeriodScore
 
-# the (year, month) key of the revision every reader depends on, bumped by the writes that
-# may touch any month: bulk statements, placements, a changed date
-GLOBAL_REVISION = (0, 0)
-YEAR_ITSELF = 0  # month 0 of a year: its annual evaluations
-_LEVELS = {level.value: level for level in Level}  # Level(value) is slow, 10 000 times a page
+log = logging.getLogger(__name__)
+
+_LEVELS = {level.value: level for level in Level}
+STORED_KINDS = (PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.YEAR)
+LAST_DAY = date(9999, 12, 31)
 
 
-class InputRevision(Base):
-    """How many times the inputs of one month (or of a year's evaluations, month 0) changed."""
+class StoredPeriod(Base):
+    """A closed period whose unit rows are complete: filled once, then kept by every write.
 
-    __tablename__ = "input_revision"
-    __table_args__ = (
-        sa.CheckConstraint("month BETWEEN 0 AND 12", name="month_range"),
-        {"info": {"derived": True}},
-    )
+    `version` and `changed_at` change with every write that recomputes a row of the period;
+    together with `filled_at` they name what a reader derived from the rows."""
 
-    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
-    month: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
-    revision: Mapped[int] = mapped_column(default=1)
-
-
-class StoredPeriodSums(Base):
-    """A closed period's per-unit sums, valid while `stamp` equals the inputs' revisions."""
-
-    __tablename__ = "stored_period_sums"
+    __tablename__ = "stored_period"
     __table_args__ = ({"info": {"derived": True}},)
 
     period_kind: Mapped[PeriodKind] = mapped_column(
@@ -68,246 +69,602 @@ class StoredPeriodSums(Base):
     )
     period_year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     period_number: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
-    stamp: Mapped[list[int]] = mapped_column(sa.JSON)
-    sums: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
-    computed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+    filled_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-@dataclass(frozen=True)
-class PeriodSums:
-    """The five aggregates of a period, per unit, before any roll-up: what is stored."""
+class UnitPeriodSums(Base):
+    """One unit's own sums for a stored period (no row: nothing of its own to count)."""
 
-    own: dict[int, tuple[int, int, int, int]]  # targets, completed, on time, exceeded
-    members: dict[int, tuple[int, float, Counter[Level]]]  # scored, sum of points, levels
-    annual: dict[int, Counter[Level]] | None  # annual levels, for a year
-    lateness: dict[int, tuple[int, int]]  # tasks, late
-    disciplined: dict[int, int]
+    __tablename__ = "unit_period_sums"
+    __table_args__ = (
+        sa.ForeignKeyConstraint(
+            ["period_kind", "period_year", "period_number"],
+            [StoredPeriod.period_kind, StoredPeriod.period_year, StoredPeriod.period_number],
+            ondelete="CASCADE",
+        ),
+        {"info": {"derived": True}},
+    )
+
+    period_kind: Mapped[PeriodKind] = mapped_column(
+        enum_type(PeriodKind, "unit_sums_period_kind"), primary_key=True
+    )
+    period_year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    period_number: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    unit_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("unit.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    targets: Mapped[int] = mapped_column(default=0)
+    completed: Mapped[int] = mapped_column(default=0)
+    on_time: Mapped[int] = mapped_column(default=0)
+    exceeded: Mapped[int] = mapped_column(default=0)
+    scored: Mapped[int] = mapped_column(default=0)
+    points: Mapped[float] = mapped_column(sa.Float, default=0.0)
+    levels: Mapped[dict[str, int] | None] = mapped_column(sa.JSON)
+    annual: Mapped[dict[str, int] | None] = mapped_column(sa.JSON)
+    tasks: Mapped[int] = mapped_column(default=0)
+    late: Mapped[int] = mapped_column(default=0)
+    disciplined: Mapped[int] = mapped_column(default=0)
+
+
+class TreeRevision(Base):
+    """How many times the unit tree changed: the key of anything derived from its shape."""
+
+    __tablename__ = "tree_revision"
+    __table_args__ = ({"info": {"derived": True}},)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    revision: Mapped[int] = mapped_column(default=1)
 
 
 # --- reading ------------------------------------------------------------------------------
 
-
-def _months(period: Period) -> list[tuple[int, int]]:
-    """The (year, month) revisions a period's sums depend on."""
-    keys = [GLOBAL_REVISION]
-    first, last = period.starts_on, period.ends_on
-    cursor = date(first.year, first.month, 1)
-    while cursor <= last:
-        keys.append((cursor.year, cursor.month))
-        cursor = date(cursor.year + cursor.month // 12, cursor.month % 12 + 1, 1)
-    if period.kind is PeriodKind.YEAR:
-        keys.append((period.year, YEAR_ITSELF))
-    return keys
+StoredKey = tuple[PeriodKind, int, int, int, datetime, datetime]  # period, version, moments
 
 
-def _stamp(session: Session, period: Period) -> list[int]:
-    keys = _months(period)
-    found = dict(
-        ((year, month), revision)
-        for year, month, revision in session.execute(
-            sa.select(InputRevision.year, InputRevision.month, InputRevision.revision).where(
-                sa.tuple_(InputRevision.year, InputRevision.month).in_(keys)
-            )
-        )
+def _period_key(period: Period) -> tuple[Any, ...]:
+    return (
+        StoredPeriod.period_kind == period.kind,
+        StoredPeriod.period_year == period.year,
+        StoredPeriod.period_number == period.number,
     )
-    return [found.get(key, 0) for key in keys]
+
+
+def stored_key(session: Session, period: Period) -> StoredKey | None:
+    """What names the period's stored rows as they are now (None: not stored)."""
+    row = session.execute(
+        sa.select(StoredPeriod.version, StoredPeriod.filled_at, StoredPeriod.changed_at).where(
+            *_period_key(period)
+        )
+    ).first()
+    if row is None:
+        return None
+    return (period.kind, period.year, period.number, row.version, row.filled_at, row.changed_at)
+
+
+def tree_revision(session: Session) -> int:
+    return session.scalar(sa.select(TreeRevision.revision).where(TreeRevision.id == 1)) or 0
+
+
+class SingleFlight:
+    """Concurrent callers with the same key share one computation (per process)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._running: dict[Any, Future[Any]] = {}
+
+    def run(self, key: Any, compute: Callable[[], Any]) -> Any:
+        with self._lock:
+            future = self._running.get(key)
+            leader = future is None
+            if leader:
+                future = self._running[key] = Future()
+        assert future is not None
+        if not leader:
+            return future.result()
+        try:
+            value = compute()
+        except BaseException as error:
+            future.set_exception(error)
+            raise
+        else:
+            future.set_result(value)
+            return value
+        finally:
+            with self._lock:
+                self._running.pop(key, None)
+
+
+_FLIGHTS = SingleFlight()
+# Decoded sums by what named them: a page reads them without decoding 1 500 rows again.
+_DECODED: Recent[StoredKey, PeriodSums] = Recent(24)
 
 
 def stored_period_sums(
     session: Session, period: Period, today: date, compute: Callable[..., PeriodSums]
 ) -> PeriodSums:
-    """The period's sums: stored ones while valid, else computed (and stored once closed).
+    """The period's sums: the stored rows of a closed, filled period; else computed.
 
     An open period is always computed: its lateness still depends on `today`."""
     if period.ends_on >= today:
         return compute(session, period, today)
-    stamp = _stamp(session, period)
-    key = (
-        StoredPeriodSums.period_kind == period.kind,
-        StoredPeriodSums.period_year == period.year,
-        StoredPeriodSums.period_number == period.number,
-    )
-    kept = session.execute(
-        sa.select(StoredPeriodSums.stamp, StoredPeriodSums.computed_at).where(*key)
-    ).first()
-    if kept is not None and kept.stamp == stamp:
-        return _read(session, period, kept.computed_at, key)
-    sums = compute(session, period, today)
-    stored_at = utcnow()
-    values = {
-        "period_kind": period.kind,
-        "period_year": period.year,
-        "period_number": period.number,
-        "stamp": stamp,
-        "sums": _encode(sums),
-        "computed_at": stored_at,
-    }
-    insert = _dialect_insert(session)(StoredPeriodSums).values(values)
-    upsert = insert.on_conflict_do_update(
-        index_elements=["period_kind", "period_year", "period_number"],
-        set_={name: insert.excluded[name] for name in ("stamp", "sums", "computed_at")},
-    )
-    try:
-        with session.begin_nested():  # a concurrent reader storing the same may hold the lock
-            session.execute(upsert)
-    except OperationalError:
-        return sums  # computed all the same; the next reader stores it
-    session.info[DERIVED_WRITES] = True
-    _DECODED.put((period.kind, period.year, period.number, stored_at), sums)  # if it never
-    return sums  # commits, no reader ever asks for that moment
-
-
-# Decoded sums by period and the moment they were stored: a page reads them without decoding
-# thousands of entries again. The moment, not the stamp, is the key: a stamp can be reused
-# after a rolled-back write, a stored row's moment cannot. Read-only for callers.
-_DECODED: Recent[tuple[PeriodKind, int, int, datetime], PeriodSums] = Recent(24)
-
-
-def _read(
-    session: Session, period: Period, stored_at: datetime, key: tuple[Any, ...]
-) -> PeriodSums:
-    memo = (period.kind, period.year, period.number, stored_at)
-    sums = _DECODED.get(memo)
+    key = stored_key(session, period)
+    if key is None:
+        request_fill(period)
+        return _FLIGHTS.run(("compute", period, today), lambda: compute(session, period, today))
+    sums = _DECODED.get(key)
     if sums is None:
-        sums = _decode(session.scalar(sa.select(StoredPeriodSums.sums).where(*key)))
-        _DECODED.put(memo, sums)
+        sums = _FLIGHTS.run(key, lambda: _read_rows(session, period))
+        _DECODED.put(key, sums)
     return sums
 
 
-def _encode(sums: PeriodSums) -> dict[str, Any]:
-    def levels(counter: Counter[Level]) -> dict[str, int]:
-        return {level.value: count for level, count in counter.items()}
+def _read_rows(session: Session, period: Period) -> PeriodSums:
+    own: dict[int, tuple[int, int, int, int]] = {}
+    members: dict[int, tuple[int, float, Any]] = {}
+    lateness: dict[int, tuple[int, int]] = {}
+    disciplined: dict[int, int] = {}
+    annual: dict[int, Any] | None = {} if period.kind is PeriodKind.YEAR else None
+    t = UnitPeriodSums
+    for row in session.execute(
+        sa.select(
+            t.unit_id, t.targets, t.completed, t.on_time, t.exceeded, t.scored, t.points,
+            t.levels, t.annual, t.tasks, t.late, t.disciplined,
+        ).where(
+            t.period_kind == period.kind,
+            t.period_year == period.year,
+            t.period_number == period.number,
+        )
+    ):  # fmt: skip
+        unit = row.unit_id
+        if row.targets:
+            own[unit] = (row.targets, row.completed, row.on_time, row.exceeded)
+        if row.scored:
+            members[unit] = (row.scored, row.points, _counter(row.levels))
+        if row.tasks:
+            lateness[unit] = (row.tasks, row.late)
+        if row.disciplined:
+            disciplined[unit] = row.disciplined
+        if annual is not None and row.annual:
+            annual[unit] = _counter(row.annual)
+    return PeriodSums(own, members, annual, lateness, disciplined)
 
-    return {
-        "own": {str(k): list(v) for k, v in sums.own.items()},
-        "members": {str(k): [n, points, levels(c)] for k, (n, points, c) in sums.members.items()},
-        "annual": None
-        if sums.annual is None
-        else {str(k): levels(c) for k, c in sums.annual.items()},
-        "lateness": {str(k): list(v) for k, v in sums.lateness.items()},
-        "disciplined": {str(k): v for k, v in sums.disciplined.items()},
-    }
+
+def _counter(counts: dict[str, int] | None) -> Any:
+    from collections import Counter
+
+    counter: Counter[Level] = Counter()
+    for value, count in (counts or {}).items():  # not Counter(mapping): its checks cost
+        counter[_LEVELS[value]] = count
+    return counter
 
 
-def _decode(data: dict[str, Any]) -> PeriodSums:
-    def levels(counts: dict[str, int]) -> Counter[Level]:
-        counter: Counter[Level] = Counter()
-        for value, count in counts.items():  # not Counter(mapping): its checks cost, ×3 000
-            counter[_LEVELS[value]] = count
-        return counter
+# --- writing the rows ----------------------------------------------------------------------
 
-    return PeriodSums(
-        own={int(k): (v[0], v[1], v[2], v[3]) for k, v in data["own"].items()},
-        members={int(k): (n, float(p), levels(c)) for k, (n, p, c) in data["members"].items()},
-        annual=None
-        if data["annual"] is None
-        else {int(k): levels(c) for k, c in data["annual"].items()},
-        lateness={int(k): (v[0], v[1]) for k, v in data["lateness"].items()},
-        disciplined={int(k): v for k, v in data["disciplined"].items()},
+
+def _rows(period: Period, sums: PeriodSums, units: Iterable[int]) -> list[dict[str, Any]]:
+    rows = []
+    for unit in units:
+        targets, completed, on_time, exceeded = sums.own.get(unit, (0, 0, 0, 0))
+        scored, points, levels = sums.members.get(unit, (0, 0.0, None))
+        tasks, late = sums.lateness.get(unit, (0, 0))
+        annual = (sums.annual or {}).get(unit)
+        rows.append(
+            {
+                "period_kind": period.kind,
+                "period_year": period.year,
+                "period_number": period.number,
+                "unit_id": unit,
+                "targets": targets,
+                "completed": completed,
+                "on_time": on_time,
+                "exceeded": exceeded,
+                "scored": scored,
+                "points": points,
+                "levels": {k.value: v for k, v in levels.items()} if levels else None,
+                "annual": {k.value: v for k, v in annual.items()} if annual else None,
+                "tasks": tasks,
+                "late": late,
+                "disciplined": sums.disciplined.get(unit, 0),
+            }
+        )
+    return rows
+
+
+def _write_rows(session: Session, period: Period, sums: PeriodSums, units: set[int] | None) -> None:
+    """Replace the period's rows (those of `units`, or all) with `sums`."""
+    connection = session.connection()
+    t = UnitPeriodSums.__table__
+    delete = sa.delete(t).where(
+        t.c.period_kind == period.kind.value,
+        t.c.period_year == period.year,
+        t.c.period_number == period.number,
     )
+    if units is not None:
+        delete = delete.where(t.c.unit_id.in_(sorted(units)))
+    connection.execute(delete)
+    present = sums.unit_ids() if units is None else sums.unit_ids() & units
+    rows = _rows(period, sums, sorted(present))
+    if rows:
+        connection.execute(sa.insert(t), rows)
 
 
-# --- writing: what each change touches ------------------------------------------------------
+def _lock_header(session: Session, period: Period, *, fill: bool) -> bool:
+    """Take the period's header row for this transaction (the writers' turn); create it when
+    filling. False: the period is not stored, a write has nothing to keep."""
+    connection = session.connection()
+    t = StoredPeriod.__table__
+    now = utcnow()
+    key = (
+        t.c.period_kind == period.kind.value,
+        t.c.period_year == period.year,
+        t.c.period_number == period.number,
+    )
+    changes = {"version": t.c.version + 1, "changed_at": now}
+    if fill:
+        changes["filled_at"] = now
+    if connection.execute(sa.update(t).where(*key).values(changes)).rowcount:
+        return True
+    if not fill:
+        return False
+    connection.execute(
+        sa.insert(t).values(
+            period_kind=period.kind.value,
+            period_year=period.year,
+            period_number=period.number,
+            version=1,
+            filled_at=now,
+            changed_at=now,
+        )
+    )
+    return True
 
 
-def _span(first: date, last: date) -> Iterable[tuple[int, int]]:
-    cursor = date(first.year, first.month, 1)
-    while cursor <= last:
-        yield (cursor.year, cursor.month)
-        cursor = date(cursor.year + cursor.month // 12, cursor.month % 12 + 1, 1)
+def fill(session: Session, period: Period, today: date | None = None) -> bool:
+    """Store a closed period's rows for every unit (False: the period is still open)."""
+    today = today or local_today()
+    if period.ends_on >= today:
+        return False
+    _lock_header(session, period, fill=True)  # first: writers of the period now wait
+    _write_rows(session, period, period_sums(session, period, today), None)
+    return True
 
 
-def _plan_months(plan: Plan) -> set[tuple[int, int]]:
-    return set(_span(plan.starts_on, plan.ends_on))
+def closed_periods(year: int, today: date) -> list[Period]:
+    """The year's months, quarters and the year itself that ended before `today`."""
+    periods = [Period(PeriodKind.MONTH, year, month) for month in range(1, 13)]
+    periods += [Period(PeriodKind.QUARTER, year, quarter) for quarter in range(1, 5)]
+    periods.append(Period(PeriodKind.YEAR, year, 1))
+    return [period for period in periods if period.ends_on < today]
 
 
-def _touched(session: Session, obj: object) -> set[tuple[int, int]]:
-    """The revisions an added, changed or deleted object bumps (empty: not an input)."""
+def forget_all(session: Session) -> None:
+    """For writers past the unit of work (plain SQL, bulk UPDATE/DELETE): every stored period
+    is dropped, and filled again by `fill` (the command, or the background job)."""
+    session.connection().execute(sa.delete(StoredPeriod.__table__))
+
+
+# --- what each change touches ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Touch:
+    """Units whose own sums may change, over the days they may change."""
+
+    unit_id: int
+    first: date
+    last: date
+    annual_only: bool = False  # an annual evaluation: only the year's sums
+
+    def reaches(self, period: Period) -> bool:
+        if self.annual_only and period.kind is not PeriodKind.YEAR:
+            return False
+        return self.first <= period.ends_on and period.starts_on <= self.last
+
+
+@dataclass(frozen=True)
+class PlanRef:
+    """A task written in bulk: its plan says which unit and days."""
+
+    plan_id: int
+
+
+@dataclass(frozen=True)
+class PersonOn:
+    """A discipline record: the units the person was placed in on that day."""
+
+    person_id: int
+    day: date
+
+
+@dataclass(frozen=True)
+class PersonPlaced:
+    """A placement: its unit counts the person's discipline records over its days (if any)."""
+
+    person_id: int
+    unit_id: int
+    first: date
+    last: date
+
+
+Change = Touch | PlanRef | PersonOn | PersonPlaced
+TOUCHED = "stored_sums_touched"
+TREE_CHANGED = "stored_sums_tree_changed"
+
+
+def _old(obj: object, name: str) -> Any:
+    """The value an attribute had before this flush (the current one when unchanged)."""
+    history = sa.inspect(obj).attrs[name].history
+    return history.deleted[0] if history.deleted else getattr(obj, name)
+
+
+def _plan_touches(plan: Plan, *, before: bool) -> set[Change]:
+    get = (lambda name: _old(plan, name)) if before else (lambda name: getattr(plan, name))
+    unit, first, last = get("unit_id"), get("starts_on"), get("ends_on")
+    return {Touch(unit, first, last)} if unit is not None and first and last else set()
+
+
+def _changes(session: Session, obj: object, *, before: bool = False) -> set[Change]:
+    """The units and days an added, changed (old values too) or deleted object touches."""
     if isinstance(obj, Task):
-        plan = obj.plan if obj.plan is not None else session.get(Plan, obj.plan_id)
-        return _plan_months(plan) if plan is not None else {GLOBAL_REVISION}
+        found: set[Change] = set()
+        plan = obj.plan if obj.plan is not None else None
+        if plan is None and obj.plan_id is not None:
+            plan = session.get(Plan, obj.plan_id)
+        if plan is not None:
+            found |= _plan_touches(plan, before=False)
+        old_plan_id = _old(obj, "plan_id") if before else None
+        if old_plan_id is not None and old_plan_id != obj.plan_id:
+            found.add(PlanRef(old_plan_id))
+        return found
     if isinstance(obj, Plan):
-        return _plan_months(obj)
+        return _plan_touches(obj, before=False) | (
+            _plan_touches(obj, before=True) if before else set()
+        )
     if isinstance(obj, PeriodScore):
-        period = Period(obj.period_kind, obj.period_year, obj.period_number)
-        return set(_span(period.starts_on, period.ends_on))
+        found = set()
+        for get in (getattr, _old) if before else (getattr,):
+            period = Period(
+                get(obj, "period_kind"), get(obj, "period_year"), get(obj, "period_number")
+            )
+            found.add(Touch(get(obj, "unit_id"), period.starts_on, period.ends_on))
+        return found
     if isinstance(obj, AnnualEvaluation):
-        return {(obj.year, YEAR_ITSELF)}
+        units = {obj.unit_id, _old(obj, "unit_id")} if before else {obj.unit_id}
+        return {
+            Touch(unit, date(obj.year, 1, 1), date(obj.year, 12, 31), annual_only=True)
+            for unit in units
+        }
     if isinstance(obj, DisciplineRecord):
-        return {(obj.effective_on.year, obj.effective_on.month)}
+        days = {obj.effective_on, _old(obj, "effective_on")} if before else {obj.effective_on}
+        return {PersonOn(obj.person_id, day) for day in days}
     if isinstance(obj, Placement):
-        return {GLOBAL_REVISION}  # moves reassign discipline to units over any span: rare, global
+        found = set()
+        for get in (getattr, _old) if before else (getattr,):
+            found.add(
+                PersonPlaced(
+                    get(obj, "person_id"),
+                    get(obj, "unit_id"),
+                    get(obj, "starts_on"),
+                    get(obj, "ends_on") or LAST_DAY,
+                )
+            )
+        return found
     return set()
 
 
-_KEYS = {
-    Task: ("plan_id",),
-    Plan: ("starts_on", "ends_on"),
-    PeriodScore: ("period_kind", "period_year", "period_number"),
-    AnnualEvaluation: ("year",),
-    DisciplineRecord: ("effective_on",),
+INPUTS: dict[type[Base], str] = {
+    Task: "its plan's unit, over the plan's days",
+    Plan: "its unit, over its days (before and after a change)",
+    PeriodScore: "the unit it was scored in, over its period",
+    AnnualEvaluation: "the unit it was made in, the year's sums only",
+    DisciplineRecord: "the units the person was placed in on its effective day",
+    Placement: "its unit, over its days, when the person has discipline records",
 }
+"""The input tables of the stored sums, and what a write there recomputes."""
+
+_INPUT_TABLES = {model.__tablename__: model for model in INPUTS}
 
 
-def _moved(obj: object) -> bool:
-    """A changed object whose own dating changed: its old months are no longer at hand."""
-    state = sa.inspect(obj)
-    return any(state.attrs[name].history.has_changes() for name in _KEYS.get(type(obj), ()))
-
-
-def _bump(session: Session, keys: set[tuple[int, int]]) -> None:
-    """Add one to each revision, creating it at 1; in key order, so writers never deadlock."""
-    if not keys:
-        return
-    insert = _dialect_insert(session)(InputRevision)
-    statement = insert.on_conflict_do_update(
-        index_elements=["year", "month"],
-        set_={"revision": InputRevision.revision + 1},
-    )
-    session.connection().execute(
-        statement, [{"year": year, "month": month, "revision": 1} for year, month in sorted(keys)]
-    )
-
-
-def _dialect_insert(session: Session) -> Callable[..., Any]:
-    name = session.get_bind().dialect.name
-    return postgresql.insert if name == "postgresql" else sqlite.insert
-
-
-def _before_flush(session: Session, _context: object, _instances: object) -> None:
-    keys: set[tuple[int, int]] = set()
+def _after_flush(session: Session, _context: object) -> None:
+    """Note what the flush touched: keys are set by now, old values still in the history."""
+    changes: set[Change] = session.info.setdefault(TOUCHED, set())
+    tree = False
     with session.no_autoflush:
         for obj in session.new:
-            keys |= _touched(session, obj)
+            changes |= _changes(session, obj)
+            tree = tree or isinstance(obj, Unit)
         for obj in session.deleted:
-            keys |= _touched(session, obj)
+            changes |= _changes(session, obj, before=True)
+            tree = tree or isinstance(obj, Unit)
         for obj in session.dirty:
-            if type(obj) in _KEYS or isinstance(obj, Placement):
-                if not session.is_modified(obj):
-                    continue
-                keys |= {GLOBAL_REVISION} if _moved(obj) else _touched(session, obj)
-    _bump(session, keys)
+            if isinstance(obj, Unit) and session.is_modified(obj):
+                tree = True
+            elif type(obj) in INPUTS and session.is_modified(obj):
+                changes |= _changes(session, obj, before=True)
+    if tree:
+        session.info[TREE_CHANGED] = True
 
 
-_TABLES = {model.__tablename__ for model in (*_KEYS, Placement)}
+def _after_flush_postexec(session: Session, _context: object) -> None:
+    """Keep the stored rows of what the flush touched, in the same transaction."""
+    changes = session.info.pop(TOUCHED, None)
+    if session.info.pop(TREE_CHANGED, False):
+        _bump_tree(session)
+    if changes:
+        with session.no_autoflush:
+            keep(session, changes)
 
 
-def _bulk_statement(state: ORMExecuteState) -> None:
-    """INSERT/UPDATE/DELETE statements on input tables (imports, the generator) bump all."""
-    if not (state.is_insert or state.is_update or state.is_delete):
+def _bump_tree(session: Session) -> None:
+    connection = session.connection()
+    t = TreeRevision.__table__
+    if not connection.execute(
+        sa.update(t).where(t.c.id == 1).values(revision=t.c.revision + 1)
+    ).rowcount:
+        connection.execute(sa.insert(t).values(id=1, revision=1))
+
+
+def _resolve(session: Session, changes: set[Change]) -> set[Touch]:
+    """Turn references (a plan id, a person on a day) into units and days, in bulk."""
+    touches = {change for change in changes if isinstance(change, Touch)}
+    plan_ids = {change.plan_id for change in changes if isinstance(change, PlanRef)}
+    if plan_ids:
+        for unit, first, last in session.execute(
+            sa.select(Plan.unit_id, Plan.starts_on, Plan.ends_on).where(
+                Plan.id.in_(sorted(plan_ids))
+            )
+        ):
+            touches.add(Touch(unit, first, last))
+    on_days = [change for change in changes if isinstance(change, PersonOn)]
+    if on_days:
+        placed = defaultdict(list)
+        for person, unit, first, last in session.execute(
+            sa.select(
+                Placement.person_id, Placement.unit_id, Placement.starts_on, Placement.ends_on
+            ).where(Placement.person_id.in_(sorted({c.person_id for c in on_days})))
+        ):
+            placed[person].append((unit, first, last or LAST_DAY))
+        for change in on_days:
+            for unit, first, last in placed[change.person_id]:
+                if first <= change.day <= last:
+                    touches.add(Touch(unit, change.day, change.day))
+    placements = [change for change in changes if isinstance(change, PersonPlaced)]
+    if placements:
+        disciplined = set(
+            session.scalars(
+                sa.select(DisciplineRecord.person_id)
+                .where(DisciplineRecord.person_id.in_(sorted({c.person_id for c in placements})))
+                .distinct()
+            )
+        )
+        for change in placements:
+            if change.person_id in disciplined and change.unit_id is not None:
+                touches.add(Touch(change.unit_id, change.first, change.last))
+    return {touch for touch in touches if touch.unit_id is not None}
+
+
+def keep(session: Session, changes: set[Change]) -> None:
+    """Recompute the touched units' rows in every stored period they fall in."""
+    touches = _resolve(session, changes)
+    if not touches:
         return
-    table = getattr(state.statement, "table", None)
-    if getattr(table, "name", None) in _TABLES:
-        _bump(state.session, {GLOBAL_REVISION})
+    first = min(touch.first for touch in touches)
+    last = max(touch.last for touch in touches)
+    stored = session.execute(
+        sa.select(
+            StoredPeriod.period_kind, StoredPeriod.period_year, StoredPeriod.period_number
+        ).where(StoredPeriod.period_year.between(first.year, last.year))
+    ).all()
+    affected: dict[Period, set[int]] = defaultdict(set)
+    for kind, year, number in stored:
+        period = Period(kind, year, number)
+        for touch in touches:
+            if touch.reaches(period):
+                affected[period].add(touch.unit_id)
+    today = local_today()
+    for period in sorted(affected, key=lambda p: (p.kind.value, p.year, p.number)):
+        if _lock_header(session, period, fill=False):  # in key order: writers never deadlock
+            units = affected[period]
+            _write_rows(session, period, period_sums(session, period, today, units), units)
+
+
+def _bulk_changes(state: ORMExecuteState, model: type[Base]) -> set[Change] | None:
+    """What an INSERT of listed rows touches (None: not known, as for UPDATE and DELETE)."""
+    rows = state.parameters
+    if isinstance(rows, dict):
+        rows = [rows]
+    if not state.is_insert or not isinstance(rows, list | tuple) or not rows:
+        return None
+    changes: set[Change] = set()
+    try:
+        for row in rows:
+            if model is Task:
+                changes.add(PlanRef(row["plan_id"]))
+            elif model is Plan:
+                changes.add(Touch(row["unit_id"], row["starts_on"], row["ends_on"]))
+            elif model is PeriodScore:
+                period = Period(
+                    PeriodKind(row["period_kind"]), row["period_year"], row["period_number"]
+                )
+                changes.add(Touch(row["unit_id"], period.starts_on, period.ends_on))
+            elif model is AnnualEvaluation:
+                year = row["year"]
+                changes.add(
+                    Touch(row["unit_id"], date(year, 1, 1), date(year, 12, 31), annual_only=True)
+                )
+            elif model is DisciplineRecord:
+                changes.add(PersonOn(row["person_id"], row["effective_on"]))
+            elif model is Placement:
+                changes.add(
+                    PersonPlaced(
+                        row["person_id"],
+                        row["unit_id"],
+                        row["starts_on"],
+                        row.get("ends_on") or LAST_DAY,
+                    )
+                )
+    except (KeyError, TypeError, ValueError):
+        return None
+    return changes
+
+
+def _bulk_statement(state: ORMExecuteState) -> Any:
+    """INSERT/UPDATE/DELETE statements on input tables (imports, the loaders)."""
+    if not (state.is_insert or state.is_update or state.is_delete):
+        return None
+    table = getattr(getattr(state.statement, "table", None), "name", None)
+    if table == Unit.__tablename__:
+        result = state.invoke_statement()
+        _bump_tree(state.session)
+        return result
+    model = _INPUT_TABLES.get(table or "")
+    if model is None:
+        return None
+    changes = _bulk_changes(state, model)
+    result = state.invoke_statement()
+    if changes is None:
+        forget_all(state.session)
+    elif changes:
+        keep(state.session, changes)
+    return result
 
 
 def install() -> None:
     """Listen on every session (idempotent): the app's, the CLI's and the tests'."""
-    if not event.contains(Session, "before_flush", _before_flush):
-        event.listen(Session, "before_flush", _before_flush)
+    if not event.contains(Session, "after_flush", _after_flush):
+        event.listen(Session, "after_flush", _after_flush)
+        event.listen(Session, "after_flush_postexec", _after_flush_postexec)
         event.listen(Session, "do_orm_execute", _bulk_statement)
 
 
-def forget_all(session: Session) -> None:
-    """For writers outside the ORM session (raw SQL): every stored sum is recomputed."""
-    _bump(session, {GLOBAL_REVISION})
+# --- filling in the background --------------------------------------------------------------
+
+_PENDING: set[Period] = set()
+_PENDING_LOCK = threading.Lock()
+
+
+def request_fill(period: Period) -> None:
+    """Ask for the period to be filled by a background job, once (when the app allows)."""
+    if not has_app_context() or not current_app.config.get("STORED_SUMS_FILL_IN_BACKGROUND"):
+        return
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    with _PENDING_LOCK:
+        if period in _PENDING:
+            return
+        _PENDING.add(period)
+    threading.Thread(target=_fill_job, args=(app, period), daemon=True).start()
+
+
+def _fill_job(app: Flask, period: Period) -> None:
+    from evaluation.core.db import db
+
+    try:
+        with app.app_context(), writing(), db.transaction() as session:
+            fill(session, period)
+    except Exception:  # a read-only replica, a lock held too long: readers compute meanwhile
+        log.warning("filling the stored sums of %s failed", period.key, exc_info=True)
+    finally:
+        with _PENDING_LOCK:
+            _PENDING.discard(period)

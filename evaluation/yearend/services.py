@@ -27,12 +27,12 @@ from evaluation.plans.models import Plan, SelfQuality, Task, TaskOutcome
 from evaluation.plans.periods import Period, PeriodKind
 from evaluation.rankings import emulation
 from evaluation.rankings.services import (
-    COMPLETED,
     RankingGroup,
     UnitResult,
     rankings,
     unit_results,
 )
+from evaluation.rankings.sums import COMPLETED
 from evaluation.records.models import DisciplineRecord, LeaveRecord
 from evaluation.scoring.facts import (
     PersonTraits,
