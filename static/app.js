@@ -119,6 +119,8 @@ function fitTables() {
 }
 
 document.addEventListener("DOMContentLoaded", fitTables);
+// A table inside a closed <details> has no width until it opens.
+document.addEventListener("toggle", fitTables, true);
 let fitting = 0;
 window.addEventListener("resize", () => {
   cancelAnimationFrame(fitting);

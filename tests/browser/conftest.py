@@ -10,6 +10,7 @@ import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import pytest
 from alembic import command
@@ -22,6 +23,9 @@ from evaluation.cli import alembic_config
 from evaluation.core.db import db, make_engine
 from evaluation.demo.loader import load_demo
 from tests.conftest import private_database
+
+if TYPE_CHECKING:
+    from tests.browser.main_pages import SignedIn
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -71,6 +75,14 @@ def browser() -> Iterator[Browser]:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="session")
+def signed_in(browser: Browser, live_server: str) -> SignedIn:
+    """Browser contexts already signed in as a demo user, at a laptop's or a phone's size."""
+    from tests.browser.main_pages import SignedIn
+
+    return SignedIn(browser, live_server)
 
 
 @pytest.fixture
