@@ -5,40 +5,57 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from flask import Flask
-from flask_babel import get_locale
+from babel.dates import format_date as babel_format_date
+from babel.dates import format_datetime as babel_format_datetime
+from flask import Flask, has_request_context
+from flask_babel import format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
 
-from criteria import Level
-from criteria.procedure import Step
 from evaluation.core.clock import AGENCY_TIMEZONE
-from evaluation.core.labels import LABELS
+from evaluation.core.labels import LABELS, flag_name, rule_name, rulebook_name
+
+
+def _english() -> bool:
+    """Outside a request (exports, the command line) the Vietnamese forms are used."""
+    return has_request_context() and str(get_locale()) == "en"
 
 
 def format_date(value: date | datetime | None) -> str:
-    """Vietnamese dates: 24/11/2026; a moment in time is shown as the agencies' calendar day."""
+    """A day in the page's language: 24/11/2026 on a Vietnamese page, Nov 24, 2026 on an English
+    one; a moment in time is shown as the agencies' calendar day."""
     if value is None:
         return ""
     if isinstance(value, datetime) and value.tzinfo is not None:
         value = value.astimezone(AGENCY_TIMEZONE)
+    if isinstance(value, datetime):
+        value = value.date()
+    if _english():
+        return babel_format_date(value, "medium", locale="en")
     return value.strftime("%d/%m/%Y")
 
 
 def format_moment(value: datetime | None) -> str:
-    """A moment as the agencies read it: 24/11/2026 14:05 (Asia/Ho_Chi_Minh)."""
+    """A moment as the agencies read it (Asia/Ho_Chi_Minh): 24/11/2026 14:05, or on an English
+    page Nov 24, 2026, 14:05."""
     if value is None:
         return ""
     if value.tzinfo is not None:
         value = value.astimezone(AGENCY_TIMEZONE)
+    if _english():
+        local = value.replace(tzinfo=AGENCY_TIMEZONE)
+        return babel_format_datetime(local, "MMM d, y, HH:mm", AGENCY_TIMEZONE, locale="en")
     return value.strftime("%d/%m/%Y %H:%M")
 
 
 def format_number(value: Decimal | float | int | None) -> str:
-    """12.50 → "12,5": decimal comma, no trailing zeros, as Vietnamese documents write numbers."""
+    """A number in the page's language, at most two decimals, no trailing zeros: 67,31 and
+    1.481 on a Vietnamese page, 67.31 and 1,481 on an English one (Babel's locale data)."""
     if value is None:
         return ""
     if isinstance(value, float):  # a float's exact binary value is not what anyone meant
         value = Decimal(str(round(value, 2)))
+    if has_request_context():
+        return format_decimal(Decimal(value), format="#,##0.##")
     text = f"{Decimal(value).normalize():f}"
     return text.replace(".", ",")
 
@@ -52,8 +69,13 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.globals["zip"] = zip
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["labels"] = LABELS
-    app.jinja_env.globals["step_labels"] = {step.value: step.label for step in Step} | {
-        "reopen": _l("Mở lại hồ sơ đã quyết định")
+    app.jinja_env.globals["step_labels"] = {
+        step.value: label for step, label in LABELS["step"].items()
+    } | {"reopen": _l("Mở lại hồ sơ đã quyết định")}
+    app.jinja_env.globals["level_labels"] = {
+        level.value: label for level, label in LABELS["level"].items()
     }
-    app.jinja_env.globals["level_labels"] = {level.value: level.label for level in Level}
+    app.jinja_env.globals["rule_name"] = rule_name
+    app.jinja_env.globals["flag_name"] = flag_name
+    app.jinja_env.globals["rulebook_name"] = rulebook_name
     # `viewer` (the account's reach) is the organisation's: organisation.routes adds it.

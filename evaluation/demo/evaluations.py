@@ -388,7 +388,7 @@ def _gap_decision(evaluation: AnnualEvaluation) -> tuple[Level, str]:
         level = Level.KHONG_HOAN_THANH
         why = "nhiều nhiệm vụ chậm tiến độ, không bảo đảm chất lượng mà không có lý do khách quan"
     return level, (
-        f"Không có quy định phù hợp (G1): {missed}/{total} tiêu chí nhiệm vụ chưa bảo đảm tiến "
+        f"Không có quy định phù hợp: {missed}/{total} tiêu chí nhiệm vụ chưa bảo đảm tiến "
         f"độ, chất lượng ({share}%), {total - completed} nhiệm vụ chưa hoàn thành{scored}. "
         f"Xét {why}, quyết định xếp loại {level.label}."
     )

@@ -260,7 +260,7 @@ def _titles(
     except InvalidFacts:
         unordered = evaluate_unit(UnitInput(family, members, exception=DECIDED))
         return unordered, _(
-            "Số đề nghị Hoàn thành xuất sắc vượt tỷ lệ nhưng chưa được xếp thứ tự ưu tiên (Q3): "
+            "Số đề nghị Hoàn thành xuất sắc vượt tỷ lệ nhưng chưa được xếp thứ tự ưu tiên: "
             "bộ phận tổ chức cần nhập thứ tự trước khi xét danh hiệu."
         )
 

@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from criteria import DisciplineForm
 from evaluation.core.forms import ActionForm, no_control_characters, plausible_date
+from evaluation.core.labels import LABELS
 from evaluation.records.models import LeaveKind
 
 
@@ -36,11 +37,12 @@ class DisciplineRecordForm(ActionForm):
     )
     effective_on = DateField(_l("Ngày có hiệu lực"), validators=[InputRequired(), plausible_date])
     form = SelectField(
-        _l("Hình thức kỷ luật"), choices=[SelectChoice(f.value, f.label) for f in DisciplineForm]
+        _l("Hình thức kỷ luật"),
+        choices=[SelectChoice(f.value, LABELS["discipline_form"][f]) for f in DisciplineForm],
     )
     party = BooleanField(_l("Kỷ luật Đảng"))
     duty_related = BooleanField(_l("Liên quan đến thực thi công vụ"), default=True)
     counted_in_year = IntegerField(
-        _l("Đã tính vào kết quả xếp loại năm (nếu có, D2)"),
+        _l("Vi phạm đã được tính vào kết quả xếp loại của năm (nếu có)"),
         validators=[Optional(), NumberRange(min=2000, max=2100)],
     )

@@ -24,6 +24,7 @@ from evaluation.core.forms import (
     no_control_characters,
     text_area,
 )
+from evaluation.core.labels import LABELS
 from evaluation.plans.models import Task
 from evaluation.scoring.models import TEXT_MAX
 from evaluation.scoring.periods import ScoreInput, TaskAssessment
@@ -36,8 +37,12 @@ def _text(label: str, *, required: bool, max_length: int = TEXT_MAX) -> TextArea
     return text_area(label, required=required, max_length=max_length)
 
 
+def _plain(value: float) -> float | int:
+    return int(value) if float(value).is_integer() else value
+
+
 def level_choices(levels: Sequence[Level]) -> list[SelectChoice]:
-    return [SelectChoice(level.value, level.label) for level in levels]
+    return [SelectChoice(level.value, LABELS["level"][level]) for level in levels]
 
 
 class ScoreForm(ActionForm):
@@ -85,12 +90,13 @@ def score_form_class(criteria: Sequence[Criterion], tasks: Sequence[Task]) -> ty
     }
     for criterion in criteria:
         fields[f"general_{criterion.code}"] = DecimalField(
-            f"{criterion.code}. {criterion.name} (0–{criterion.max_points:g})",
+            f"{criterion.name} (0–{criterion.max_points:g})",
             description=criterion.description,
             validators=[
                 InputRequired(message=_l("Cần chấm điểm tiêu chí này.")),
                 finite_number,
-                NumberRange(min=0, max=criterion.max_points),
+                # 6, not 6.0, in "between 0 and 6": an integral maximum is written as one
+                NumberRange(min=0, max=_plain(criterion.max_points)),
             ],
         )
     for task in tasks:
@@ -119,7 +125,7 @@ class CollectiveForm(ActionForm):
     minutes = _text(_l("Biên bản họp góp ý của tập thể"), required=True)
     general = SelectField(
         _l("Tập thể đánh giá tiêu chí chung"),
-        choices=[SelectChoice(g.value, g.label) for g in GeneralAssessment],
+        choices=[SelectChoice(g.value, LABELS["general"][g]) for g in GeneralAssessment],
     )
 
 

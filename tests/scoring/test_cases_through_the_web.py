@@ -72,7 +72,7 @@ def test_case_through_the_web(session, client, login_as, make_unit, make_person,
     assert shown is not None
     assert shown.group(1) == level.value
     for rule in case["expect"]["rules_include"]:
-        assert f'<strong class="rule">{rule}</strong>' in page
+        assert f'<strong class="rule" data-rule="{rule}">' in page
 
 
 def unit_head(session, unit, person):

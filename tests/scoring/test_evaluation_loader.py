@@ -93,13 +93,13 @@ def test_an_open_evaluation_shows_the_rulebook_on_todays_records(
     page = f"/evaluations/{YEAR}/people/{staff.id}"
     login_as(staff)
     assert client.post(f"{page}/self_assessment", data=SELF).status_code == 302
-    assert '<strong class="rule">S6</strong>' not in client.get(page).get_data(as_text=True)
+    assert 'data-rule="S6"' not in client.get(page).get_data(as_text=True)
 
     login_as(org["personnel"])
     response = client.post(f"/people/{staff.id}/records/discipline", data=DISCIPLINE)
     assert response.status_code == 302
     html = client.get(page).get_data(as_text=True)
     assert "level-khong_hoan_thanh" in html.split('id="rulebook-level">')[1][:400]
-    assert '<strong class="rule">S6</strong>' in html  # discipline: not completed (ND335)
+    assert 'data-rule="S6"' in html  # discipline: not completed (ND335)
     sheet = workbook_of(client.get(f"/reports/evaluations/{YEAR}/people/{staff.id}.xlsx"))
     assert contains(sheet.active, "Không hoàn thành nhiệm vụ")
