@@ -381,7 +381,11 @@ def _read_rows(
 def _match_header(
     name: str, header: tuple[Any, ...], columns: tuple[Column, ...]
 ) -> tuple[dict[str, int], list[CellError]]:
-    wanted = {normalize(column.header): column for column in columns}
+    # The header is the Vietnamese one; the column's key ("kind", "category", "role" …) is
+    # still read, for files made from the earliest templates, which named some columns so.
+    wanted = {normalize(column.key.replace("_", " ")): column for column in columns}
+    wanted |= {normalize(column.key): column for column in columns}
+    wanted |= {normalize(column.header): column for column in columns}
     positions: dict[str, int] = {}
     errors: list[CellError] = []
     for index, cell in enumerate(header):
@@ -463,8 +467,9 @@ def write_template(
         guide.write_string(number, 0, line, bold if number == 0 else wrap)
     lists = book.add_worksheet("Danh mục")
     ranges: dict[str, str] = {}
+    headers = {column.key: column.header for _name, columns in sheets for column in columns}
     for list_column, (key, labels) in enumerate((choices or {}).items()):
-        lists.write_string(0, list_column, key, bold)
+        lists.write_string(0, list_column, headers[key], bold)  # the column's own header
         for index, label in enumerate(labels, start=1):
             lists.write_string(index, list_column, label)
         letter = get_column_letter(list_column + 1)
