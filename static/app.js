@@ -100,12 +100,28 @@ function label(table) {
   }
 }
 
+// A column squeezed to a few words a line (under 100 px, its text over 100 px tall) reads worse
+// than a card, even when the table fits.
+function cramped(table) {
+  const range = document.createRange();
+  for (const body of table.tBodies) {
+    for (const row of Array.from(body.rows).slice(0, 10)) {
+      for (const cell of row.cells) {
+        if (cell.clientWidth >= 100) continue;
+        range.selectNodeContents(cell);
+        if (range.getBoundingClientRect().height > 100) return true;
+      }
+    }
+  }
+  return false;
+}
+
 function fitTables() {
   for (const table of document.querySelectorAll("main table")) {
     table.classList.remove("stacked");
     const place = table.parentElement;
     const wide = table.offsetWidth > place.clientWidth + 1;
-    const stack = wide && PHONE.matches;
+    const stack = PHONE.matches && (wide || cramped(table));
     if (stack) {
       label(table);
       table.classList.add("stacked");

@@ -17,11 +17,12 @@ pytestmark = pytest.mark.browser
 
 PHONE_WIDTH = VIEWPORTS["phone"]["width"]
 TAP = 44  # px: WCAG 2.5.5's target size
-# What a finger taps: the header's links and buttons, and every button of the page. Links in
-# running text are exempt (WCAG 2.5.5), links in a table's action column are not.
+# What a finger taps: the header's links and buttons, every button of the page, the links of its
+# navigation (periods, pages, agencies) and of a table's action column. Links in running text are
+# exempt (WCAG 2.5.5).
 TAP_TARGETS = (
     "header.site a, header.site button, main button, main .button, main input[type=submit], "
-    "main .row-actions a"
+    "main .row-actions a, main nav a"
 )
 
 
@@ -91,6 +92,22 @@ def test_no_serious_accessibility_violation(
     try:
         page = open_main_page(context, live_server, main_page)
         assert serious_violations(page) == [], f"axe-core on {main_page} at {viewport}"
+    finally:
+        context.close()
+
+
+def test_menu_is_open_on_a_laptop(signed_in: SignedIn, live_server: str) -> None:
+    """At 1280 px the menu fits on one line: no button, every link in sight."""
+    context = signed_in.context("tccb", "laptop")
+    try:
+        page = context.new_page()
+        page.goto(f"{live_server}/evaluations")
+        expect(page.locator("button.menu-toggle")).to_be_hidden()
+        navigation = page.get_by_role("navigation", name="Điều hướng chính")
+        for link in navigation.get_by_role("link").all():
+            expect(link).to_be_visible()
+        header = page.locator("header.site").bounding_box()
+        assert header is not None and header["height"] < 2 * TAP, "the header wraps"
     finally:
         context.close()
 
