@@ -21,7 +21,15 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 from xlsxwriter.format import Format
 
-from evaluation.core.workbook import FONT, Column, Export, Formats, Sheet, new_workbook
+from evaluation.core.workbook import (
+    FONT,
+    Column,
+    Export,
+    Formats,
+    Sheet,
+    is_formula_like,
+    new_workbook,
+)
 
 PDF_MIMETYPE = "application/pdf"
 # Debian's fonts-liberation2: Liberation Serif 2.x, which has the Vietnamese letters (the 1.x
@@ -221,8 +229,14 @@ class FormSheet:
         self.widths = widths
         base = {"font_name": FONT, "font_size": 12, "valign": "top", "text_wrap": True}
 
+        self.book = book
+        self.props: dict[int, dict[str, Any]] = {}  # each format's properties, by id
+        self.quoted_formats: dict[int, Format] = {}
+
         def make(**props: Any) -> Format:
-            return book.add_format({**base, **props})
+            fmt = book.add_format({**base, **props})
+            self.props[id(fmt)] = {**base, **props}
+            return fmt
 
         self.styles: dict[str, Format] = {
             "plain": make(align="center"),
@@ -258,8 +272,18 @@ class FormSheet:
         if lines > 1:
             self.sheet.ws.set_row(self.sheet.row, min(409, 16 * lines))
 
+    def _quoted(self, text: str, fmt: Format) -> Format:
+        """User text a spreadsheet would take for a formula keeps a quote prefix, so it stays
+        text even when the cell is edited (as in every other export)."""
+        if not is_formula_like(text):
+            return fmt
+        if id(fmt) not in self.quoted_formats:
+            props = {**self.props.get(id(fmt), {}), "quote_prefix": True}
+            self.quoted_formats[id(fmt)] = self.book.add_format(props)
+        return self.quoted_formats[id(fmt)]
+
     def _line(self, block: Block) -> None:
-        fmt = self.styles.get(block.style, self.styles["text"])
+        fmt = self._quoted(block.text, self.styles.get(block.style, self.styles["text"]))
         self._span_height(block.text, 0, self.last)
         self.sheet.merged(block.text, fmt)
         self.sheet.skip()
@@ -308,7 +332,7 @@ class FormSheet:
                 if cell.number is not None and not cell.header:
                     ws.write_number(self.sheet.row, col, cell.number, fmt)
                 elif cell.text:
-                    ws.write_string(self.sheet.row, col, cell.text, fmt)
+                    ws.write_string(self.sheet.row, col, cell.text, self._quoted(cell.text, fmt))
                 else:
                     ws.write_blank(self.sheet.row, col, None, fmt)
             longest = max(

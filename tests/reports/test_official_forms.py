@@ -507,3 +507,21 @@ def test_the_pages_link_to_each_form(session, client, login_as, org):
         for url in form_urls(path).values():
             assert f'href="{url}"' in page, url
             assert client.get(url).status_code == 200
+
+
+def test_user_text_stays_text_in_the_workbook(session, client, login_as, org):
+    archivist = org["archivist"]
+    evaluation = procedure.open_evaluation(session, archivist, YEAR)
+    procedure.self_assess(
+        session, evaluation, report="=1+2 hoàn thành", level=Level.TOT,
+        actor_id=account_id(session, archivist),
+    )  # fmt: skip
+    session.flush()
+    login_as(archivist)
+    response = client.get(f"/reports/forms/evaluations/{YEAR}/people/{archivist.id}.xlsx")
+    ws = workbook_of(response).active
+    found = [c for row in ws.iter_rows() for c in row if c.value == "=1+2 hoàn thành"]
+    assert found and all(c.data_type == "s" and c.quotePrefix for c in found)
+    # the form's own bullets ("- Lưu: VT." …) keep their style: only user text is affected
+    plain = [c for row in ws.iter_rows() for c in row if c.value == "1. Chính trị tư tưởng:"]
+    assert plain and not plain[0].quotePrefix
