@@ -21,6 +21,7 @@ from werkzeug.routing import IntegerConverter, Rule, UnicodeConverter
 from evaluation.accounts.models import AccountRole
 from evaluation.core.converters import IdConverter, YearConverter
 from evaluation.organisation.models import LeadershipRole, UnitKind
+from evaluation.plans import evidence
 from evaluation.plans import services as plans
 from evaluation.plans.periods import Period, PeriodConverter, PeriodKind
 from evaluation.plans.services import TaskInput
@@ -87,9 +88,10 @@ def world(session, make_unit, make_person, make_admin) -> dict[str, object]:
     one = Decimal(1)
     task_input = TaskInput("Rà soát hồ sơ", None, one, "hồ sơ", one, date(2026, 3, 20))
     task = plans.add_task(session, plan, task_input, actor_id=admin.id)
+    stored = evidence.add_file(session, task, "a.pdf", b"%PDF-1.4", actor_id=admin.id)
     ids = {
         "plan_id": plan.id, "task_id": task.id, "person_id": person.id, "unit_id": division.id,
-        "agency_id": dept.id, "batch_id": 1, "decision_id": 1,
+        "agency_id": dept.id, "batch_id": 1, "decision_id": 1, "file_id": stored.id,
     }  # fmt: skip
     return {"ids": {k: str(v) for k, v in ids.items()}, "admin": admin, "personnel": personnel}
 

@@ -23,7 +23,6 @@ from evaluation.accounts.models import User
 from evaluation.core.audit import AuditRecord
 from evaluation.core.clock import AGENCY_TIMEZONE
 from evaluation.core.labels import LABELS
-from evaluation.imports.models import ImportBatch
 from evaluation.organisation.models import Person, Unit
 from evaluation.plans.models import Plan, Task
 from evaluation.plans.periods import Period
@@ -180,9 +179,9 @@ def _users(session: Session, ids: Iterable[int]) -> dict[int, str]:
     return {id_: _("tài khoản %(name)s", name=name) for id_, name in rows}
 
 
-def _batches(session: Session, ids: Iterable[int]) -> dict[int, str]:
-    rows = session.scalars(sa.select(ImportBatch.id).where(ImportBatch.id.in_(ids)))
-    return {id_: _("đợt nhập dữ liệu số %(id)d", id=id_) for id_ in rows}
+def _batches(_session: Session, ids: Iterable[int]) -> dict[int, str]:
+    """An import batch is named by its number (imports sit beside audit, not below it)."""
+    return {id_: _("đợt nhập dữ liệu số %(id)d", id=id_) for id_ in ids}
 
 
 LOADERS: dict[str, Callable[[Session, Iterable[int]], dict[int, str]]] = {
