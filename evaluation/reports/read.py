@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from criteria import CriteriaSet, Reason, StaffCategory, Title, load_criteria_set
 from criteria.emulation import why_granted
-from evaluation.core.labels import LABELS
+from evaluation.core.labels import LABELS, rulebook_name
 from evaluation.core.workbook import to_local_date
 from evaluation.organisation.models import Person, Unit
 from evaluation.organisation.services import agencies_among, agency_of
@@ -296,7 +296,8 @@ def cited(reason: Reason) -> str:
 
 
 def agency_label(proposal: Proposal) -> str:
-    return f"{proposal.agency.name} ({proposal.rulebook})"
+    """The agency and the decree its quota follows, never the rule set's id ("nd90")."""
+    return f"{proposal.agency.name} ({rulebook_name(proposal.rulebook)})"
 
 
 def _unit_level(result: rankings.UnitResult | None) -> str | None:

@@ -246,7 +246,8 @@ def test_the_lists_record_of_a_small_agency(app, session, small_agency):
     ]
     fighter, workers, excellent, advanced, left_out = data.sections
     (chosen,) = fighter.rows
-    assert (chosen.name, chosen.unit, chosen.agency) == ("Người Tốt 1", "Sở Nhỏ", "Sở Nhỏ (nd90)")
+    agency = "Sở Nhỏ (Nghị định 90/2020/NĐ-CP)"
+    assert (chosen.name, chosen.unit, chosen.agency) == ("Người Tốt 1", "Sở Nhỏ", agency)
     assert chosen.level == Level.TOT.label
     assert f"Căn cứ: {SOURCES['A2']}." in chosen.text and "sáng kiến" in chosen.text
     assert sorted(row.name for row in workers.rows) == small_agency["good"]
@@ -261,7 +262,7 @@ def test_the_lists_record_of_a_small_agency(app, session, small_agency):
     assert stopped["Người Đạt"].level == Level.HOAN_THANH.label
     assert stopped["Người Đạt"].text.startswith("Mức Hoàn thành nhiệm vụ: Lao động tiên tiến cần")
     assert stopped["Người Đạt"].text.endswith(f"Căn cứ: {SOURCES['A1']}.")
-    assert data.grounds and all(line.startswith("Sở Nhỏ (nd90) · ") for line in data.grounds)
+    assert data.grounds and all(line.startswith(f"{agency} · ") for line in data.grounds)
 
 
 @pytest.fixture
