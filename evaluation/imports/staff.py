@@ -219,8 +219,13 @@ def parse(workbook: Workbook, today: date) -> tuple[dict[str, Any], list[CellErr
     return {"units": units, "people": people, "letters": letters}, errors
 
 
+_MARKER = normalize(CLEAR_MARKER)
+
+
 def _is_marker(value: Any) -> bool:
-    return isinstance(value, str) and normalize(value) == normalize(CLEAR_MARKER)
+    """Asked of every cell: a value without "(" is not the marker however it is typed, and
+    costs no normalising (that took a tenth of reading a 10 000-row file)."""
+    return isinstance(value, str) and "(" in value and normalize(value) == _MARKER
 
 
 def _take_markers(row: Any, keys: tuple[str, ...]) -> list[str]:
