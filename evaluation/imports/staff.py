@@ -690,7 +690,7 @@ def apply(
 
 
 def _insert(session: Session, model: type[Any], rows: list[dict[str, Any]]) -> None:
-    """Insert `rows` in one ORM bulk statement (an executemany: ids in the order of `rows`).
+    """Insert `rows` in one ORM bulk statement (an executemany, in the order of `rows`).
 
     No RETURNING: SQLite cannot promise the order of its returned rows, and SQLAlchemy then
     inserts them a few at a time; rows with a code are read back by it instead. NULLs are
@@ -730,6 +730,8 @@ def _write_units(session: Session, changes: list[Change], trail: _Trail) -> dict
     pending = creates  # parents before children: the preview sorted them so
     while pending:
         ready = [c for c in pending if c.data["parent"] in placed]
+        if not ready:  # the preview refuses unknown parents and cycles: never loop on them
+            raise NoResultFound(f"no parent for units {[c.code for c in pending][:5]}")
         rows = [
             {
                 "code": c.code,
