@@ -11,6 +11,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, ValidationEr
 
 from evaluation.core.forms import ReasonForm, no_control_characters, plausible_date
 from evaluation.core.labels import LABELS
+from evaluation.core.templating import format_date
 from evaluation.organisation.models import LeadershipRole, Unit
 
 JOB_POSITION_MAX = 200
@@ -49,7 +50,7 @@ class PlacementForm(ReasonForm):
             raise ValidationError(
                 _l(
                     "Ngày này trước ngày bắt đầu vị trí hiện tại (%(day)s).",
-                    day=f"{self.current_start:%d/%m/%Y}",
+                    day=format_date(self.current_start),
                 )
             )
 

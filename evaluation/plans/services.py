@@ -20,6 +20,7 @@ from evaluation.core.audit import AuditRecord
 from evaluation.core.clock import local_today
 from evaluation.core.db import utcnow
 from evaluation.core.errors import Conflict, DomainError
+from evaluation.core.templating import format_date
 from evaluation.core.text import fold
 from evaluation.organisation.models import Person, Unit
 from evaluation.organisation.permissions import Viewer
@@ -187,8 +188,8 @@ def _check_task(session: Session, plan: Plan, data: TaskInput) -> None:
         raise DomainError(
             _(
                 "Hạn hoàn thành phải nằm trong kỳ kế hoạch (%(start)s – %(end)s).",
-                start=f"{plan.starts_on:%d/%m/%Y}",
-                end=f"{plan.ends_on:%d/%m/%Y}",
+                start=format_date(plan.starts_on),
+                end=format_date(plan.ends_on),
             ),
             field="deadline",
         )
