@@ -13,7 +13,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
 from evaluation.config import load_config
-from evaluation.core import converters, i18n
+from evaluation.core import converters, i18n, page_cache
 from evaluation.core.db import db
 from evaluation.core.errors import Conflict
 from evaluation.core.security import check_production
@@ -40,6 +40,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     converters.init_app(app)  # before the blueprints: their rules name the converters
     app.url_map.converters["period"] = PeriodConverter
     csrf.init_app(app)
+    page_cache.init_app(app)
     i18n.init_app(app)
 
     from evaluation.accounts.login import init_login

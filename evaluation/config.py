@@ -65,6 +65,9 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         # store them (rankings.stored); 0 leaves that to `flask db fill-stored-sums` (cron).
         "STORED_SUMS_FILL_IN_BACKGROUND": os.environ.get("STORED_SUMS_FILL_IN_BACKGROUND", "1")
         == "1",
+        # Rendered fragments of pages (the ranking of a closed period): memory:// per process,
+        # or redis://… shared by every worker and server (core.page_cache).
+        "PAGE_CACHE_URL": os.environ.get("PAGE_CACHE_URL", "memory://"),
         # DANHGIA_ENV=production turns on the start-up checks of core.security.
         "ENV_NAME": os.environ.get("DANHGIA_ENV", "development"),
     }

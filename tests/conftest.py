@@ -58,6 +58,27 @@ def private_database(tmp_path: Path, name: str) -> str:
     return f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{name}"
 
 
+DEMO_DAY = date(2026, 11, 24)  # the evaluation season: every step of the procedure is on a page
+
+
+@pytest.fixture(scope="session")
+def demo_database(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A database of its own with the demo loaded on DEMO_DAY and committed, built once per
+    session for the tests that read it whole (pages as every role, a read-only replica).
+    Tests that share it only read, or write what changes no page (a sign-in)."""
+    from evaluation.core.db import make_engine
+    from evaluation.demo.loader import load_demo
+
+    url = private_database(tmp_path_factory.mktemp("demo"), "demo_shared")
+    command.upgrade(alembic_config(url), "head")
+    engine = make_engine(url)
+    with Session(engine) as session:
+        load_demo(session, today=DEMO_DAY)
+        session.commit()
+    engine.dispose()
+    return url
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = os.environ.get("TEST_DATABASE_URL")

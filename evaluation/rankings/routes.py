@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 
 from criteria import Title
+from evaluation.core import page_cache
 from evaluation.core.clock import local_today
 from evaluation.core.db import db
 from evaluation.core.errors import DomainError
@@ -53,23 +55,39 @@ def rankings_home() -> ResponseReturnValue:
 @login_required
 def ranking(key: str) -> ResponseReturnValue:
     """One level of the tree at a time (`under`: the unit above the groups shown); a province
-    ranks some 1 500 units in hundreds of groups, too many for one page."""
+    ranks some 1 500 units in hundreds of groups, too many for one page.
+
+    A closed, stored period's content is rendered once per stored version, tree revision,
+    reach and language (`core.page_cache`), however many people read it."""
     period = Period.from_key(key)  # the converter let no week through: weeks are not ranked
-    units = units_in_reach(current_viewer())
+    viewer = current_viewer()
+    if not (viewer.is_admin or viewer.reach_paths):
+        abort(403)
+    under = request.args.get("under", type=int)
+    today = local_today()
+    cache_key = services.ranking_cache_key(db.session, period, today, viewer, under)
+
+    def render() -> str:
+        return _ranking_content(period, viewer, under, today)
+
+    content = page_cache.fragment(cache_key, render) if cache_key else Markup(render())  # noqa: S704
+    return render_template("rankings/ranking.html", period=period, content=content)
+
+
+def _ranking_content(period: Period, viewer: Viewer, under: int | None, today: date) -> str:
+    units = units_in_reach(viewer)
     by_id = {unit.id: unit for unit in units}
     heads = services.group_heads(units, by_id)
-    under = request.args.get("under", type=int)
     if under is not None and under not in heads:
         abort(404)
     shown = {under} if under is not None else services.top_heads(heads, by_id)
-    today = local_today()
     before = services.previous_period(period)
     ranked = {unit.id for unit in units if services.peer_key(unit, by_id)[0] in shown}
     results = services.unit_results(db.session, units, period, today, only=ranked)
     previous = services.unit_results(db.session, units, before, today, only=ranked)
     upper = services.peer_key(by_id[under], by_id)[0] if under is not None else None
     return render_template(
-        "rankings/ranking.html",
+        "rankings/_ranking_content.html",
         period=period,
         provisional=dashboards.is_open(period, today),
         before=before,

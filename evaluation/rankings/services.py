@@ -8,20 +8,23 @@ those few per-unit sums, never on the rows themselves.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import get_locale
 from sqlalchemy.orm import Session, joinedload
 
 from criteria import Level
 from criteria.unit_results import Ranked, UnitFigures, UnitScore, rank, unit_score
+from evaluation.core import page_cache
 from evaluation.core.memo import Recent
 from evaluation.organisation.models import Person, Unit, UnitKind
+from evaluation.organisation.permissions import Viewer
 from evaluation.plans.models import Plan, Task, TaskOutcome, in_period
 from evaluation.plans.periods import Period, PeriodKind
-from evaluation.rankings.stored import stored_period_sums
+from evaluation.rankings.stored import stored_key, stored_period_sums, tree_revision
 from evaluation.rankings.sums import PeriodSums, period_sums, score_scope
 from evaluation.scoring.facts import provide_sub_unit_levels
 from evaluation.scoring.models import PeriodScore
@@ -259,6 +262,25 @@ def rankings(
             )
         )
     return ranked_groups
+
+
+def ranking_cache_key(
+    session: Session, period: Period, today: date, viewer: Viewer, under: int | None
+) -> tuple[Hashable, ...] | None:
+    """What a ranking page's content depends on: both periods' stored rows, the tree, the
+    reader's reach, the language (None: an open or unstored period, rendered each time)."""
+    if period.ends_on >= today:
+        return None
+    before = previous_period(period)
+    return page_cache.cache_key(
+        (stored_key(session, period), stored_key(session, before), tree_revision(session)),
+        "ranking",
+        period.key,
+        viewer.is_admin,
+        viewer.reach_paths,
+        under,
+        str(get_locale()),
+    )
 
 
 def previous_period(period: Period) -> Period:
