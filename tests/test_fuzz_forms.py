@@ -22,6 +22,7 @@ from criteria import GeneralAssessment, Level, Title
 from evaluation.accounts.models import AccountRole, User
 from evaluation.core.throttle import limiter
 from evaluation.organisation.models import LeadershipRole, Person, Unit, UnitKind
+from evaluation.plans import evidence
 from evaluation.plans import services as plans
 from evaluation.plans.models import Plan
 from evaluation.plans.periods import Period, PeriodKind
@@ -60,7 +61,9 @@ FUZZ = settings(
 # POST routes whose forms are fuzzed elsewhere: uploads take a file, not typed fields, and
 # tests/imports/test_hostile_files.py feeds them hostile workbooks; confirming a batch is a
 # button whose only field, the version, is covered by every ActionForm here.
-FUZZED_ELSEWHERE = {"imports.staff_upload", "imports.tasks_upload", "imports.batch_confirm"}
+# An evidence file is bytes, not typed text: tests/plans/test_evidence_file.py posts hostile ones.
+FUZZED_ELSEWHERE = {"imports.staff_upload", "imports.tasks_upload", "imports.batch_confirm",
+                    "plans.add_evidence_file"}  # fmt: skip
 
 
 # --- field kinds with their valid values ----------------------------------------------------
@@ -226,6 +229,18 @@ def delete_task(world: World) -> Target:
         f"/tasks/{plan.tasks[0].id}/delete",
         {"version": version(plan.version)},
         f"/plans/{plan.id}",
+    )
+
+
+def delete_evidence(world: World) -> Target:
+    plan = plan_at(world, "report")
+    stored = evidence.add_file(world.session, plan.tasks[0], "a.pdf", b"%PDF-1.4", actor_id=None)
+    world.session.flush()
+    return Target(
+        plan.person,
+        f"/evidence/{stored.id}/delete",
+        {"version": version(plan.version)},
+        f"/tasks/{plan.tasks[0].id}/result",
     )
 
 
@@ -613,6 +628,7 @@ CASES: dict[str, dict[str, Callable[[World], Target]]] = {
     "plans.edit_task": {"edit_task": edit_task},
     "plans.delete_task": {"delete_task": delete_task},
     "plans.report_result": {"report_result": report_result},
+    "plans.delete_evidence_file": {"delete_evidence": delete_evidence},
     "plans.plan_transition": {
         f"plan_{verb}": transition(verb)
         for verb in ("submit", "approve", "return", "report", "close")
