@@ -209,6 +209,13 @@ def emulation_form(year: int, fmt: str) -> ResponseReturnValue:
 
 
 @blueprint.app_context_processor
+def _forms_year() -> dict[str, Callable[[], int]]:
+    """`forms_year()` for pages without a year of their own (the unit page): this year, whose
+    evaluation the December forms are made for."""
+    return {"forms_year": lambda: local_today().year}
+
+
+@blueprint.app_context_processor
 def _summary_units() -> dict[str, Callable[[], list[Unit]]]:
     """`summary_units()` for the evaluations page: the top units of the viewer's reach, the
     subtrees a summary may be downloaded for. A function, so pages that don't ask pay nothing."""

@@ -525,3 +525,13 @@ def test_user_text_stays_text_in_the_workbook(session, client, login_as, org):
     # the form's own bullets ("- Lưu: VT." …) keep their style: only user text is affected
     plain = [c for row in ws.iter_rows() for c in row if c.value == "1. Chính trị tư tưởng:"]
     assert plain and not plain[0].quotePrefix
+
+
+def test_the_unit_page_links_to_its_report_and_minutes(session, client, login_as, org):
+    office = org["office"]
+    login_as(org["office_head"])
+    page = client.get(f"/organisation/units/{office.id}").get_data(as_text=True)
+    base = f"/reports/forms/evaluations/{YEAR}/units/{office.id}"
+    for path in (f"{base}/report", f"{base}/minutes"):
+        for url in form_urls(path).values():
+            assert f'href="{url}"' in page, url
