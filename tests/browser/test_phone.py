@@ -108,6 +108,10 @@ def test_menu_is_open_on_a_laptop(signed_in: SignedIn, live_server: str) -> None
             expect(link).to_be_visible()
         header = page.locator("header.site").bounding_box()
         assert header is not None and header["height"] < 2 * TAP, "the header wraps"
+        # The menu marks where the reader is: the section of the year's evaluations.
+        current = navigation.locator("a[aria-current]")
+        expect(current).to_have_count(1)
+        expect(current).to_have_text("Đánh giá năm")
     finally:
         context.close()
 
