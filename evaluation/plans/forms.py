@@ -90,6 +90,10 @@ class TaskForm(ActionForm):
     )
     weight = DecimalField(
         _l("Trọng số"),
+        description=_l(
+            "Từ 0,1 đến 100; nhiệm vụ trọng số 2 được tính gấp đôi nhiệm vụ trọng số 1 "
+            "khi tính điểm nhiệm vụ của kỳ."
+        ),
         default=Decimal(1),
         validators=[
             InputRequired(),
