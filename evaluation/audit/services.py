@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -14,12 +16,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session, aliased
 
+from criteria.criteria_sets import CriteriaSetError, load_criteria_set
 from evaluation.accounts.models import User
 from evaluation.audit import sentences
 from evaluation.core.audit import AuditRecord
 from evaluation.core.clock import AGENCY_TIMEZONE
-from evaluation.core.labels import LABELS
-from evaluation.core.templating import format_moment
+from evaluation.core.labels import LABELS, rulebook_name
+from evaluation.core.templating import format_date, format_moment, format_number
 from evaluation.core.text import fold
 from evaluation.core.workbook import Column, Export, Formats, Sheet, new_workbook
 from evaluation.organisation.models import Person, Unit
@@ -260,21 +263,80 @@ def readable(value: str | None) -> str:
     except ValueError:
         return value
     if isinstance(data, dict):
-        return "\n".join(f"{key}: {_plain(item)}" for key, item in data.items())
+        return "\n".join(
+            f"{FIELD_NAMES.get(key, key)}: {_field(key, item)}" for key, item in data.items()
+        )
     return _plain(data)
 
 
+def _field(key: str, value: Any) -> str:
+    """A value by its field: a rule set by its decree, a day in the page's format."""
+    if key == "criteria_set" and isinstance(value, str):
+        try:
+            return load_criteria_set(value).title
+        except CriteriaSetError:
+            return str(rulebook_name(value))
+    if key == "rulebook" and isinstance(value, str):
+        return str(rulebook_name(value))
+    if key in DAY_FIELDS and isinstance(value, str):
+        try:
+            return format_date(date.fromisoformat(value))
+        except ValueError:
+            return value
+    return _plain(value)
+
+
 def _plain(value: Any) -> str:
-    if isinstance(value, str):
-        return str(STATUS_NAMES.get(value, value))
+    """Names for stored codes, numbers in the page's language, yes/no for flags."""
+    if isinstance(value, bool):
+        return str(_l("Có") if value else _l("Không"))
     if value is None:
         return "—"
-    return json.dumps(value, ensure_ascii=False) if isinstance(value, list | dict) else str(value)
+    if isinstance(value, int | float):
+        return format_number(value)
+    if isinstance(value, str):
+        if NUMBER.fullmatch(value):
+            return format_number(Decimal(value))
+        return str(STATUS_NAMES.get(value, value))
+    if isinstance(value, list):
+        return ", ".join(_plain(item) for item in value)
+    return json.dumps(value, ensure_ascii=False)
 
 
-# Stored plan statuses and task outcomes, by the names the pages show.
+NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+DAY_FIELDS = frozenset({"from", "to", "effective_on", "starts_on", "ends_on", "decided_on"})
+
+# Stored codes by the names the pages show: plan statuses, task outcomes, levels, titles,
+# general assessments, discipline forms and leadership roles (issue 16: no code on a page).
 STATUS_NAMES: dict[str, Any] = {
     member.value: label
-    for kind in ("plan_status", "outcome")
+    for kind in ("plan_status", "outcome", "level", "title", "general", "discipline_form", "role")
     for member, label in LABELS.get(kind, {}).items()
+}
+
+# The fields of stored old and new values, by name.
+FIELD_NAMES: dict[str, Any] = {
+    "level": _l("Mức xếp loại"),
+    "total": _l("Tổng điểm"),
+    "general": _l("Điểm tiêu chí chung"),
+    "task": _l("Điểm kết quả thực hiện nhiệm vụ"),
+    "general_points": _l("Điểm tiêu chí chung"),
+    "task_points": _l("Điểm kết quả thực hiện nhiệm vụ"),
+    "computed_task_points": _l("Điểm tính từ kế hoạch"),
+    "rulebook": _l("Quy định áp dụng"),
+    "criteria_set": _l("Bộ tiêu chí"),
+    "person": _l("Người"),
+    "kind": _l("Loại"),
+    "from": _l("Từ ngày"),
+    "to": _l("Đến ngày"),
+    "unit": _l("Đơn vị"),
+    "role": _l("Chức vụ"),
+    "year": _l("Năm"),
+    "number": _l("Số quyết định"),
+    "title": _l("Danh hiệu"),
+    "people": _l("Người được khen thưởng"),
+    "units": _l("Tập thể được khen thưởng"),
+    "form": _l("Hình thức kỷ luật"),
+    "effective_on": _l("Ngày có hiệu lực"),
+    "party": _l("Kỷ luật Đảng"),
 }
