@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
@@ -296,8 +297,10 @@ def cited(reason: Reason) -> str:
 
 
 def agency_label(proposal: Proposal) -> str:
-    """The agency and the decree its quota follows, never the rule set's id ("nd90")."""
-    return f"{proposal.agency.name} ({rulebook_name(proposal.rulebook)})"
+    """The agency and the decree its quota follows, never the rule set's id ("nd90"); in
+    Vietnamese whatever the page's language, as the emulation list is a Vietnamese document."""
+    with force_locale("vi"):
+        return f"{proposal.agency.name} ({rulebook_name(proposal.rulebook)})"
 
 
 def _unit_level(result: rankings.UnitResult | None) -> str | None:
