@@ -2,9 +2,12 @@
 
 Issue 16 §1: a Vietnamese page shows no rule code (G1, S5, C6 …), no rulebook id (nd90@1,
 ND335 …), no internal value (hoan_thanh, general_points …) and no English; an English page shows
-no Vietnamese interface text (the demo's own data, such as people's and units' names, excepted).
-Only the visible text counts: tags, scripts, styles and attributes are stripped, and so is an
-element written in the other language on purpose (the language switch carries `lang`).
+no Vietnamese interface text (the demo's own data, such as people's and units' names, excepted);
+neither writes a number the other language's way (67.31 on a Vietnamese page, 67,31 on an
+English one). The official forms (Mẫu số 01–03, minutes, reports) are Vietnamese documents in
+every language and are read as such. Only the visible text counts: tags, scripts, styles and
+attributes are stripped, and so is an element written in the other language on purpose (the
+language switch carries `lang`).
 
 One application and one demo load for the module; each role follows every same-origin link
 (GET only) breadth first, a few URLs per endpoint, so every kind of page is read without
