@@ -175,7 +175,8 @@ def scoring_month(today: date) -> Period:
 def scores_owed(session: Session, viewer: Viewer, month: Period) -> int:
     """People this manager scores (`scoring.periods.people_to_score`) with no score yet for
     `month`, or, for those scored by quarter (heads, quarterly units), for the quarter that
-    `month` closes (`scoring.periods.scoring_period`)."""
+    `month` closes (`scoring.periods.scoring_period`). A person whose year is decided is owed
+    nothing: that year's scores are locked (`plans.decided`)."""
     if viewer.managed_unit_id is None:
         return 0
     quarter = Period.containing(PeriodKind.QUARTER, month.starts_on)
@@ -203,10 +204,15 @@ def scores_owed(session: Session, viewer: Viewer, month: Period) -> int:
             Unit.parent_id == viewer.managed_unit_id,
         ),
     )
+    decided = sa.exists().where(
+        AnnualEvaluation.person_id == Person.id,
+        AnnualEvaluation.year == month.year,
+        AnnualEvaluation.decided_at.is_not(None),
+    )
     return session.scalar(
         sa.select(sa.func.count(Person.id))
         .join(Unit, Person.unit_id == Unit.id)
-        .where(mine, managed_people(viewer), owed)
+        .where(mine, managed_people(viewer), owed, ~decided)
     )
 
 

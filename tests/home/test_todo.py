@@ -12,6 +12,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from criteria import Level
 from criteria.procedure import Step
 from evaluation.accounts.models import AccountRole, User
 from evaluation.home import services
@@ -170,6 +171,13 @@ def test_scores_owed_for_the_month_just_ended(session, world):
     # closes no quarter, so nothing is owed to them yet
     assert todo(session, world.head_agency).scores_owed == 0
     assert todo(session, world.staff).scores_owed is None
+    # a decided year locks its scores: nothing is owed for the colleague any more
+    evaluation = procedure.open_evaluation(session, world.colleague, 2026)
+    evaluation.final_level = Level.TOT
+    evaluation.decision_reason = "Theo đề xuất"
+    evaluation.decided_at = evaluation.computed_at
+    session.flush()
+    assert todo(session, world.head).scores_owed == 1
 
 
 def test_heads_are_owed_at_the_end_of_a_quarter(session, world, clock):
