@@ -10,7 +10,8 @@ import io
 import pytest
 from flask import Flask
 
-from criteria.levels import StaffCategory
+from criteria.levels import DisciplineForm, GeneralAssessment, Level, StaffCategory, Title
+from criteria.procedure import Decider, Step
 from evaluation.accounts.models import AccountRole
 from evaluation.core.forms import BaseForm, text_area
 from evaluation.core.labels import LABELS
@@ -72,6 +73,12 @@ def test_a_download_is_an_attachment_named_twice_and_never_cached(app: Flask) ->
         ("unit_kind", UnitKind),
         ("category", StaffCategory),
         ("account_role", AccountRole),
+        ("level", Level),
+        ("step", Step),
+        ("decider", Decider),
+        ("general", GeneralAssessment),
+        ("discipline_form", DisciplineForm),
+        ("title", Title),
     ],
 )
 def test_every_member_of_every_enumeration_has_its_name(
@@ -95,4 +102,11 @@ def test_the_label_table_holds_exactly_the_registered_enumerations() -> None:
         "unit_kind",
         "category",
         "account_role",
+        # the rulebook's enumerations, named in core.labels
+        "level",
+        "step",
+        "decider",
+        "general",
+        "discipline_form",
+        "title",
     }
