@@ -53,11 +53,7 @@ def evaluation_sheet(year: int, person_id: int) -> ResponseReturnValue:
 @login_required
 def classification_summary(year: int, unit_id: int) -> ResponseReturnValue:
     """A subtree's summary: its managers, the personnel office serving it, administrators."""
-    unit = db.session.get(Unit, unit_id)
-    if unit is None:
-        abort(404)
-    if not current_viewer().reaches_unit(unit):
-        abort(403)
+    unit = _unit_or_404(unit_id)
     return xlsx_response(
         services.classification_summary(
             db.session,
@@ -172,7 +168,7 @@ def evaluation_form(year: int, person_id: int, fmt: str) -> ResponseReturnValue:
 
 
 def _unit_or_404(unit_id: int) -> Unit:
-    """The unit, if the viewer reaches it: as the classification summary authorizes."""
+    """The unit, if the viewer reaches it: the summary, the report and the minutes alike."""
     unit = db.session.get(Unit, unit_id)
     if unit is None:
         abort(404)
