@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from criteria.levels import Level, Title
 from criteria.policy import DEFAULT_POLICY, Policy
 from criteria.quota import allowed
-from criteria.reasons import Reason
+from criteria.reasons import Reason, number
 
 # The articles of the 2022 law (Art. 23 Chiến sĩ thi đua cơ sở, Art. 24 Lao động tiên tiến) were
 # not read in the law's own text here: see docs/rules.md §11.
@@ -230,7 +230,8 @@ def collective_titles(
     ):
         text = (
             f"Đơn vị hoàn thành nhiệm vụ; {share:.0f}% thành viên đạt Lao động tiên tiến (trên "
-            f"{policy.a5_advanced_member_pct:g}%); không có ai bị kỷ luật từ cảnh cáo trở lên."
+            f"{number(policy.a5_advanced_member_pct)}%); không có ai bị kỷ luật từ cảnh cáo trở "
+            "lên."
         )
         results.append((Title.TAP_THE_LAO_DONG_TIEN_TIEN, Reason("A5", SOURCES["A5"], text)))
     if (

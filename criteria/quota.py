@@ -8,7 +8,7 @@ from fractions import Fraction
 
 from criteria.levels import Level
 from criteria.policy import DEFAULT_POLICY, Policy, Rounding
-from criteria.reasons import Reason
+from criteria.reasons import Reason, number
 
 ND335_QUOTA_PCT = 20  # Q1: law
 SOURCES = {
@@ -118,9 +118,9 @@ def apply_quota(
         Reason(
             rule,
             SOURCES[rule],
-            f"Tỷ lệ Hoàn thành xuất sắc nhiệm vụ không quá {pct:g}% số Hoàn thành tốt nhiệm vụ"
-            f"{_BASE_TEXT[policy.quota_base]}: {limit} chỉ tiêu, {len(candidates)} người được "
-            "đề nghị.",
+            f"Tỷ lệ Hoàn thành xuất sắc nhiệm vụ không quá {number(pct)}% số Hoàn thành tốt "
+            f"nhiệm vụ{_BASE_TEXT[policy.quota_base]}: {limit} chỉ tiêu, {len(candidates)} người "
+            "được đề nghị.",
         )
     ]
     if len(candidates) > limit:

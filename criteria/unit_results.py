@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from criteria.bands import S5_BANDS, Bands, level_by_points
 from criteria.levels import Level
-from criteria.reasons import Reason
+from criteria.reasons import Reason, number
 
 UNIT_RESULT_POLICY_ID = "unit-result@1"
 SOURCE = "Chính sách của đơn vị về điểm kết quả của đơn vị (phiên bản 1)"
@@ -94,20 +94,22 @@ def unit_score(figures: UnitFigures, policy: UnitResultPolicy = DEFAULT_UNIT_POL
         Reason(
             "U1",
             SOURCE,
-            f"Chỉ tiêu của đơn vị: {own:g} điểm; bình quân điểm của "
+            f"Chỉ tiêu của đơn vị: {number(own)} điểm; bình quân điểm của "
             f"{figures.members_scored} người: "
-            + (f"{members:g}" if members is not None else "chưa có")
-            + f"; trọng số {policy.own_weight:g}/{policy.members_weight:g}.",
+            + (f"{number(members)}" if members is not None else "chưa có")
+            + f"; trọng số {number(policy.own_weight)}/{number(policy.members_weight)}.",
         )
         if own is not None
-        else Reason("U1", SOURCE, f"Đơn vị không có chỉ tiêu riêng: lấy bình quân {members:g}.")
+        else Reason(
+            "U1", SOURCE, f"Đơn vị không có chỉ tiêu riêng: lấy bình quân {number(members)}."
+        )
     ]
     if figures.disciplined:
         reasons.append(
             Reason(
                 "U2",
                 f"{SOURCE}; {JOINT_RESPONSIBILITY}",
-                f"Trừ {deduction:g} điểm: {figures.disciplined} người bị kỷ luật "
+                f"Trừ {number(deduction)} điểm: {figures.disciplined} người bị kỷ luật "
                 "(người đứng đầu liên đới chịu trách nhiệm).",
             )
         )
