@@ -32,6 +32,7 @@ from evaluation.core.workbook import (
 )
 
 PDF_MIMETYPE = "application/pdf"
+LONG_TABLE = 20  # rows past which a table's header repeats on every printed page
 # Debian's fonts-liberation2: Liberation Serif 2.x, which has the Vietnamese letters (the 1.x
 # of fonts-liberation lacks ệ, ữ, ơ …); DejaVu Serif where it is missing.
 LIBERATION = Path("/usr/share/fonts/truetype/liberation2")
@@ -227,6 +228,7 @@ class FormSheet:
         self.sheet.ws.set_portrait()
         self.sheet.ws.set_margins(left=1.2, right=0.6, top=0.8, bottom=0.8)  # ND30: 30/15/20 mm
         self.widths = widths
+        self.repeated = False
         base = {"font_name": FONT, "font_size": 12, "valign": "top", "text_wrap": True}
 
         self.book = book
@@ -316,6 +318,11 @@ class FormSheet:
 
     def _table(self, block: Block) -> None:
         ws = self.sheet.ws
+        headers = sum(1 for cells in block.rows if cells and all(c.header for c in cells))
+        if headers and len(block.rows) > LONG_TABLE and not self.repeated:
+            # the first long table's header is printed again at the top of each page
+            ws.repeat_rows(self.sheet.row, self.sheet.row + headers - 1)
+            self.repeated = True
         for cells in block.rows:
             last_col = len(cells) - 1
             for col, cell in enumerate(cells):

@@ -416,7 +416,8 @@ def test_unit_report_of_the_department_adds_up(session, client, login_as, org):
     )  # fmt: skip
     assert "(chưa quyết định)" in text
 
-    rows = sheet_rows(client.get(urls["xlsx"]))
+    workbook = workbook_of(client.get(urls["xlsx"]))
+    rows = [list(row) for row in workbook.active.iter_rows(values_only=True)]
     listed = next(i for i, r in enumerate(rows) if r[0] == "STT")
     people = []
     for row in rows[listed + 1 :]:
@@ -535,3 +536,24 @@ def test_the_unit_page_links_to_its_report_and_minutes(session, client, login_as
     for path in (f"{base}/report", f"{base}/minutes"):
         for url in form_urls(path).values():
             assert f'href="{url}"' in page, url
+
+
+def test_a_long_list_repeats_its_header_on_each_printed_page(
+    session, client, login_as, org, make_person
+):
+    office = org["office"]
+    for number in range(22):
+        person = make_person(office, name=f"Cán Bộ Số {number:02d}")
+        session.add(
+            AnnualEvaluation(
+                person=person, year=YEAR, unit_id=office.id, category=person.category,
+                rulebook="nd335@1", computed_level=Level.TOT, computed_points=Decimal("80"),
+            )
+        )  # fmt: skip
+    session.flush()
+    login_as(org["office_head"])
+    url = f"/reports/forms/evaluations/{YEAR}/units/{office.id}/minutes.xlsx"
+    ws = workbook_of(client.get(url)).active
+    header = next(row[0].row for row in ws.iter_rows() if row[0].value == "STT")
+    assert ws.print_title_rows == f"${header}:${header}"
+    assert ws.cell(header + 22, 1).value == 22  # every person listed, numbered
