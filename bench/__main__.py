@@ -21,7 +21,15 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from bench import export_summary, http_load, province, staff_import, statements, year_end
+from bench import (
+    export_summary,
+    http_load,
+    profile,
+    province,
+    staff_import,
+    statements,
+    year_end,
+)
 from bench.table import Row
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -31,6 +39,7 @@ SECTIONS: dict[str, Callable[..., list[Row]]] = {
     "pages": lambda url, args: http_load.run(url, users=args.users, seconds=args.seconds),
     "export": lambda url, args: export_summary.run(url),
     "import": lambda url, args: staff_import.run(url, people=args.import_people),
+    "profile": lambda url, args: profile.run(url),
 }
 
 
@@ -103,7 +112,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--database", help="default: a SQLite file under instance/bench/")
     parser.add_argument("--people", type=int, default=40_000)
     parser.add_argument("--only", help="comma-separated sections: " + ", ".join(SECTIONS))
-    parser.add_argument("--users", type=int, default=20, help="concurrent clients per page")
+    parser.add_argument("--users", type=int, default=50, help="people per page, and mixed")
     parser.add_argument("--seconds", type=float, default=15.0, help="load per page")
     parser.add_argument("--import-people", type=int, default=10_000)
     args = parser.parse_args(argv)

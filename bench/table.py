@@ -20,6 +20,7 @@ class Row:
     floor_label: str = ""  # what the floor is
     target: float | None = None  # the limit for `value`, when it sets one
     details: dict[str, Any] = field(default_factory=dict)  # p50/p99, rows, peak memory…
+    higher_is_better: bool = False  # a rate (req/s, writes/s): the target is a minimum
 
     @property
     def ratio(self) -> float | None:
@@ -32,6 +33,10 @@ class Row:
     def meets_target(self) -> bool | None:
         if self.target is None:
             return None
+        if self.higher_is_better:
+            return self.value >= self.target
+        if self.details.get("errors") or self.details.get("failed"):
+            return False  # fast but failing requests do not meet a target
         return self.value <= self.target
 
     def to_dict(self) -> dict[str, Any]:

@@ -34,7 +34,8 @@ def run(database_url: str, *, year: int | None = None) -> list[Row]:
     from evaluation import create_app
     from evaluation.core.db import db
     from evaluation.organisation.models import Person
-    from evaluation.rankings.stored import forget_all
+    from evaluation.plans.periods import Period, PeriodKind
+    from evaluation.rankings.stored import fill, forget_all
     from evaluation.scoring.facts import assemble_facts
     from evaluation.scoring.models import AnnualEvaluation
     from evaluation.yearend.services import batch_settings, task_rows_floor, year_end
@@ -60,6 +61,7 @@ def run(database_url: str, *, year: int | None = None) -> list[Row]:
             mark[0] = now
 
         seconds, computed = _timed(lambda: year_end(session, year, as_of, on_step))
+        fill_seconds, _ = _timed(lambda: fill(session, Period(PeriodKind.YEAR, year, 1), as_of))
         stored_seconds, _ = _timed(lambda: year_end(session, year, as_of))
 
         sample = list(session.scalars(sa.select(Person).order_by(Person.id).limit(SAMPLE)))
@@ -88,6 +90,7 @@ def run(database_url: str, *, year: int | None = None) -> list[Row]:
                 "task_rows": task_rows,
                 "steps_s": steps,
                 "levels": {level.value: n for level, n in computed.level_counts().items()},
+                "storing_the_year_s": round(fill_seconds, 2),
                 "with_stored_sums_s": round(stored_seconds, 2),
                 "person_by_person_estimate_s": round(one_by_one * people / len(sample), 1),
             },
