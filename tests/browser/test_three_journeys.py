@@ -253,7 +253,9 @@ def test_manager_returns_approves_scores_and_sees_the_classification_and_ranking
 
     page.goto(f"{live_server}/evaluations/{scene['year']}/people/{scene['ids']['nhanvien']}")
     expect(page.locator("#rulebook-level .badge")).to_be_visible()
-    expect(page.locator("ul.reasons li").first).to_contain_text("S5")
+    # the rule by its name; its code only in an attribute (issue 16: no codes on a page)
+    expect(page.locator("ul.reasons li").first).to_contain_text("Mức xếp loại theo điểm")
+    expect(page.locator("ul.reasons li strong.rule").first).to_have_attribute("data-rule", "S5")
     shot(page, "journey2-classification")
 
     follow_menu(page, "Xếp hạng")
