@@ -18,11 +18,11 @@ pytestmark = pytest.mark.browser
 PHONE_WIDTH = VIEWPORTS["phone"]["width"]
 TAP = 44  # px: WCAG 2.5.5's target size
 # What a finger taps: the header's links and buttons, every button of the page, the links of its
-# navigation (periods, pages, agencies) and of a table's action column. Links in running text are
-# exempt (WCAG 2.5.5).
+# navigation (periods, pages, agencies) and of a table's action column, and what unfolds a
+# <details>. Links in running text are exempt (WCAG 2.5.5).
 TAP_TARGETS = (
     "header.site a, header.site button, main button, main .button, main input[type=submit], "
-    "main .row-actions a, main nav a"
+    "main .row-actions a, main nav a, main summary"
 )
 
 
