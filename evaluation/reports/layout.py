@@ -12,6 +12,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 
+from evaluation.core.labels import rule_name, rulebook_name
 from evaluation.core.workbook import Column, Formats, Sheet, new_workbook
 from evaluation.reports.read import EmulationList, EvaluationSheet
 
@@ -110,11 +111,12 @@ def evaluation_sheet(data: EvaluationSheet, *, agency_name: str, today: date) ->
     sheet.section(_("V. KẾT QUẢ XẾP LOẠI THEO QUY TẮC"))
     sheet.field(_("Mức theo quy tắc"), data.computed_level)
     sheet.field(_("Tổng điểm"), data.total, "number")
-    sheet.field(_("Bộ quy tắc"), data.rulebook)
+    sheet.field(_("Bộ quy tắc"), str(rulebook_name(data.rulebook)))  # the decree, not "nd335@1"
     sheet.header_row([_("Quy tắc"), _("Căn cứ"), _("Nội dung")], repeat=False)
     for reason in data.reasons:
         sheet.ws.merge_range(sheet.row, 2, sheet.row, sheet.last_col, "", formats.kinds["wrap"])
-        sheet.table_row([reason.rule, reason.source, reason.text], ["text", "wrap", "wrap"])
+        row = [str(rule_name(reason.rule)), reason.source, reason.text]  # a name, not "S5"
+        sheet.table_row(row, ["text", "wrap", "wrap"])
     sheet.skip()
 
     sheet.section(_("VI. Ý KIẾN VÀ QUYẾT ĐỊNH"))

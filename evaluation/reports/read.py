@@ -202,7 +202,7 @@ def read_evaluation_sheet(
         job_position=person.job_position,
         unit=unit.name,
         category=str(LABELS["category"][category]),
-        criteria_set=f"{criteria_set.title} ({criteria_set.id})",
+        criteria_set=criteria_set.title,  # its title names the decree; the id is internal
         self_report=evaluation.self_report if evaluation else None,
         self_level=self_level.label if self_level else None,
         criteria=criterion_rows(points, criteria_set),

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from criteria import GeneralAssessment, Level, StaffCategory
 from evaluation.accounts.models import AccountRole
 from evaluation.core.db import utcnow
+from evaluation.core.labels import rule_name
 from evaluation.organisation.models import LeadershipRole, UnitKind
 from evaluation.plans import services as plans
 from evaluation.plans.models import Plan, PlanStatus, TaskOutcome
@@ -196,7 +197,7 @@ def test_the_individual_sheet_follows_the_form(session, client, login_as, org, e
     level_row = find(ws, "Mức theo quy tắc").row
     assert ws.cell(level_row, 2).value == evaluated_staff.computed_level.label
     for reason in evaluated_staff.computed_reasons:
-        rule = find(ws, reason["rule"])
+        rule = find(ws, str(rule_name(reason["rule"])))  # the rule by its name, not "S5"
         assert ws.cell(rule.row, 2).value == reason["source"]
         assert ws.cell(rule.row, 3).value == reason["text"]
 
