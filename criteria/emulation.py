@@ -8,23 +8,26 @@ from dataclasses import dataclass
 from criteria.levels import Level, Title
 from criteria.policy import DEFAULT_POLICY, Policy
 from criteria.quota import allowed
-from criteria.reasons import Reason, number
+from criteria.reasons import N_, Message, Percent, Reason, joined, message
 
 # The articles of the 2022 law (Art. 23 Chiến sĩ thi đua cơ sở, Art. 24 Lao động tiên tiến) were
 # not read in the law's own text here: see docs/rules.md §11.
-_LTDKT = "Luật Thi đua, khen thưởng số 06/2022/QH15"
-SOURCES = {
-    "A1": f"Điều 24 {_LTDKT}; Nghị định 98/2023/NĐ-CP",
-    "A2": f"Điều 23 {_LTDKT}; Nghị định 98/2023/NĐ-CP",
-    "A3": (
-        "Chính sách của đơn vị: Chiến sĩ thi đua cơ sở không quá 15% số Lao động tiên tiến "
-        "(theo chế độ trước đây)"
+SOURCES: dict[str, Message] = {
+    "A1": message(N_("Điều 24 Luật Thi đua, khen thưởng số 06/2022/QH15; Nghị định 98/2023/NĐ-CP")),
+    "A2": message(N_("Điều 23 Luật Thi đua, khen thưởng số 06/2022/QH15; Nghị định 98/2023/NĐ-CP")),
+    "A3": message(
+        N_(
+            "Chính sách của đơn vị: Chiến sĩ thi đua cơ sở không quá 15%% số Lao động tiên tiến "
+            "(theo chế độ trước đây)"
+        )
     ),
-    "A4": (
-        "Khoản 5 Điều 2 Nghị định 90/2020/NĐ-CP (bổ sung bởi khoản 1 Điều 1 Nghị định "
-        f"48/2023/NĐ-CP); Điều 24 {_LTDKT}"
+    "A4": message(
+        N_(
+            "Khoản 5 Điều 2 Nghị định 90/2020/NĐ-CP (bổ sung bởi khoản 1 Điều 1 Nghị định "
+            "48/2023/NĐ-CP); Điều 24 Luật Thi đua, khen thưởng số 06/2022/QH15"
+        )
     ),
-    "A5": "Chính sách của đơn vị, theo chế độ trước đây: danh hiệu tập thể",
+    "A5": message(N_("Chính sách của đơn vị, theo chế độ trước đây: danh hiệu tập thể")),
 }
 
 
@@ -64,24 +67,34 @@ def why_not(member: Member, outcome: TitlesOutcome) -> Reason | None:
     """Why a person holds fewer titles than they might: the first rule that stopped them."""
     titles = outcome.titles.get(member.id, ())
     if member.disciplined:
-        return Reason("A4", SOURCES["A4"], "Bị kỷ luật trong năm: không xét danh hiệu thi đua.")
+        text = message(N_("Bị kỷ luật trong năm: không xét danh hiệu thi đua."))
+        return Reason("A4", SOURCES["A4"], text)
     if not titles:
         return Reason(
             "A1",
             SOURCES["A1"],
-            f"Mức {member.level.label}: Lao động tiên tiến cần Hoàn thành tốt nhiệm vụ trở lên.",
+            message(
+                N_("Mức %(level)s: Lao động tiên tiến cần Hoàn thành tốt nhiệm vụ trở lên."),
+                level=member.level,
+            ),
         )
     if Title.CHIEN_SI_THI_DUA_CO_SO in titles:
         return None
     if member.id in outcome.capped:
         return Reason(
-            "A3", SOURCES["A3"], "Ngoài tỷ lệ Chiến sĩ thi đua cơ sở, theo thứ tự ưu tiên."
+            "A3",
+            SOURCES["A3"],
+            message(N_("Ngoài tỷ lệ Chiến sĩ thi đua cơ sở, theo thứ tự ưu tiên.")),
         )
     return Reason(
         "A2",
         SOURCES["A2"],
-        "Chưa Hoàn thành xuất sắc nhiệm vụ, chưa có sáng kiến hoặc đề tài khoa học được công "
-        "nhận: chưa đủ điều kiện Chiến sĩ thi đua cơ sở.",
+        message(
+            N_(
+                "Chưa Hoàn thành xuất sắc nhiệm vụ, chưa có sáng kiến hoặc đề tài khoa học được "
+                "công nhận: chưa đủ điều kiện Chiến sĩ thi đua cơ sở."
+            )
+        ),
     )
 
 
@@ -96,22 +109,25 @@ def why_granted(member: Member, title: Title, outcome: TitlesOutcome) -> tuple[R
             Reason(
                 "A1",
                 SOURCES["A1"],
-                f"Xếp loại {member.level.label}, không bị kỷ luật trong năm.",
+                message(N_("Xếp loại %(level)s, không bị kỷ luật trong năm."), level=member.level),
             ),
         )
-    grounds = []
+    grounds: list[Level | Message] = []
     if member.level is Level.XUAT_SAC:
-        grounds.append(Level.XUAT_SAC.label)
+        grounds.append(Level.XUAT_SAC)
     if member.initiative:
-        grounds.append("có sáng kiến được công nhận")
+        grounds.append(message(N_("có sáng kiến được công nhận")))
     if member.science_work:
-        grounds.append("có đề tài khoa học được nghiệm thu")
-    reasons = [
-        Reason("A2", SOURCES["A2"], f"Đạt Lao động tiên tiến; {'; '.join(grounds)}."),
-    ]
+        grounds.append(message(N_("có đề tài khoa học được nghiệm thu")))
+    text = message(N_("Đạt Lao động tiên tiến; %(grounds)s."), grounds=joined(grounds))
+    reasons = [Reason("A2", SOURCES["A2"], text)]
     if "A3" in outcome.rules:  # the cap applied this year: say the person is within it
-        text = "Trong tỷ lệ Chiến sĩ thi đua cơ sở"
-        text += f", thứ tự ưu tiên {member.rank}." if member.rank is not None else "."
+        if member.rank is not None:
+            text = message(
+                N_("Trong tỷ lệ Chiến sĩ thi đua cơ sở, thứ tự ưu tiên %(rank)s."), rank=member.rank
+            )
+        else:
+            text = message(N_("Trong tỷ lệ Chiến sĩ thi đua cơ sở."))
         reasons.append(Reason("A3", SOURCES["A3"], text))
     return tuple(reasons)
 
@@ -159,8 +175,13 @@ def _reasons(
             Reason(
                 "A1",
                 SOURCES["A1"],
-                f"{len(advanced)} người đạt Lao động tiên tiến (xếp loại Hoàn thành tốt nhiệm vụ "
-                "trở lên).",
+                message(
+                    N_(
+                        "%(count)s người đạt Lao động tiên tiến (xếp loại Hoàn thành tốt nhiệm vụ "
+                        "trở lên)."
+                    ),
+                    count=len(advanced),
+                ),
             )
         )
     if granted:
@@ -168,13 +189,33 @@ def _reasons(
             Reason(
                 "A2",
                 SOURCES["A2"],
-                f"{len(granted)} người đạt Chiến sĩ thi đua cơ sở (Lao động tiên tiến và Hoàn "
-                "thành xuất sắc nhiệm vụ, sáng kiến hoặc đề tài khoa học được công nhận).",
+                message(
+                    N_(
+                        "%(count)s người đạt Chiến sĩ thi đua cơ sở (Lao động tiên tiến và Hoàn "
+                        "thành xuất sắc nhiệm vụ, sáng kiến hoặc đề tài khoa học được công nhận)."
+                    ),
+                    count=len(granted),
+                ),
             )
         )
     if cap is not None and (granted or capped):
-        text = f"Chiến sĩ thi đua cơ sở không quá {cap} người (tỷ lệ trên số Lao động tiên tiến)"
-        text += f"; ngoài tỷ lệ: {', '.join(capped)}." if capped else "."
+        if capped:
+            text = message(
+                N_(
+                    "Chiến sĩ thi đua cơ sở không quá %(cap)s người (tỷ lệ trên số Lao động tiên "
+                    "tiến); ngoài tỷ lệ: %(capped)s."
+                ),
+                cap=cap,
+                capped=", ".join(capped),
+            )
+        else:
+            text = message(
+                N_(
+                    "Chiến sĩ thi đua cơ sở không quá %(cap)s người (tỷ lệ trên số Lao động tiên "
+                    "tiến)."
+                ),
+                cap=cap,
+            )
         reasons.append(Reason("A3", SOURCES["A3"], text))
     disciplined = [m.id for m in members if m.disciplined]
     if disciplined:
@@ -182,9 +223,10 @@ def _reasons(
             Reason(
                 "A4",
                 SOURCES["A4"],
-                "Bị kỷ luật trong năm, không xét danh hiệu thi đua: "
-                + ", ".join(disciplined)
-                + ".",
+                message(
+                    N_("Bị kỷ luật trong năm, không xét danh hiệu thi đua: %(names)s."),
+                    names=", ".join(disciplined),
+                ),
             )
         )
     return reasons
@@ -228,10 +270,13 @@ def collective_titles(
         and share > policy.a5_advanced_member_pct
         and unit.disciplined_warning_or_above == 0
     ):
-        text = (
-            f"Đơn vị hoàn thành nhiệm vụ; {share:.0f}% thành viên đạt Lao động tiên tiến (trên "
-            f"{number(policy.a5_advanced_member_pct)}%); không có ai bị kỷ luật từ cảnh cáo trở "
-            "lên."
+        text = message(
+            N_(
+                "Đơn vị hoàn thành nhiệm vụ; %(share)s thành viên đạt Lao động tiên tiến (trên "
+                "%(floor)s%%); không có ai bị kỷ luật từ cảnh cáo trở lên."
+            ),
+            share=Percent(share, digits=0),
+            floor=policy.a5_advanced_member_pct,
         )
         results.append((Title.TAP_THE_LAO_DONG_TIEN_TIEN, Reason("A5", SOURCES["A5"], text)))
     if (
@@ -241,10 +286,14 @@ def collective_titles(
         and unit.chien_si_thi_dua >= policy.a5_excellent_min_chien_si
         and unit.disciplined == 0
     ):
-        text = (
-            "Đơn vị Hoàn thành xuất sắc nhiệm vụ; 100% thành viên hoàn thành nhiệm vụ trở lên; "
-            f"{share:.0f}% đạt Lao động tiên tiến; {unit.chien_si_thi_dua} Chiến sĩ thi đua cơ "
-            "sở; không có ai bị kỷ luật."
+        text = message(
+            N_(
+                "Đơn vị Hoàn thành xuất sắc nhiệm vụ; 100%% thành viên hoàn thành nhiệm vụ trở "
+                "lên; %(share)s đạt Lao động tiên tiến; %(chien_si)s Chiến sĩ thi đua cơ sở; "
+                "không có ai bị kỷ luật."
+            ),
+            share=Percent(share, digits=0),
+            chien_si=unit.chien_si_thi_dua,
         )
         results.append((Title.TAP_THE_LAO_DONG_XUAT_SAC, Reason("A5", SOURCES["A5"], text)))
     return tuple(results)

@@ -8,30 +8,39 @@ from fractions import Fraction
 
 from criteria.levels import Level
 from criteria.policy import DEFAULT_POLICY, Policy, Rounding
-from criteria.reasons import Reason, number
+from criteria.reasons import N_, Message, Reason, message
 
 ND335_QUOTA_PCT = 20  # Q1: law
-SOURCES = {
-    "Q1": "Điểm a khoản 5 Điều 20 Nghị định 335/2025/NĐ-CP",
-    "Q2": (
-        "Điều 2 Nghị định 90/2020/NĐ-CP (sửa đổi, bổ sung bởi khoản 1 Điều 1 Nghị định "
-        "48/2023/NĐ-CP): không quá tỷ lệ đảng viên được xếp loại Hoàn thành xuất sắc nhiệm vụ "
-        "theo quy định của Đảng (Quy định số 366-QĐ/TW năm 2025); chính sách của đơn vị: "
-        "mức 20% số Hoàn thành tốt nhiệm vụ, chưa đối chiếu được với văn bản của Đảng"
+SOURCES: dict[str, Message] = {
+    "Q1": message(N_("Điểm a khoản 5 Điều 20 Nghị định 335/2025/NĐ-CP")),
+    "Q2": message(
+        N_(
+            "Điều 2 Nghị định 90/2020/NĐ-CP (sửa đổi, bổ sung bởi khoản 1 Điều 1 Nghị định "
+            "48/2023/NĐ-CP): không quá tỷ lệ đảng viên được xếp loại Hoàn thành xuất sắc nhiệm "
+            "vụ theo quy định của Đảng (Quy định số 366-QĐ/TW năm 2025); chính sách của đơn vị: "
+            "mức 20%% số Hoàn thành tốt nhiệm vụ, chưa đối chiếu được với văn bản của Đảng"
+        )
     ),
-    "Q3": (
-        "Điểm b khoản 5 Điều 20 Nghị định 335/2025/NĐ-CP; Điều 16 đến Điều 22 Nghị định "
-        "90/2020/NĐ-CP (sửa đổi, bổ sung bởi Nghị định 48/2023/NĐ-CP): người có thẩm quyền "
-        "xếp thứ tự người được đề nghị"
+    "Q3": message(
+        N_(
+            "Điểm b khoản 5 Điều 20 Nghị định 335/2025/NĐ-CP; Điều 16 đến Điều 22 Nghị định "
+            "90/2020/NĐ-CP (sửa đổi, bổ sung bởi Nghị định 48/2023/NĐ-CP): người có thẩm quyền "
+            "xếp thứ tự người được đề nghị"
+        )
     ),
-    "Q4": "Chính sách của đơn vị: tính trên số người, làm tròn xuống",
+    "Q4": message(N_("Chính sách của đơn vị: tính trên số người, làm tròn xuống")),
 }
 
 
-_BASE_TEXT = {
-    "final": " sau khi xếp loại",
-    "with_proposed": (
-        " (kể cả người được đề nghị Hoàn thành xuất sắc nhiệm vụ, theo chính sách của đơn vị)"
+_QUOTA_TEXT = {
+    "final": N_(
+        "Tỷ lệ Hoàn thành xuất sắc nhiệm vụ không quá %(pct)s%% số Hoàn thành tốt nhiệm vụ sau "
+        "khi xếp loại: %(allowed)s chỉ tiêu, %(proposed)s người được đề nghị."
+    ),
+    "with_proposed": N_(
+        "Tỷ lệ Hoàn thành xuất sắc nhiệm vụ không quá %(pct)s%% số Hoàn thành tốt nhiệm vụ (kể "
+        "cả người được đề nghị Hoàn thành xuất sắc nhiệm vụ, theo chính sách của đơn vị): "
+        "%(allowed)s chỉ tiêu, %(proposed)s người được đề nghị."
     ),
 }
 
@@ -118,9 +127,9 @@ def apply_quota(
         Reason(
             rule,
             SOURCES[rule],
-            f"Tỷ lệ Hoàn thành xuất sắc nhiệm vụ không quá {number(pct)}% số Hoàn thành tốt "
-            f"nhiệm vụ{_BASE_TEXT[policy.quota_base]}: {limit} chỉ tiêu, {len(candidates)} người "
-            "được đề nghị.",
+            message(
+                _QUOTA_TEXT[policy.quota_base], pct=pct, allowed=limit, proposed=len(candidates)
+            ),
         )
     ]
     if len(candidates) > limit:
@@ -137,14 +146,21 @@ def apply_quota(
 
 def _q3_reason(moved: Sequence[Candidate], exception: QuotaException | None) -> Reason:
     if exception is not None:
-        text = (
-            f"Vượt tỷ lệ do đơn vị có thành tích nổi bật, được {exception.approver} phê duyệt: "
-            f"{exception.reason}"
+        text = message(
+            N_(
+                "Vượt tỷ lệ do đơn vị có thành tích nổi bật, được %(approver)s phê duyệt: "
+                "%(reason)s"
+            ),
+            approver=exception.approver,
+            reason=exception.reason,
         )
     else:
-        names = ", ".join(c.id for c in moved)
-        text = (
-            "Số người đề nghị vượt chỉ tiêu; theo thứ tự do người có thẩm quyền xếp, những người "
-            f"ngoài chỉ tiêu chuyển xuống {Level.TOT.label}: {names}."
+        text = message(
+            N_(
+                "Số người đề nghị vượt chỉ tiêu; theo thứ tự do người có thẩm quyền xếp, những "
+                "người ngoài chỉ tiêu chuyển xuống %(level)s: %(names)s."
+            ),
+            level=Level.TOT,
+            names=", ".join(c.id for c in moved),
         )
     return Reason("Q3", SOURCES["Q3"], text)

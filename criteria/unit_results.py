@@ -14,11 +14,16 @@ from dataclasses import dataclass
 
 from criteria.bands import S5_BANDS, Bands, level_by_points
 from criteria.levels import Level
-from criteria.reasons import Reason, number
+from criteria.reasons import N_, Reason, message
 
 UNIT_RESULT_POLICY_ID = "unit-result@1"
-SOURCE = "Chính sách của đơn vị về điểm kết quả của đơn vị (phiên bản 1)"
-JOINT_RESPONSIBILITY = "chỉ đạo của địa phương: người đứng đầu liên đới chịu trách nhiệm"
+SOURCE = message(N_("Chính sách của đơn vị về điểm kết quả của đơn vị (phiên bản 1)"))
+SOURCE_JOINT = message(
+    N_(
+        "Chính sách của đơn vị về điểm kết quả của đơn vị (phiên bản 1); chỉ đạo của địa "
+        "phương: người đứng đầu liên đới chịu trách nhiệm"
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -90,27 +95,47 @@ def unit_score(figures: UnitFigures, policy: UnitResultPolicy = DEFAULT_UNIT_POL
         base = (policy.own_weight * own + policy.members_weight * members) / total
     deduction = policy.deduction_per_disciplined * figures.disciplined
     points = round(max(0.0, base - deduction), 2)
-    reasons = [
-        Reason(
-            "U1",
-            SOURCE,
-            f"Chỉ tiêu của đơn vị: {number(own)} điểm; bình quân điểm của "
-            f"{figures.members_scored} người: "
-            + (f"{number(members)}" if members is not None else "chưa có")
-            + f"; trọng số {number(policy.own_weight)}/{number(policy.members_weight)}.",
+    if own is None:
+        text = message(
+            N_("Đơn vị không có chỉ tiêu riêng: lấy bình quân %(members)s."), members=members
         )
-        if own is not None
-        else Reason(
-            "U1", SOURCE, f"Đơn vị không có chỉ tiêu riêng: lấy bình quân {number(members)}."
+    elif members is None:
+        text = message(
+            N_(
+                "Chỉ tiêu của đơn vị: %(own)s điểm; bình quân điểm của %(scored)s người: chưa có; "
+                "trọng số %(own_weight)s/%(members_weight)s."
+            ),
+            own=own,
+            scored=figures.members_scored,
+            own_weight=policy.own_weight,
+            members_weight=policy.members_weight,
         )
-    ]
+    else:
+        text = message(
+            N_(
+                "Chỉ tiêu của đơn vị: %(own)s điểm; bình quân điểm của %(scored)s người: "
+                "%(members)s; trọng số %(own_weight)s/%(members_weight)s."
+            ),
+            own=own,
+            scored=figures.members_scored,
+            members=members,
+            own_weight=policy.own_weight,
+            members_weight=policy.members_weight,
+        )
+    reasons = [Reason("U1", SOURCE, text)]
     if figures.disciplined:
         reasons.append(
             Reason(
                 "U2",
-                f"{SOURCE}; {JOINT_RESPONSIBILITY}",
-                f"Trừ {number(deduction)} điểm: {figures.disciplined} người bị kỷ luật "
-                "(người đứng đầu liên đới chịu trách nhiệm).",
+                SOURCE_JOINT,
+                message(
+                    N_(
+                        "Trừ %(deduction)s điểm: %(disciplined)s người bị kỷ luật (người đứng đầu "
+                        "liên đới chịu trách nhiệm)."
+                    ),
+                    deduction=deduction,
+                    disciplined=figures.disciplined,
+                ),
             )
         )
     return UnitScore(points, own, level_by_points(points, policy.bands), tuple(reasons))

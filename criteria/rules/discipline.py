@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from criteria.facts import Discipline, Facts
 from criteria.levels import Level
-from criteria.reasons import Reason, Verdict
+from criteria.reasons import N_, Lower, Message, Reason, Verdict, joined, message
 from criteria.rules.sources import DISCIPLINE
 
 
@@ -47,9 +47,15 @@ def d2_already_counted(f: Facts, decision: Discipline) -> Reason | None:
     ]
     if not earlier:
         return None
-    text = (
-        f"Vi phạm {decision.violation} đã là căn cứ xếp loại {Level.KHONG_HOAN_THANH.label} "
-        f"năm {min(earlier)} khi chưa có quyết định kỷ luật: không tính lại vào năm {f.year}."
+    text = message(
+        N_(
+            "Vi phạm %(violation)s đã là căn cứ xếp loại %(level)s năm %(earlier)s khi chưa có "
+            "quyết định kỷ luật: không tính lại vào năm %(year)s."
+        ),
+        violation=decision.violation,
+        level=Level.KHONG_HOAN_THANH,
+        earlier=str(min(earlier)),
+        year=str(f.year),
     )
     return Reason("D2", DISCIPLINE, text)
 
@@ -59,9 +65,14 @@ def d3_counted_once(f: Facts, decision: Discipline) -> Reason | None:
     first = min(d.year_effective for d in f.disciplines if d.violation == decision.violation)
     if first >= f.year:
         return None
-    text = (
-        f"Vi phạm {decision.violation} bị xử lý kỷ luật ở nhiều năm: chỉ tính một lần vào năm "
-        f"{first}, năm quyết định đầu tiên có hiệu lực; không tính lại vào năm {f.year}."
+    text = message(
+        N_(
+            "Vi phạm %(violation)s bị xử lý kỷ luật ở nhiều năm: chỉ tính một lần vào năm "
+            "%(first)s, năm quyết định đầu tiên có hiệu lực; không tính lại vào năm %(year)s."
+        ),
+        violation=decision.violation,
+        first=str(first),
+        year=str(f.year),
     )
     return Reason("D3", DISCIPLINE, text)
 
@@ -70,15 +81,20 @@ def d1_discipline(f: Facts, counted: tuple[Discipline, ...]) -> Verdict | None:
     """D1 — ND48 Art. 1 cl. 1: any Party or administrative discipline in effect in the year."""
     if not counted:
         return None
-    forms = "; ".join(_describe(d) for d in counted)
-    text = (
-        f"{forms[:1].upper()}{forms[1:]}, có hiệu lực trong năm {f.year}: "
-        f"xếp loại {Level.KHONG_HOAN_THANH.label}."
+    text = message(
+        N_("%(forms)s, có hiệu lực trong năm %(year)s: xếp loại %(level)s."),
+        capitalise=True,
+        forms=joined([_describe(d) for d in counted]),
+        year=str(f.year),
+        level=Level.KHONG_HOAN_THANH,
     )
     return Verdict(Level.KHONG_HOAN_THANH, Reason("D1", DISCIPLINE, text))
 
 
-def _describe(decision: Discipline) -> str:
+def _describe(decision: Discipline) -> Message:
     """E.g. "bị kỷ luật khiển trách (kỷ luật hành chính, vi phạm v1)"."""
-    kind = "kỷ luật Đảng" if decision.party else "kỷ luật hành chính"
-    return f"bị kỷ luật {decision.form.label.lower()} ({kind}, vi phạm {decision.violation})"
+    if decision.party:
+        template = N_("bị kỷ luật %(form)s (kỷ luật Đảng, vi phạm %(violation)s)")
+    else:
+        template = N_("bị kỷ luật %(form)s (kỷ luật hành chính, vi phạm %(violation)s)")
+    return message(template, form=Lower(decision.form), violation=decision.violation)

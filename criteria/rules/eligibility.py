@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from criteria.facts import Facts
 from criteria.levels import Level
-from criteria.reasons import Reason, Verdict, number
+from criteria.reasons import N_, Message, Reason, Verdict, message
 from criteria.rules.sources import ELIGIBILITY, ND335_ELIGIBILITY_POLICY
 
 MIN_MONTHS = 6
 LEAVE_CAP_MONTHS = 3
 
 
-def _source(nd335: bool) -> str:
+def _source(nd335: bool) -> Message:
     return ND335_ELIGIBILITY_POLICY if nd335 else ELIGIBILITY
 
 
@@ -33,9 +33,12 @@ def e1_not_classified(f: Facts, *, nd335: bool = False) -> Verdict | None:
     months = effective_months(f)
     if months >= MIN_MONTHS or f.maternity_leave:
         return None
-    text = (
-        f"Thời gian công tác thực tế trong năm dưới 6 tháng ({number(months)} tháng), "
-        "không nghỉ thai sản: không xếp loại chất lượng; vẫn kiểm điểm thời gian công tác."
+    text = message(
+        N_(
+            "Thời gian công tác thực tế trong năm dưới 6 tháng (%(months)s tháng), không nghỉ "
+            "thai sản: không xếp loại chất lượng; vẫn kiểm điểm thời gian công tác."
+        ),
+        months=months,
     )
     return Verdict(Level.KHONG_XEP_LOAI, Reason("E1", _source(nd335), text))
 
@@ -44,9 +47,12 @@ def e3_maternity(f: Facts) -> Reason | None:
     """E3 — ND90 Art. 2 cl. 3: maternity leave lifts E1; classify on the time actually worked."""
     if not f.maternity_leave or effective_months(f) >= MIN_MONTHS:
         return None
-    text = (
-        f"Nghỉ thai sản: không áp dụng quy định dưới 6 tháng; xếp loại theo thời gian làm việc "
-        f"thực tế ({number(effective_months(f))} tháng)."
+    text = message(
+        N_(
+            "Nghỉ thai sản: không áp dụng quy định dưới 6 tháng; xếp loại theo thời gian làm việc "
+            "thực tế (%(months)s tháng)."
+        ),
+        months=effective_months(f),
     )
     return Reason("E3", ELIGIBILITY, text)
 
@@ -57,9 +63,12 @@ def e2_leave_cap(f: Facts, level: Level, *, nd335: bool = False) -> Verdict | No
         return None
     if not level.is_ranked or not level.at_least(Level.TOT):
         return None
-    text = (
-        f"Nghỉ không tham gia công tác theo quy định {number(f.leave_months)} tháng (từ 3 tháng "
-        f"đến dưới 6 tháng): vẫn được đánh giá nhưng không xếp loại cao hơn "
-        f"{Level.HOAN_THANH.label}."
+    text = message(
+        N_(
+            "Nghỉ không tham gia công tác theo quy định %(months)s tháng (từ 3 tháng đến dưới 6 "
+            "tháng): vẫn được đánh giá nhưng không xếp loại cao hơn %(level)s."
+        ),
+        months=f.leave_months,
+        level=Level.HOAN_THANH,
     )
     return Verdict(Level.HOAN_THANH, Reason("E2", _source(nd335), text))

@@ -12,7 +12,7 @@ from criteria.bands import level_by_points
 from criteria.facts import Facts, UnitFacts
 from criteria.levels import GeneralAssessment, Level
 from criteria.policy import Policy
-from criteria.reasons import Reason, Verdict, number, percent
+from criteria.reasons import N_, Message, Percent, Reason, Verdict, joined, message
 from criteria.rules.sources import GAP, POINTS_CEILING, POINTS_FLOOR_POLICY, nd90_article
 
 GOOD = GeneralAssessment.GOOD
@@ -58,7 +58,7 @@ class SubUnitStats:
         return cls(100 * completed / len(levels), 100 * good / len(levels))
 
 
-def _reason(rule: str, f: Facts, level: Level, text: str) -> Reason:
+def _reason(rule: str, f: Facts, level: Level, text: Message) -> Reason:
     return Reason(rule, nd90_article(f.category, f.leads, level), text)
 
 
@@ -68,17 +68,28 @@ def k1_not_completed(f: Facts) -> Verdict | None:
     causes = []
     if f.degradation:
         causes.append(
-            "bị cấp có thẩm quyền kết luận suy thoái về tư tưởng chính trị, đạo đức, lối sống, "
-            "“tự diễn biến”, “tự chuyển hóa”"
+            message(
+                N_(
+                    "bị cấp có thẩm quyền kết luận suy thoái về tư tưởng chính trị, đạo đức, lối "
+                    "sống, “tự diễn biến”, “tự chuyển hóa”"
+                )
+            )
         )
     if stats.total and stats.share(stats.missed) > 50:
         causes.append(
-            f"trên 50% tiêu chí nhiệm vụ không đạt về tiến độ, chất lượng, hiệu quả "
-            f"({stats.missed}/{stats.total}, {percent(stats.share(stats.missed))})"
+            message(
+                N_(
+                    "trên 50%% tiêu chí nhiệm vụ không đạt về tiến độ, chất lượng, hiệu quả "
+                    "(%(missed)s/%(total)s, %(share)s)"
+                ),
+                missed=stats.missed,
+                total=stats.total,
+                share=Percent(stats.share(stats.missed)),
+            )
         )
     if not causes:
         return None
-    text = _capitalise("; ".join(causes)) + f": {Level.KHONG_HOAN_THANH.label}."
+    text = _causes_then_level(causes, Level.KHONG_HOAN_THANH)
     return Verdict(Level.KHONG_HOAN_THANH, _reason("K1", f, Level.KHONG_HOAN_THANH, text))
 
 
@@ -89,16 +100,26 @@ def k2_leader_not_completed(f: Facts) -> Verdict | None:
     causes = []
     if f.unit.targets_completed_pct < 50:
         causes.append(
-            "cơ quan, đơn vị được giao lãnh đạo, quản lý hoàn thành dưới 50% chỉ tiêu, nhiệm vụ "
-            f"({percent(f.unit.targets_completed_pct)})"
+            message(
+                N_(
+                    "cơ quan, đơn vị được giao lãnh đạo, quản lý hoàn thành dưới 50%% chỉ tiêu, "
+                    "nhiệm vụ (%(share)s)"
+                ),
+                share=Percent(f.unit.targets_completed_pct),
+            )
         )
     if f.unit.corruption_handled:
         causes.append(
-            "đơn vị thuộc phạm vi phụ trách trực tiếp bị xử lý về tham ô, tham nhũng, lãng phí"
+            message(
+                N_(
+                    "đơn vị thuộc phạm vi phụ trách trực tiếp bị xử lý về tham ô, tham nhũng, "
+                    "lãng phí"
+                )
+            )
         )
     if not causes:
         return None
-    text = _capitalise("; ".join(causes)) + f": {Level.KHONG_HOAN_THANH.label}."
+    text = _causes_then_level(causes, Level.KHONG_HOAN_THANH)
     return Verdict(Level.KHONG_HOAN_THANH, _reason("K2", f, Level.KHONG_HOAN_THANH, text))
 
 
@@ -109,9 +130,14 @@ def x1_excellent(f: Facts) -> Verdict | None:
         return None
     if stats.share(stats.exceeded) < 50:
         return None
-    text = (
-        "Thực hiện tốt tiêu chí chung; 100% nhiệm vụ hoàn thành đúng tiến độ, bảo đảm chất "
-        f"lượng; {percent(stats.share(stats.exceeded))} vượt mức ({stats.exceeded}/{stats.total})."
+    text = message(
+        N_(
+            "Thực hiện tốt tiêu chí chung; 100%% nhiệm vụ hoàn thành đúng tiến độ, bảo đảm chất "
+            "lượng; %(share)s vượt mức (%(exceeded)s/%(total)s)."
+        ),
+        share=Percent(stats.share(stats.exceeded)),
+        exceeded=stats.exceeded,
+        total=stats.total,
     )
     return Verdict(Level.XUAT_SAC, _reason("X1", f, Level.XUAT_SAC, text))
 
@@ -121,7 +147,9 @@ def t1_good(f: Facts) -> Verdict | None:
     stats = TaskStats.of(f)
     if not f.general.at_least(MEET) or not stats.all_on_time_with_quality:
         return None
-    text = "Đáp ứng tiêu chí chung; 100% nhiệm vụ hoàn thành đúng tiến độ, bảo đảm chất lượng."
+    text = message(
+        N_("Đáp ứng tiêu chí chung; 100%% nhiệm vụ hoàn thành đúng tiến độ, bảo đảm chất lượng.")
+    )
     return Verdict(Level.TOT, _reason("T1", f, Level.TOT, text))
 
 
@@ -130,28 +158,53 @@ def h1_completed(f: Facts) -> Verdict | None:
     stats = TaskStats.of(f)
     if not _h1_holds(f, stats):
         return None
-    text = f"Đáp ứng tiêu chí chung; hoàn thành 100% nhiệm vụ{_short_text(stats)}."
+    if stats.missed:
+        text = message(
+            N_("Đáp ứng tiêu chí chung; hoàn thành 100%% nhiệm vụ, %(short)s."),
+            short=_short_text(stats),
+        )
+    else:
+        text = message(N_("Đáp ứng tiêu chí chung; hoàn thành 100%% nhiệm vụ."))
     return Verdict(Level.HOAN_THANH, _reason("H1", f, Level.HOAN_THANH, text))
 
 
-def _short_text(stats: TaskStats) -> str:
-    """The share short on quality, progress or efficiency, only when some fell short."""
-    if not stats.missed:
-        return ""
-    return (
-        f", trong đó {percent(stats.share(stats.missed))} ({stats.missed}/{stats.total}) chưa "
-        "bảo đảm chất lượng, tiến độ hoặc hiệu quả (không quá 20%)"
+def _short_text(stats: TaskStats) -> Message:
+    """The share short on quality, progress or efficiency (said only when some fell short)."""
+    return message(
+        N_(
+            "trong đó %(share)s (%(missed)s/%(total)s) chưa bảo đảm chất lượng, tiến độ hoặc "
+            "hiệu quả (không quá 20%%)"
+        ),
+        share=Percent(stats.share(stats.missed)),
+        missed=stats.missed,
+        total=stats.total,
     )
 
 
-def _sub_units_text(unit: UnitFacts, subs: SubUnitStats, *, good: bool) -> str:
-    """The directly managed units' results; nothing is claimed of units that do not exist."""
-    if not unit.sub_unit_levels:
-        return ""
-    text = f"; {percent(subs.completed_pct)} đơn vị trực tiếp phụ trách hoàn thành nhiệm vụ trở lên"
+def _sub_units_text(subs: SubUnitStats, *, good: bool) -> Message:
+    """The directly managed units' results (said only of units that exist)."""
     if good:
-        text += f", {percent(subs.good_pct)} hoàn thành tốt trở lên"
-    return text
+        return message(
+            N_(
+                "%(completed)s đơn vị trực tiếp phụ trách hoàn thành nhiệm vụ trở lên, %(good)s "
+                "hoàn thành tốt trở lên"
+            ),
+            completed=Percent(subs.completed_pct),
+            good=Percent(subs.good_pct),
+        )
+    return message(
+        N_("%(completed)s đơn vị trực tiếp phụ trách hoàn thành nhiệm vụ trở lên"),
+        completed=Percent(subs.completed_pct),
+    )
+
+
+def _then_sub_units(text: Message, unit: UnitFacts, subs: SubUnitStats, *, good: bool) -> Message:
+    """The sentence, and the sub-units' results after it when the unit has any."""
+    if not unit.sub_unit_levels:
+        return message(N_("%(text)s."), text=text)
+    return message(
+        N_("%(text)s; %(sub_units)s."), text=text, sub_units=_sub_units_text(subs, good=good)
+    )
 
 
 def _h1_holds(f: Facts, stats: TaskStats) -> bool:
@@ -173,12 +226,15 @@ def x2_leader_excellent(f: Facts) -> Verdict | None:
         return None
     if subs.completed_pct < 100 or subs.good_pct < 70:
         return None
-    text = (
-        "Thực hiện tốt tiêu chí chung (kể cả kết quả của đơn vị được giao lãnh đạo); nhiệm vụ "
-        "của bản thân đúng tiến độ, bảo đảm chất lượng; đơn vị hoàn thành 100% chỉ tiêu, "
-        f"{percent(unit.targets_exceeded_pct)} vượt mức"
-        f"{_sub_units_text(unit, subs, good=True)}."
+    own = message(
+        N_(
+            "Thực hiện tốt tiêu chí chung (kể cả kết quả của đơn vị được giao lãnh đạo); nhiệm vụ "
+            "của bản thân đúng tiến độ, bảo đảm chất lượng; đơn vị hoàn thành 100%% chỉ tiêu, "
+            "%(exceeded)s vượt mức"
+        ),
+        exceeded=Percent(unit.targets_exceeded_pct),
     )
+    text = _then_sub_units(own, unit, subs, good=True)
     return Verdict(Level.XUAT_SAC, _reason("X2", f, Level.XUAT_SAC, text))
 
 
@@ -192,11 +248,14 @@ def t2_leader_good(f: Facts) -> Verdict | None:
         return None
     if subs.completed_pct < 100 or subs.good_pct < 70:
         return None
-    text = (
-        "Đáp ứng tiêu chí chung; nhiệm vụ của bản thân đúng tiến độ, bảo đảm chất lượng; đơn vị "
-        f"hoàn thành 100% chỉ tiêu, {percent(unit.targets_on_time_pct)} đúng tiến độ, bảo đảm "
-        f"chất lượng{_sub_units_text(unit, subs, good=True)}."
+    own = message(
+        N_(
+            "Đáp ứng tiêu chí chung; nhiệm vụ của bản thân đúng tiến độ, bảo đảm chất lượng; đơn "
+            "vị hoàn thành 100%% chỉ tiêu, %(on_time)s đúng tiến độ, bảo đảm chất lượng"
+        ),
+        on_time=Percent(unit.targets_on_time_pct),
     )
+    text = _then_sub_units(own, unit, subs, good=True)
     return Verdict(Level.TOT, _reason("T2", f, Level.TOT, text))
 
 
@@ -208,56 +267,87 @@ def h2_leader_completed(f: Facts) -> Verdict | None:
     subs = SubUnitStats.of(unit)
     if unit.targets_completed_pct <= 70 or subs.completed_pct < 70:
         return None
-    text = (
-        f"Đáp ứng tiêu chí chung; hoàn thành 100% nhiệm vụ{_short_text(stats)}; đơn vị hoàn "
-        f"thành {percent(unit.targets_completed_pct)} chỉ tiêu"
-        f"{_sub_units_text(unit, subs, good=False)}."
-    )
+    completed = Percent(unit.targets_completed_pct)
+    if stats.missed:
+        own = message(
+            N_(
+                "Đáp ứng tiêu chí chung; hoàn thành 100%% nhiệm vụ, %(short)s; đơn vị hoàn thành "
+                "%(completed)s chỉ tiêu"
+            ),
+            short=_short_text(stats),
+            completed=completed,
+        )
+    else:
+        own = message(
+            N_(
+                "Đáp ứng tiêu chí chung; hoàn thành 100%% nhiệm vụ; đơn vị hoàn thành "
+                "%(completed)s chỉ tiêu"
+            ),
+            completed=completed,
+        )
+    text = _then_sub_units(own, unit, subs, good=False)
     return Verdict(Level.HOAN_THANH, _reason("H2", f, Level.HOAN_THANH, text))
 
 
 def g1_decide(f: Facts) -> Verdict:
     """G1 (the system's rule) — no rule of ND90 Art. 4–15 fits: the competent person decides."""
-    gaps = "; ".join(_gaps(f)) or "các dữ kiện không khớp với mức nào"
-    text = (
-        f"Không đủ căn cứ xếp vào mức nào theo quy định: {gaps}. Người có thẩm quyền quyết định "
-        "mức xếp loại và ghi rõ lý do."
+    gaps = _gaps(f) or [message(N_("các dữ kiện không khớp với mức nào"))]
+    text = message(
+        N_(
+            "Không đủ căn cứ xếp vào mức nào theo quy định: %(gaps)s. Người có thẩm quyền quyết "
+            "định mức xếp loại và ghi rõ lý do."
+        ),
+        gaps=joined(gaps),
     )
     return Verdict(Level.CAN_QUYET_DINH, Reason("G1", GAP, text))
 
 
-def _gaps(f: Facts) -> list[str]:
+def _gaps(f: Facts) -> list[Message]:
     """The facts that put a person between the levels, for the decision-maker to read."""
     stats = TaskStats.of(f)
     gaps = []
     if stats.total == 0:
-        gaps.append("chưa có tiêu chí nhiệm vụ nào được ghi nhận")
+        gaps.append(message(N_("chưa có tiêu chí nhiệm vụ nào được ghi nhận")))
     if f.general is GeneralAssessment.FAIL:
-        gaps.append("tiêu chí chung không đáp ứng")
+        gaps.append(message(N_("tiêu chí chung không đáp ứng")))
     if stats.not_completed:
-        gaps.append(f"{stats.not_completed}/{stats.total} nhiệm vụ chưa hoàn thành")
+        gaps.append(
+            message(
+                N_("%(not_completed)s/%(total)s nhiệm vụ chưa hoàn thành"),
+                not_completed=stats.not_completed,
+                total=stats.total,
+            )
+        )
     if stats.total and 20 < stats.share(stats.missed) <= 50:
         gaps.append(
-            f"{percent(stats.share(stats.missed))} tiêu chí nhiệm vụ không đạt "
-            "(từ trên 20% đến 50%)"
+            message(
+                N_("%(share)s tiêu chí nhiệm vụ không đạt (từ trên 20%% đến 50%%)"),
+                share=Percent(stats.share(stats.missed)),
+            )
         )
     if f.leads:
         gaps.extend(_unit_gaps(f.unit))
     return gaps
 
 
-def _unit_gaps(unit: UnitFacts | None) -> list[str]:
+def _unit_gaps(unit: UnitFacts | None) -> list[Message]:
     if unit is None:
-        return ["thiếu kết quả của đơn vị được giao lãnh đạo, quản lý"]
+        return [message(N_("thiếu kết quả của đơn vị được giao lãnh đạo, quản lý"))]
     gaps = []
     if 50 <= unit.targets_completed_pct <= 70:
         gaps.append(
-            f"đơn vị hoàn thành {percent(unit.targets_completed_pct)} chỉ tiêu (từ 50% đến 70%)"
+            message(
+                N_("đơn vị hoàn thành %(share)s chỉ tiêu (từ 50%% đến 70%%)"),
+                share=Percent(unit.targets_completed_pct),
+            )
         )
     subs = SubUnitStats.of(unit)
     if subs.completed_pct < 70:
         gaps.append(
-            f"chỉ {percent(subs.completed_pct)} đơn vị trực tiếp phụ trách hoàn thành nhiệm vụ"
+            message(
+                N_("chỉ %(share)s đơn vị trực tiếp phụ trách hoàn thành nhiệm vụ"),
+                share=Percent(subs.completed_pct),
+            )
         )
     return gaps
 
@@ -274,24 +364,39 @@ def b1_points_ceiling(f: Facts, level: Level, policy: Policy) -> Verdict | None:
         return None
     band = level_by_points(points, policy.points_bands)
     source = POINTS_CEILING
-    floor_note = ""
+    floored = False
     if band is Level.KHONG_HOAN_THANH:
         if policy.points_may_fail:
             source = POINTS_FLOOR_POLICY
         else:
-            band = Level.HOAN_THANH
-            floor_note = (
-                f" Điểm thuộc khung {Level.KHONG_HOAN_THANH.label}, nhưng điểm số không phải "
-                f"căn cứ xếp loại {Level.KHONG_HOAN_THANH.label} theo Nghị định 90/2020/NĐ-CP."
-            )
+            band, floored = Level.HOAN_THANH, True
     if level.at_least(band) and level is not band:
-        text = (
-            f"Chính sách của đơn vị (thang 100 điểm): {number(points)} điểm, nên mức xếp loại "
-            f"không cao hơn {band.label}.{floor_note}"
-        )
+        if floored:
+            text = message(
+                N_(
+                    "Chính sách của đơn vị (thang 100 điểm): %(points)s điểm, nên mức xếp loại "
+                    "không cao hơn %(level)s. Điểm thuộc khung %(failed)s, nhưng điểm số không "
+                    "phải căn cứ xếp loại %(failed)s theo Nghị định 90/2020/NĐ-CP."
+                ),
+                points=points,
+                level=band,
+                failed=Level.KHONG_HOAN_THANH,
+            )
+        else:
+            text = message(
+                N_(
+                    "Chính sách của đơn vị (thang 100 điểm): %(points)s điểm, nên mức xếp loại "
+                    "không cao hơn %(level)s."
+                ),
+                points=points,
+                level=band,
+            )
         return Verdict(band, Reason("B1", source, text))
     return None
 
 
-def _capitalise(text: str) -> str:
-    return text[:1].upper() + text[1:]
+def _causes_then_level(causes: list[Message], level: Level) -> Message:
+    """K1, K2: the causes, the first capitalised, then the level they lead to."""
+    return message(
+        N_("%(causes)s: %(level)s."), capitalise=True, causes=joined(causes), level=level
+    )
