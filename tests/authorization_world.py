@@ -64,15 +64,17 @@ WEEKS = {
 
 # The steps of an annual evaluation in order; the evaluation of year STEP_YEARS[step] has taken
 # every step before `step`, so that step is the one it waits for.
+# Every year has a rule set in force (Decree 90 from its first year, 2020), hence one future
+# year for the step nobody has taken yet.
 STEP_YEARS = {
-    Step.SELF_ASSESSMENT: 2026,
-    Step.COLLECTIVE_COMMENTS: 2025,
-    Step.PARTY_COMMITTEE_COMMENTS: 2024,
-    Step.PERSONNEL_PROPOSAL: 2023,
-    Step.DECISION: 2022,
-    Step.NOTIFICATION: 2021,
-    Step.PETITION: 2020,
-    Step.PETITION_RESOLVED: 2019,
+    Step.SELF_ASSESSMENT: 2027,
+    Step.COLLECTIVE_COMMENTS: 2026,
+    Step.PARTY_COMMITTEE_COMMENTS: 2025,
+    Step.PERSONNEL_PROPOSAL: 2024,
+    Step.DECISION: 2023,
+    Step.NOTIFICATION: 2022,
+    Step.PETITION: 2021,
+    Step.PETITION_RESOLVED: 2020,
 }
 REOPEN_YEAR = STEP_YEARS[Step.NOTIFICATION]  # decided, not yet notified
 
