@@ -150,7 +150,9 @@ def encode(param: Param) -> Any:
     if isinstance(param, Enum):
         kind = next(name for name, cls in _ENUMS.items() if isinstance(param, cls))
         return {"enum": kind, "value": param.value}
-    return param
+    if isinstance(param, int | str):
+        return param
+    return float(param)  # a Decimal from the database stores as a JSON number
 
 
 def decode(data: Any) -> Param:

@@ -65,6 +65,8 @@ def extracted(tmp_path_factory: pytest.TempPathFactory) -> Catalog:
             "_l",
             "-k",
             "lazy_gettext",
+            "-k",
+            "N_",
             "--no-location",
             "--sort-output",
             "-o",

@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 
 from evaluation.core.clock import AGENCY_TIMEZONE
 from evaluation.core.labels import LABELS, flag_name, rule_name, rulebook_name
+from evaluation.core.reasons import render_reason, render_source
 
 
 def _english() -> bool:
@@ -76,6 +77,8 @@ def init_templating(app: Flask) -> None:
         level.value: label for level, label in LABELS["level"].items()
     }
     app.jinja_env.globals["rule_name"] = rule_name
+    app.jinja_env.globals["reason_text"] = render_reason
+    app.jinja_env.globals["reason_source"] = render_source
     app.jinja_env.globals["flag_name"] = flag_name
     app.jinja_env.globals["rulebook_name"] = rulebook_name
     # `viewer` (the account's reach) is the organisation's: organisation.routes adds it.

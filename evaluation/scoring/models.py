@@ -158,7 +158,7 @@ class AnnualEvaluation(Base):
     computed_level: Mapped[Level] = mapped_column(enum_type(Level, "computed_level"))
     computed_points: Mapped[Decimal | None] = mapped_column(sa.Numeric(6, 2))
     computed_rules: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
-    computed_reasons: Mapped[list[dict[str, str]]] = mapped_column(sa.JSON, default=list)
+    computed_reasons: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list)
     facts: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

@@ -84,7 +84,7 @@ def refresh_result(session: Session, evaluation: AnnualEvaluation) -> None:
     evaluation.computed_level = result.level
     evaluation.computed_points = _decimal(result.points) if result.points is not None else None
     evaluation.computed_rules = list(result.rules)
-    evaluation.computed_reasons = [reason.to_dict() for reason in result.reasons]
+    evaluation.computed_reasons = [reason.to_record() for reason in result.reasons]
     evaluation.facts = dataclasses.asdict(facts)
     evaluation.computed_at = utcnow()
 
