@@ -41,6 +41,19 @@ def small_targets(page: Page) -> list[str]:
     )
 
 
+def small_chart_text(page: Page) -> list[str]:
+    """Chart text drawn under 12 px: an SVG's font size times the scale it is drawn at."""
+    return page.eval_on_selector_all(
+        "svg text",
+        """texts => texts
+            .filter(text => text.checkVisibility() && text.textContent.trim())
+            .map(text => [text, parseFloat(getComputedStyle(text).fontSize)
+                                * text.ownerSVGElement.getScreenCTM().a])
+            .filter(([, size]) => size < 12)
+            .map(([text, size]) => `${text.textContent.trim()} (${size.toFixed(1)} px)`)""",
+    )
+
+
 def serious_violations(page: Page) -> list[str]:
     results = Axe().run(page)
     return [
@@ -58,6 +71,7 @@ def test_page_works_on_a_phone(signed_in: SignedIn, live_server: str, main_page:
         page = open_main_page(context, live_server, main_page)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= PHONE_WIDTH, f"{main_page} scrolls sideways on a phone ({width} px)"
+        assert small_chart_text(page) == [], f"{main_page}: chart text too small to read"
 
         if main_page.user is not None:
             toggle = page.locator("button.menu-toggle")
