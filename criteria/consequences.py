@@ -16,33 +16,56 @@ from datetime import date
 
 from criteria.errors import InvalidFacts
 from criteria.levels import Level, StaffCategory
+from criteria.reasons import N_, Message, message, vietnamese
 from criteria.rulebooks import select_rulebook
 
 KHT = Level.KHONG_HOAN_THANH
-_LAW_2008 = "Luật Cán bộ, công chức năm 2008 (sửa đổi, bổ sung bởi Luật số 52/2019/QH14)"
-_L80 = "Luật Cán bộ, công chức số 80/2025/QH15"
-_L80_DOUBT = (
-    "; chưa đối chiếu được điều, khoản của luật mới: giữ hệ quả như quy định trước đây, "
-    "là chính sách của đơn vị"
+# Law 80/2025/QH15: the article numbers could not be read, and the citation says so.
+_L80_SECTION = message(
+    N_(
+        "Mục 3 Chương IV Luật Cán bộ, công chức số 80/2025/QH15; chưa đối chiếu được điều, khoản "
+        "của luật mới: giữ hệ quả như quy định trước đây, là chính sách của đơn vị"
+    )
 )
-OLD_SOURCES = {
-    "C1": f"Khoản 3 Điều 58 {_LAW_2008}",
-    "C2": f"Khoản 3 Điều 29 {_LAW_2008}",
-    "C4": f"Điều 58 {_LAW_2008}",
-    "C5": f"Điều 58 {_LAW_2008}",
-}
-NEW_SOURCES = {
-    "C1": f"Mục 3 Chương IV {_L80}{_L80_DOUBT}",
-    "C2": f"{_L80}{_L80_DOUBT}",
-    "C4": f"Mục 3 Chương IV {_L80}{_L80_DOUBT}",
-    "C5": f"Mục 3 Chương IV {_L80}{_L80_DOUBT}",
-}
-SOURCES = {
-    **OLD_SOURCES,
-    "C3": (
-        "Điểm b khoản 1 Điều 29 Luật Viên chức năm 2010 (sửa đổi, bổ sung bởi Luật số 52/2019/QH14)"
+_ARTICLE_58 = message(
+    N_("Điều 58 Luật Cán bộ, công chức năm 2008 (sửa đổi, bổ sung bởi Luật số 52/2019/QH14)")
+)
+OLD_SOURCES: dict[str, Message] = {
+    "C1": message(
+        N_(
+            "Khoản 3 Điều 58 Luật Cán bộ, công chức năm 2008 (sửa đổi, bổ sung bởi Luật số "
+            "52/2019/QH14)"
+        )
     ),
-    "C6": "Điều 23 Nghị định 335/2025/NĐ-CP",
+    "C2": message(
+        N_(
+            "Khoản 3 Điều 29 Luật Cán bộ, công chức năm 2008 (sửa đổi, bổ sung bởi Luật số "
+            "52/2019/QH14)"
+        )
+    ),
+    "C4": _ARTICLE_58,
+    "C5": _ARTICLE_58,
+}
+NEW_SOURCES: dict[str, Message] = {
+    "C1": _L80_SECTION,
+    "C2": message(
+        N_(
+            "Luật Cán bộ, công chức số 80/2025/QH15; chưa đối chiếu được điều, khoản của luật "
+            "mới: giữ hệ quả như quy định trước đây, là chính sách của đơn vị"
+        )
+    ),
+    "C4": _L80_SECTION,
+    "C5": _L80_SECTION,
+}
+SOURCES: dict[str, Message] = {
+    **OLD_SOURCES,
+    "C3": message(
+        N_(
+            "Điểm b khoản 1 Điều 29 Luật Viên chức năm 2010 (sửa đổi, bổ sung bởi Luật số "
+            "52/2019/QH14)"
+        )
+    ),
+    "C6": message(N_("Điều 23 Nghị định 335/2025/NĐ-CP")),
 }
 # From when Law 80/2025/QH15 governs each category's consequences (its Art. on entry into force:
 # 1 July 2025; the evaluation of civil servants, section 3 of chapter IV, from 1 January 2026).
@@ -52,7 +75,7 @@ L80_FROM = {
 }
 
 
-def source(rule: str, category: StaffCategory, year: int) -> str:
+def source(rule: str, category: StaffCategory, year: int) -> Message:
     """The citation of a flag raised by the classification of `year` (its event date)."""
     start = L80_FROM.get(category)
     if rule in NEW_SOURCES and start is not None and date(year, 12, 31) >= start:
@@ -65,10 +88,18 @@ class Flag:
     """A consequence for the personnel office to consider; `deferred` when the law holds it back."""
 
     rule: str
-    source: str
-    text: str
+    citation: Message
+    message: Message
     year: int
     deferred: bool = False
+
+    @property
+    def source(self) -> str:
+        return vietnamese(self.citation)
+
+    @property
+    def text(self) -> str:
+        return vietnamese(self.message)
 
 
 def consequences(
@@ -116,26 +147,38 @@ def _two_in_a_row(
     category: StaffCategory, year: int, under_review: bool, protected_parent: bool
 ) -> list[Flag]:
     """C1–C3 — L52: khong_hoan_thanh two years in a row."""
-    years = f"{year - 1} và {year}"
+    years = {"first": str(year - 1), "second": str(year)}
     if category is StaffCategory.CONG_CHUC:
         held = under_review or protected_parent
-        text = f"Công chức 2 năm liên tiếp ({years}) không hoàn thành nhiệm vụ: xem xét thôi việc."
         if held:
-            text += (
-                " Chưa xem xét khi đang bị xem xét kỷ luật, truy cứu trách nhiệm hình sự, hoặc "
-                "đang mang thai, nuôi con dưới 36 tháng tuổi."
+            template = N_(
+                "Công chức 2 năm liên tiếp (%(first)s và %(second)s) không hoàn thành nhiệm vụ: "
+                "xem xét thôi việc. Chưa xem xét khi đang bị xem xét kỷ luật, truy cứu trách "
+                "nhiệm hình sự, hoặc đang mang thai, nuôi con dưới 36 tháng tuổi."
             )
+        else:
+            template = N_(
+                "Công chức 2 năm liên tiếp (%(first)s và %(second)s) không hoàn thành nhiệm vụ: "
+                "xem xét thôi việc."
+            )
+        text = message(template, **years)
         return [Flag("C1", source("C1", category, year), text, year, deferred=held)]
     if category is StaffCategory.CAN_BO:
-        text = (
-            f"Cán bộ 2 năm liên tiếp ({years}) không hoàn thành nhiệm vụ: xem xét cho thôi làm "
-            "nhiệm vụ."
+        text = message(
+            N_(
+                "Cán bộ 2 năm liên tiếp (%(first)s và %(second)s) không hoàn thành nhiệm vụ: xem "
+                "xét cho thôi làm nhiệm vụ."
+            ),
+            **years,
         )
         return [Flag("C2", source("C2", category, year), text, year)]
     if category is StaffCategory.VIEN_CHUC:
-        text = (
-            f"Viên chức 2 năm liên tiếp ({years}) không hoàn thành nhiệm vụ: đơn vị có thể đơn "
-            "phương chấm dứt hợp đồng làm việc."
+        text = message(
+            N_(
+                "Viên chức 2 năm liên tiếp (%(first)s và %(second)s) không hoàn thành nhiệm vụ: "
+                "đơn vị có thể đơn phương chấm dứt hợp đồng làm việc."
+            ),
+            **years,
         )
         return [Flag("C3", SOURCES["C3"], text, year)]
     return []
@@ -148,19 +191,23 @@ def _civil_servant_flags(
     if leader:
         in_term = sorted(failed & term_years)
         if year in term_years and len(in_term) >= 2:
-            text = (
-                "Công chức lãnh đạo, quản lý có 2 năm không hoàn thành nhiệm vụ trong một nhiệm "
-                f"kỳ ({', '.join(map(str, in_term))}): bố trí công tác khác hoặc không bổ nhiệm "
-                "lại."
+            text = message(
+                N_(
+                    "Công chức lãnh đạo, quản lý có 2 năm không hoàn thành nhiệm vụ trong một "
+                    "nhiệm kỳ (%(years)s): bố trí công tác khác hoặc không bổ nhiệm lại."
+                ),
+                years=", ".join(map(str, in_term)),
             )
             return [Flag("C4", source("C4", StaffCategory.CONG_CHUC, year), text, year)]
         return []
     within_three = sorted(y for y in failed if year - 2 <= y <= year)
     if len(within_three) >= 2:
-        text = (
-            "Công chức không giữ chức vụ có 2 năm không hoàn thành nhiệm vụ trong 3 năm "
-            f"({', '.join(map(str, within_three))}): bố trí vào vị trí việc làm có yêu cầu "
-            "thấp hơn."
+        text = message(
+            N_(
+                "Công chức không giữ chức vụ có 2 năm không hoàn thành nhiệm vụ trong 3 năm "
+                "(%(years)s): bố trí vào vị trí việc làm có yêu cầu thấp hơn."
+            ),
+            years=", ".join(map(str, within_three)),
         )
         return [Flag("C5", source("C5", StaffCategory.CONG_CHUC, year), text, year)]
     return []
@@ -169,9 +216,14 @@ def _civil_servant_flags(
 def c6_position(level: Level | None, year: int) -> list[Flag]:
     """C6 — ND335 Art. 23: khong_hoan_thanh → a lower position; tot/xuat_sac → a higher one."""
     if level is KHT:
-        text = "Không hoàn thành nhiệm vụ: xem xét bố trí vào vị trí việc làm thấp hơn."
+        text = message(
+            N_("%(level)s: xem xét bố trí vào vị trí việc làm thấp hơn."),
+            level=Level.KHONG_HOAN_THANH,
+        )
         return [Flag("C6", SOURCES["C6"], text, year)]
     if level in (Level.TOT, Level.XUAT_SAC):
-        text = f"{level.label}: có thể xem xét bố trí vào vị trí cao hơn nếu phù hợp."
+        text = message(
+            N_("%(level)s: có thể xem xét bố trí vào vị trí cao hơn nếu phù hợp."), level=level
+        )
         return [Flag("C6", SOURCES["C6"], text, year)]
     return []

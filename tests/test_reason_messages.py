@@ -5,7 +5,8 @@ Every reason the case table produces (tests/criteria/cases.json through classify
 step, plus the titles' why and why-not, the collective titles and the unit results) must have its
 template, and every nested one, in the English catalog with an English text; written on an English
 page it has no Vietnamese letter, and on a Vietnamese page it reads exactly as the rulebook's
-Vietnamese text. A stored reason renders by its message, and an older one (text only) as stored.
+Vietnamese text. The consequence flags (C1–C6) are explained the same way. A stored reason renders
+by its message, and an older one (text only) as stored.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from babel.messages.pofile import read_po
 from flask import Flask, session
 from flask_babel import refresh
 
-from criteria import Level, Title, classify, parse_facts
+from criteria import Level, StaffCategory, Title, classify, parse_facts
+from criteria.consequences import Flag, consequences
 from criteria.emulation import CollectiveFacts, collective_titles, why_granted, why_not
 from criteria.reasons import Joined, Lower, Message, Param, Reason
 from criteria.unit import evaluate_unit, parse_unit_input
@@ -62,7 +64,31 @@ def case_reasons() -> Iterator[Reason]:
     yield from unit_score(UnitFigures(0, 0, 0, 0, 4, 75.0)).reasons
 
 
+def consequence_flags() -> Iterator[Flag]:
+    """C1–C6 for every category, under the old law and the new, held back or not."""
+    failed, good = Level.KHONG_HOAN_THANH, Level.TOT
+    for category in StaffCategory:
+        for leader in (False, True):
+            for year in (2024, 2026):
+                for levels in (
+                    (failed, failed, failed),
+                    (failed, good, failed),
+                    (good, good, good),
+                ):
+                    history = dict(zip((year - 2, year - 1, year), levels, strict=True))
+                    for held in (False, True):
+                        yield from consequences(
+                            category,
+                            leader,
+                            history,
+                            term_years=tuple(history),
+                            under_review=held,
+                            rulebook="nd335",
+                        )
+
+
 REASONS = list(dict.fromkeys(case_reasons()))
+EXPLAINED: list[Reason | Flag] = [*REASONS, *dict.fromkeys(consequence_flags())]
 
 
 @contextmanager
@@ -97,27 +123,35 @@ def test_the_case_table_gives_many_kinds_of_reason() -> None:
     rules = {reason.rule for reason in REASONS}
     assert {"X1", "T1", "H1", "G1", "S5", "E1", "D1", "Q1", "A1", "A2", "A5", "U1"} <= rules
     assert len({reason.key for reason in REASONS}) >= 20
+    assert {flag.rule for flag in EXPLAINED if isinstance(flag, Flag)} == {
+        "C1",
+        "C2",
+        "C3",
+        "C4",
+        "C5",
+        "C6",
+    }
 
 
-@pytest.mark.parametrize("reason", REASONS, ids=lambda r: f"{r.rule}:{r.text[:40]}")
-def test_every_template_has_an_english_text(reason: Reason, english: Catalog) -> None:
+@pytest.mark.parametrize("reason", EXPLAINED, ids=lambda r: f"{r.rule}:{r.text[:40]}")
+def test_every_template_has_an_english_text(reason: Reason | Flag, english: Catalog) -> None:
     for key in [*keys(reason.message), *keys(reason.citation)]:
         entry = english.get(key)
         assert entry is not None, f"not in the catalog: {key!r}"
         assert entry.string and not entry.fuzzy, f"no English text for {key!r}"
 
 
-@pytest.mark.parametrize("reason", REASONS, ids=lambda r: f"{r.rule}:{r.text[:40]}")
-def test_reasons_read_in_the_pages_language(app: Flask, reason: Reason) -> None:
+@pytest.mark.parametrize("reason", EXPLAINED, ids=lambda r: f"{r.rule}:{r.text[:40]}")
+def test_reasons_read_in_the_pages_language(app: Flask, reason: Reason | Flag) -> None:
     with app.test_request_context("/"):
         with page_language("en"):
             text, source = render_reason(reason), render_source(reason)
             assert text and source
             assert not VIETNAMESE.search(text), text
             assert not VIETNAMESE.search(source), source
-            # stored in a decision's snapshot, the reason renders the same way
-            stored = reason.to_record()
-            assert (render_reason(stored), render_source(stored)) == (text, source)
+            if isinstance(reason, Reason):  # stored in a decision, it renders the same way
+                stored = reason.to_record()
+                assert (render_reason(stored), render_source(stored)) == (text, source)
         with page_language("vi"):
             assert render_reason(reason) == reason.text
             assert render_source(reason) == reason.source

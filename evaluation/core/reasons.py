@@ -18,6 +18,7 @@ from typing import Any
 from flask import has_request_context
 from flask_babel import format_decimal, get_locale, gettext
 
+from criteria.consequences import Flag
 from criteria.levels import DisciplineForm, Level, Title
 from criteria.reasons import Message, Param, Reason, Style, decode, render, vietnamese
 from evaluation.core.labels import LABELS
@@ -28,7 +29,8 @@ _TABLES: dict[type[Enum], str] = {
     Title: "title",
 }
 
-ReasonLike = Reason | Mapping[str, Any]
+# A reason, a consequence flag (C1–C6: explained the same way) or a stored reason.
+ReasonLike = Reason | Flag | Mapping[str, Any]
 
 
 def _number(value: float) -> str:
@@ -73,7 +75,7 @@ def _stored(reason: Mapping[str, Any], field: str) -> Message | None:
 
 def render_reason(reason: ReasonLike) -> str:
     """What the rule found, in the page's language."""
-    if isinstance(reason, Reason):
+    if isinstance(reason, Reason | Flag):
         return render_message(reason.message) if _translated() else reason.text
     message = _stored(reason, "message")
     if message is None or not _translated():
@@ -83,7 +85,7 @@ def render_reason(reason: ReasonLike) -> str:
 
 def render_source(reason: ReasonLike) -> str:
     """The reason's legal citation, in the page's language."""
-    if isinstance(reason, Reason):
+    if isinstance(reason, Reason | Flag):
         return render_message(reason.citation) if _translated() else reason.source
     citation = _stored(reason, "citation")
     if citation is None or not _translated():
