@@ -20,7 +20,6 @@ from sqlalchemy.orm import Session
 from criteria import CriteriaSet, Reason, StaffCategory, Title, load_criteria_set
 from criteria.emulation import why_granted
 from evaluation.core.labels import LABELS, rulebook_name
-from evaluation.core.reasons import render_reason, render_source
 from evaluation.core.workbook import to_local_date
 from evaluation.organisation.models import Person, Unit
 from evaluation.organisation.services import agencies_among, agency_of
@@ -225,7 +224,7 @@ def read_evaluation_sheet(
         computed_level=rulebook_result.computed_level.label,
         rulebook=points.rulebook,
         reasons=tuple(
-            ReasonRow(r.get("rule", ""), render_source(r), render_reason(r))
+            ReasonRow(r.get("rule", ""), r.get("source", ""), r.get("text", ""))
             for r in rulebook_result.computed_reasons
         ),
         collective_minutes=evaluation.collective_minutes if evaluation else None,
@@ -293,8 +292,10 @@ def criteria_met(proposal: Proposal, evaluation: Evaluated, title: Title) -> str
 
 
 def cited(reason: Reason) -> str:
-    """A reason as the emulation list prints it: its words, then its source (no rule code)."""
-    return f"{render_reason(reason)} " + _("Căn cứ: %(source)s.", source=render_source(reason))
+    """A reason as the emulation list prints it: its words, then its source (no rule code); in
+    the rulebook's Vietnamese whatever the page's language, as the list is a Vietnamese document."""
+    with force_locale("vi"):
+        return f"{reason.text} " + _("Căn cứ: %(source)s.", source=reason.source)
 
 
 def agency_label(proposal: Proposal) -> str:

@@ -243,7 +243,7 @@ def test_emulation_list_matches_the_proposals(session, client, login_as, scene):
         )
         rows = section(title)
         assert sorted(row[1] for row in rows) == expected
-        assert all("Căn cứ: " + SOURCES["A5"] in row[5] for row in rows)
+        assert all(f"Căn cứ: {SOURCES['A5']}" in row[5] for row in rows)
 
     left_out = next(rows for heading, rows in sections.items() if heading.startswith("V. "))
     reasons = {
