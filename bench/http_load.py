@@ -247,7 +247,7 @@ def pick_pages(database_url: str, year: int | None = None) -> tuple[int, list[Pa
                 "my plans",
                 f"/plans?year={year}",
                 employee.username,
-                (f'href="/plans/{employee.id}"',),
+                ('href="/plans/',),
                 f"{plans} plans",
             ),
             Page(
@@ -274,17 +274,17 @@ def pick_pages(database_url: str, year: int | None = None) -> tuple[int, list[Pa
             Page("role home page", "/", unit_username, ('href="/plans',), "a unit's head"),
             Page(
                 "scoring",
-                "/scoring",
+                f"/scoring/{year}-12",
                 unit_username,
                 ("/scoring/",),
                 f"{subtree[unit_id]} people",
             ),
             Page(
-                "evaluations overview",
-                "/evaluations",
-                department_username,
-                (f"/evaluations/{year}",),
-                f"{subtree[department.id]} people",
+                "evaluations overview of the province",
+                f"/evaluations/{year}",
+                province.admin,
+                (f"/evaluations/{year}/people/",),
+                f"{subtree[root.id]} people",
             ),
             Page(
                 "emulation",
