@@ -487,16 +487,16 @@ def hammer(
 
 
 def store_sums(database_url: str, year: int) -> float:
-    """Fill the year's closed periods, as `flask db fill-stored-sums` does: seconds taken."""
+    """Store the year's periods, as `flask db fill-stored-sums` does: seconds taken."""
     from evaluation import create_app
     from evaluation.core.clock import local_today
     from evaluation.core.db import db, writing
-    from evaluation.rankings.stored import closed_periods, fill
+    from evaluation.rankings.stored import fill, periods_to_fill
 
     app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": secrets.token_hex(16)})
     started = time.perf_counter()
     with app.app_context():
-        for period in closed_periods(year, local_today()):
+        for period in periods_to_fill(year, local_today()):
             with writing(), db.transaction() as session:
                 fill(session, period)
     db.engine_of(app).dispose()

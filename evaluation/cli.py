@@ -50,15 +50,15 @@ def register_commands(app: Flask) -> None:
     @db_group.command("fill-stored-sums")
     @click.option("--year", type=int, multiple=True, help="Only these years (default: all).")
     def fill_stored_sums(year: tuple[int, ...]) -> None:
-        """Store the unit sums of every closed month, quarter and year (cron, after imports).
-
-        One transaction per period, so writers wait for one period at a time."""
+        """Store the unit sums of every month, quarter and year begun (cron: nightly, for the
+        open ones' new day; and after imports). One transaction per period, so writers wait
+        for one period at a time."""
         import sqlalchemy as sa
 
         from evaluation.core.clock import local_today
         from evaluation.core.db import db, writing
         from evaluation.plans.models import Plan
-        from evaluation.rankings.stored import closed_periods, fill
+        from evaluation.rankings.stored import fill, periods_to_fill
 
         today = local_today()
         with db.transaction() as session:
@@ -67,10 +67,10 @@ def register_commands(app: Flask) -> None:
             )
         stored = 0
         for each in years:
-            for period in closed_periods(each, today):
+            for period in periods_to_fill(each, today):
                 with writing(), db.transaction() as session:
                     stored += fill(session, period, today)
-        click.echo(f"Stored the unit sums of {stored} closed periods.")
+        click.echo(f"Stored the unit sums of {stored} periods.")
 
     @db_group.command("revision")
     @click.option("-m", "--message", required=True)

@@ -268,12 +268,14 @@ def ranking_cache_key(
     session: Session, period: Period, today: date, viewer: Viewer, under: int | None
 ) -> tuple[Hashable, ...] | None:
     """What a ranking page's content depends on: both periods' stored rows, the tree, the
-    reader's reach, the language (None: an open or unstored period, rendered each time)."""
-    if period.ends_on >= today:
-        return None
+    reader's reach, the language (None: a period not stored for today, rendered each time)."""
     before = previous_period(period)
     return page_cache.cache_key(
-        (stored_key(session, period), stored_key(session, before), tree_revision(session)),
+        (
+            stored_key(session, period, today),
+            stored_key(session, before, today),
+            tree_revision(session),
+        ),
         "ranking",
         period.key,
         viewer.is_admin,

@@ -70,8 +70,17 @@ class StoredPeriod(Base):
     period_year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     period_number: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     version: Mapped[int] = mapped_column(default=1)
+    # The day the rows count lateness for: a period still open is stored for one day at a
+    # time (its open tasks fall late as days pass), a closed one for good.
+    as_of: Mapped[date]
     filled_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+def holds_for(period: Period, as_of: date, today: date) -> bool:
+    """Whether rows counted as of `as_of` are right on `today`: always once the period had
+    ended by `as_of`, else only on that very day."""
+    return as_of == today or period.ends_on < as_of
 
 
 class UnitPeriodSums(Base):
@@ -120,7 +129,8 @@ class TreeRevision(Base):
 
 # --- reading ------------------------------------------------------------------------------
 
-StoredKey = tuple[PeriodKind, int, int, int, datetime, datetime]  # period, version, moments
+# period, version, day, moments
+StoredKey = tuple[PeriodKind, int, int, int, date, datetime, datetime]
 
 
 def _period_key(period: Period) -> tuple[Any, ...]:
@@ -131,16 +141,20 @@ def _period_key(period: Period) -> tuple[Any, ...]:
     )
 
 
-def stored_key(session: Session, period: Period) -> StoredKey | None:
-    """What names the period's stored rows as they are now (None: not stored)."""
+def stored_key(session: Session, period: Period, today: date) -> StoredKey | None:
+    """What names the period's stored rows as they are now (None: none that hold today)."""
     row = session.execute(
-        sa.select(StoredPeriod.version, StoredPeriod.filled_at, StoredPeriod.changed_at).where(
-            *_period_key(period)
-        )
-    ).first()
-    if row is None:
+        sa.select(
+            StoredPeriod.version, StoredPeriod.as_of, StoredPeriod.filled_at,
+            StoredPeriod.changed_at,
+        ).where(*_period_key(period))
+    ).first()  # fmt: skip
+    if row is None or not holds_for(period, row.as_of, today):
         return None
-    return (period.kind, period.year, period.number, row.version, row.filled_at, row.changed_at)
+    return (
+        period.kind, period.year, period.number, row.version, row.as_of, row.filled_at,
+        row.changed_at,
+    )  # fmt: skip
 
 
 def tree_revision(session: Session) -> int:
@@ -184,14 +198,14 @@ _DECODED: Recent[StoredKey, PeriodSums] = Recent(24)
 def stored_period_sums(
     session: Session, period: Period, today: date, compute: Callable[..., PeriodSums]
 ) -> PeriodSums:
-    """The period's sums: the stored rows of a closed, filled period; else computed.
+    """The period's sums: its stored rows when they hold today; else computed, once per
+    process however many ask at the same time, and a fill is asked for.
 
-    An open period is always computed: its lateness still depends on `today`."""
-    if period.ends_on >= today:
-        return compute(session, period, today)
-    key = stored_key(session, period)
+    A period not begun yet has nothing to store and is computed (cheaply: no rows)."""
+    key = stored_key(session, period, today) if period.starts_on <= today else None
     if key is None:
-        request_fill(period)
+        if period.starts_on <= today:
+            request_fill(period)
         return _FLIGHTS.run(("compute", period, today), lambda: compute(session, period, today))
     sums = _DECODED.get(key)
     if sums is None:
@@ -290,9 +304,9 @@ def _write_rows(session: Session, period: Period, sums: PeriodSums, units: set[i
         connection.execute(sa.insert(t), rows)
 
 
-def _lock_header(session: Session, period: Period, *, fill: bool) -> bool:
-    """Take the period's header row for this transaction (the writers' turn); create it when
-    filling. False: the period is not stored, a write has nothing to keep."""
+def _lock_header(session: Session, period: Period, today: date, *, fill: bool) -> bool:
+    """Take the period's header row for this transaction (the writers' turn); create or
+    restamp it when filling. False: no rows that hold today, a write has nothing to keep."""
     connection = session.connection()
     t = StoredPeriod.__table__
     now = utcnow()
@@ -301,9 +315,11 @@ def _lock_header(session: Session, period: Period, *, fill: bool) -> bool:
         t.c.period_year == period.year,
         t.c.period_number == period.number,
     )
-    changes = {"version": t.c.version + 1, "changed_at": now}
+    changes: dict[str, Any] = {"version": t.c.version + 1, "changed_at": now}
     if fill:
-        changes["filled_at"] = now
+        changes |= {"filled_at": now, "as_of": today}
+    else:  # rows of another day are not kept: the next fill replaces them
+        key = (*key, sa.or_(t.c.as_of == today, t.c.as_of > period.ends_on))
     if connection.execute(sa.update(t).where(*key).values(changes)).rowcount:
         return True
     if not fill:
@@ -314,6 +330,7 @@ def _lock_header(session: Session, period: Period, *, fill: bool) -> bool:
             period_year=period.year,
             period_number=period.number,
             version=1,
+            as_of=today,
             filled_at=now,
             changed_at=now,
         )
@@ -322,21 +339,22 @@ def _lock_header(session: Session, period: Period, *, fill: bool) -> bool:
 
 
 def fill(session: Session, period: Period, today: date | None = None) -> bool:
-    """Store a closed period's rows for every unit (False: the period is still open)."""
+    """Store the period's rows for every unit, as of `today` (False: not begun yet). A closed
+    period is stored for good; an open one for that day (the nightly fill renews it)."""
     today = today or local_today()
-    if period.ends_on >= today:
+    if period.starts_on > today:
         return False
-    _lock_header(session, period, fill=True)  # first: writers of the period now wait
+    _lock_header(session, period, today, fill=True)  # first: writers of the period now wait
     _write_rows(session, period, period_sums(session, period, today), None)
     return True
 
 
-def closed_periods(year: int, today: date) -> list[Period]:
-    """The year's months, quarters and the year itself that ended before `today`."""
+def periods_to_fill(year: int, today: date) -> list[Period]:
+    """The year's months, quarters and the year itself that have begun by `today`."""
     periods = [Period(PeriodKind.MONTH, year, month) for month in range(1, 13)]
     periods += [Period(PeriodKind.QUARTER, year, quarter) for quarter in range(1, 5)]
     periods.append(Period(PeriodKind.YEAR, year, 1))
-    return [period for period in periods if period.ends_on < today]
+    return [period for period in periods if period.starts_on <= today]
 
 
 def forget_all(session: Session) -> None:
@@ -565,7 +583,7 @@ def keep(session: Session, changes: set[Change]) -> None:
                 affected[period].add(touch.unit_id)
     today = local_today()
     for period in sorted(affected, key=lambda p: (p.kind.value, p.year, p.number)):
-        if _lock_header(session, period, fill=False):  # in key order: writers never deadlock
+        if _lock_header(session, period, today, fill=False):  # in key order: no deadlock
             units = affected[period]
             _write_rows(session, period, period_sums(session, period, today, units), units)
 

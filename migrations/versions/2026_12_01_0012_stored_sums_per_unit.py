@@ -32,6 +32,7 @@ def upgrade() -> None:
     sa.Column('period_year', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('period_number', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('as_of', sa.Date(), nullable=False),
     sa.Column('filled_at', sa.DateTime(), nullable=False),
     sa.Column('changed_at', sa.DateTime(), nullable=False),
     sa.PrimaryKeyConstraint('period_kind', 'period_year', 'period_number', name=op.f('pk_stored_period')),

@@ -121,10 +121,18 @@ def test_a_filled_period_is_read_from_its_rows(app, session, tree):
     assert results(session, tree, YEAR) == fresh(session, tree, YEAR)
 
 
-def test_an_open_period_is_never_stored(app, session, tree):
-    assert stored.fill(session, APRIL, AFTER_MARCH) is False
-    assert versions(session) == {}
-    assert reads_tasks(app, session, tree, APRIL, AFTER_MARCH)
+def test_an_open_period_is_stored_for_its_day_only(app, session, tree):
+    """Its open tasks fall late as days pass: the rows of 10 April do not hold on the 11th."""
+    may = Period(PeriodKind.MONTH, 2026, 5)
+    assert stored.fill(session, may, AFTER_MARCH) is False  # not begun: nothing to store
+    assert stored.fill(session, APRIL, AFTER_MARCH) is True
+    assert not reads_tasks(app, session, tree, APRIL, AFTER_MARCH)
+    assert results(session, tree, APRIL, AFTER_MARCH) == fresh(session, tree, APRIL, AFTER_MARCH)
+    next_day = date(2026, 4, 11)
+    assert reads_tasks(app, session, tree, APRIL, next_day)
+    assert results(session, tree, APRIL, next_day) == fresh(session, tree, APRIL, next_day)
+    stored.fill(session, APRIL, date(2026, 5, 2))  # filled once April is over: for good
+    assert not reads_tasks(app, session, tree, APRIL, date(2026, 6, 1))
 
 
 def test_stored_sums_survive_the_round_trip_exactly(session, tree):
@@ -380,7 +388,7 @@ def test_the_command_line_fills_and_forgets(app, session, tree):
     runner = app.test_cli_runner()
     result = runner.invoke(args=["db", "fill-stored-sums", "--year", "2026"])
     assert result.exit_code == 0, result.output
-    assert "17 closed periods" in result.output  # 12 months, 4 quarters, the year
+    assert "17 periods" in result.output  # 12 months, 4 quarters, the year
     assert not reads_tasks(app, session, tree)
     assert rows(session) == recount(session)
     result = runner.invoke(args=["db", "forget-stored-sums"])
@@ -416,3 +424,28 @@ def test_single_flight_computes_once_for_concurrent_readers():
     assert answers == [42] * 6
     assert calls == [1]
     assert flights.run("k", lambda: 7) == 7  # finished flights are not kept
+
+
+def test_a_write_keeps_an_open_period_stored_for_today(session, tree, clock):
+    """The month still running, stored this morning: a result reported now is in its rows."""
+    clock(AFTER_MARCH)
+    stored.fill(session, APRIL, AFTER_MARCH)
+    task = session.scalars(sa.select(Task).join(Plan).where(Plan.unit_id == tree["d3"].id)).one()
+    task.outcome, task.completed_on = TaskOutcome.NOT_DONE, None
+    session.flush()
+    kept = rows(session)
+    assert kept[key(APRIL, tree["d3"])][1] == 0  # no longer completed
+    session.execute(sa.delete(StoredPeriod))
+    stored.fill(session, APRIL, AFTER_MARCH)
+    assert rows(session) == kept
+
+
+def test_a_write_leaves_yesterdays_rows_of_an_open_period_alone(session, tree, clock):
+    """Rows of another day no longer hold: the write does not touch them, the next fill does."""
+    stored.fill(session, APRIL, AFTER_MARCH)
+    before = rows(session), versions(session)
+    clock(date(2026, 4, 11))
+    task = session.scalars(sa.select(Task).join(Plan).where(Plan.unit_id == tree["d3"].id)).one()
+    task.outcome, task.completed_on = TaskOutcome.NOT_DONE, None
+    session.flush()
+    assert (rows(session), versions(session)) == before
