@@ -24,6 +24,7 @@ from criteria.levels import (
     Title,
 )
 from criteria.procedure import Decider, Step
+from criteria.rulebook_table import rulebook_family
 
 LABELS: dict[str, dict[enum.Enum, LazyString]] = {
     "category": {
@@ -167,5 +168,5 @@ def rulebook_name(rulebook: str | None) -> LazyString | str:
     """The decree a rule set or criteria set belongs to: nd335@1, nd335-leader@1 → ND 335."""
     if not rulebook:
         return ""
-    family = rulebook.split("@")[0].split("-")[0]
+    family = rulebook_family(rulebook).split("-")[0]  # a criteria set: its rule set's family
     return RULEBOOKS.get(family, RULEBOOK_FALLBACK)
