@@ -17,7 +17,7 @@ from evaluation.accounts.models import AccountRole, User
 from evaluation.core.clock import local_today
 from evaluation.organisation import services as organisation
 from evaluation.organisation.models import LeadershipRole, UnitKind
-from tests.browser.conftest import live_session, sign_in, sign_out
+from tests.browser.conftest import follow_menu, live_session, sign_in, sign_out
 from tests.conftest import _TEST_HASH, PASSWORD
 from tests.scoring.builders import records_for
 
@@ -90,7 +90,7 @@ def test_annual_evaluation_from_self_assessment_to_notification(
     evaluation_url = f"{live_server}/evaluations/{agency['year']}/people/{agency['staff']}"
 
     sign_in(page, live_server, "bt.vienchuc", PASSWORD)
-    page.get_by_role("link", name="Đánh giá năm").click()
+    follow_menu(page, "Đánh giá năm")
     page.get_by_role("link", name="Hồ sơ đánh giá của tôi").click()
     expect(page.locator("#rulebook-level")).to_contain_text("Hoàn thành tốt nhiệm vụ")
     take_step(
@@ -130,7 +130,9 @@ def test_annual_evaluation_from_self_assessment_to_notification(
     page.goto(evaluation_url)
     result = page.locator("section.result")
     expect(result).to_contain_text("Mức quyết định: Hoàn thành tốt nhiệm vụ")
-    expect(result.locator(".rule").first).to_have_text("T1")
+    # the rule by its name; its code only in an attribute (no codes on a page)
+    expect(result.locator(".rule").first).to_have_text("Hoàn thành tốt nhiệm vụ")
+    expect(result.locator(".rule").first).to_have_attribute("data-rule", "T1")
     expect(result).to_contain_text(re.compile(r"Khoản \d Điều \d+ Nghị định 90/2020/NĐ-CP"))
     expect(result).to_contain_text("đúng tiến độ")
     expect(page.locator("ol.history li")).to_have_count(5)

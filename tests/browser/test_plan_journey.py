@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from evaluation.core.clock import local_today
 from evaluation.plans.periods import Period, PeriodKind
-from tests.browser.conftest import sign_in, sign_out
+from tests.browser.conftest import follow_menu, sign_in, sign_out
 
 pytestmark = pytest.mark.browser
 
@@ -21,6 +21,9 @@ def test_weekly_plan_from_draft_to_approval(live_server: str, page: Page) -> Non
     # The demo has plans up to the current week: plan the next one.
     next_week = Period.containing(PeriodKind.WEEK, local_today() + timedelta(days=7))
     sign_in(page, live_server, "nhanvien", DEMO_PASSWORD)
+    # signing in lands on the to-do page; the plans are one menu link away
+    expect(page.get_by_role("heading", level=1)).to_have_text("Việc cần làm")
+    follow_menu(page, "Kế hoạch của tôi")
     expect(page.get_by_role("heading", name="Kế hoạch công tác của tôi")).to_be_visible()
 
     page.get_by_label("Loại kế hoạch").select_option("week")
@@ -53,7 +56,7 @@ def test_weekly_plan_from_draft_to_approval(live_server: str, page: Page) -> Non
     sign_out(page)
 
     sign_in(page, live_server, "truongphong", DEMO_PASSWORD)
-    page.get_by_role("link", name="Đơn vị").click()
+    follow_menu(page, "Đơn vị")
     waiting = page.locator("#awaiting + ul").get_by_role(
         "link", name=re.compile(f"Tuần {next_week.number}\\b")
     )
@@ -69,6 +72,15 @@ def test_pages_fit_a_phone(live_server: str, browser) -> None:
     context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True)
     page = context.new_page()
     sign_in(page, live_server, "nhanvien", DEMO_PASSWORD)
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 375, f"the page scrolls sideways on a phone ({width}px)"
+    # the to-do page signing in lands on, then the plans page behind the folded menu
+    expect(page.get_by_role("heading", level=1)).to_have_text("Việc cần làm")
+    assert_fits(page, 375)
+    follow_menu(page, "Kế hoạch của tôi")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Kế hoạch công tác của tôi")
+    assert_fits(page, 375)
     context.close()
+
+
+def assert_fits(page: Page, viewport_width: int) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= viewport_width, f"{page.url} scrolls sideways on a phone ({width}px)"
