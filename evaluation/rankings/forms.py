@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from criteria import Title
 from evaluation.core.forms import ActionForm, no_control_characters, plausible_date, text_area
+from evaluation.core.labels import LABELS
 from evaluation.rankings.models import AchievementKind
 
 
@@ -17,7 +18,9 @@ class DecisionForm(ActionForm):
         _l("Số quyết định"), validators=[DataRequired(), Length(max=80), no_control_characters]
     )
     decided_on = DateField(_l("Ngày quyết định"), validators=[InputRequired(), plausible_date])
-    title = SelectField(_l("Danh hiệu"), choices=[SelectChoice(t.value, t.label) for t in Title])
+    title = SelectField(
+        _l("Danh hiệu"), choices=[SelectChoice(t.value, LABELS["title"][t]) for t in Title]
+    )
     people = SelectMultipleField(_l("Cá nhân"), coerce=int, validate_choice=True, choices=[])
     units = SelectMultipleField(_l("Tập thể"), coerce=int, validate_choice=True, choices=[])
     note = text_area(_l("Ghi chú"), required=False, max_length=2000)
