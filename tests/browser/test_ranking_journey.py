@@ -8,14 +8,14 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import follow_menu, sign_in
 
 pytestmark = pytest.mark.browser
 
 
 def test_ranking_drilldown_and_emulation(live_server: str, page: Page) -> None:
     sign_in(page, live_server, "tccb", "Danhgia@2026")
-    page.get_by_role("link", name="Xếp hạng").click()
+    follow_menu(page, "Xếp hạng")  # the main menu's link, not one of the to-do page's
     expect(page.get_by_role("heading", level=1)).to_contain_text("Xếp hạng đơn vị")
     communes = page.locator("section.ranking-group").filter(has_text="Xã, phường")
     expect(communes.locator("svg[role=img]")).to_be_visible()  # the chart, with its title
