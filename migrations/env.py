@@ -35,14 +35,36 @@ def run_migrations_online() -> None:
 
 
 def _run(connection: Connection) -> None:
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        _sqlite_foreign_keys(connection, on=False)
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
-        render_as_batch=connection.dialect.name == "sqlite",
+        render_as_batch=sqlite,
         compare_type=True,
     )
     with context.begin_transaction():
         context.run_migrations()
+        if sqlite:
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise RuntimeError(f"the migration left rows without their parents: {broken[:5]}")
+    if sqlite:
+        if connection.in_transaction():
+            connection.commit()  # what alembic left open (its version table) is done by now
+        _sqlite_foreign_keys(connection, on=True)
+
+
+def _sqlite_foreign_keys(connection: Connection, *, on: bool) -> None:
+    """SQLite alters a column by rebuilding its table: a new copy, then DROP TABLE of the old
+    one, which with foreign keys on first deletes its rows and cascades to every row that
+    refers to them (a person's plans, tasks, scores). So migrations run with them off, and
+    `foreign_key_check` proves nothing was orphaned. The pragma is a no-op inside a
+    transaction, so it goes to the driver's connection before SQLAlchemy begins one."""
+    if connection.in_transaction():
+        raise RuntimeError("SQLite migrations must start outside a transaction")
+    connection.connection.driver_connection.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
 
 
 if context.is_offline_mode():

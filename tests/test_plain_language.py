@@ -16,30 +16,30 @@ reading every person's.
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter, deque
 from collections.abc import Iterator
-from datetime import date, datetime, time, tzinfo
+from datetime import datetime, time, tzinfo
 from html.parser import HTMLParser
+from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
 import sqlalchemy as sa
-from alembic import command
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 
+import criteria
 from evaluation import create_app
-from evaluation.cli import alembic_config
 from evaluation.core import clock as clock_module
-from evaluation.core.db import Base, db, make_engine
+from evaluation.core.db import Base, db
 from evaluation.core.throttle import limiter
-from evaluation.demo.loader import load_demo, read_seed
-from tests.conftest import private_database
+from evaluation.demo.loader import read_seed
+from tests.conftest import DEMO_DAY
 
-TODAY = date(2026, 11, 24)  # the evaluation season: every step of the procedure is on a page
+TODAY = DEMO_DAY  # the evaluation season: every step of the procedure is on a page
 PER_ENDPOINT = 2  # URLs read per endpoint and role (people's pages differ only in data)
 OFFICIAL_FORMS = "/reports/forms/"  # Mẫu số 01–03, minutes, reports: Vietnamese documents
 MAX_PAGES = 80  # per role and language, a bound the crawl never reaches on the demo
@@ -205,15 +205,9 @@ def crawl(app: Flask, client: FlaskClient, broken: list[str]) -> Iterator[tuple[
 
 
 @pytest.fixture(scope="module")
-def demo_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
-    """One application on a database of its own with the demo loaded, on the demo's day."""
-    url = private_database(tmp_path_factory.mktemp("plain"), "plain_language")
-    command.upgrade(alembic_config(url), "head")
-    engine = make_engine(url)
-    with Session(engine) as session:
-        load_demo(session, today=TODAY)
-        session.commit()
-    engine.dispose()
+def demo_app(demo_database: str) -> Iterator[Flask]:
+    """One application on the session's demo database (conftest), on the demo's day."""
+    url = demo_database
     noon = datetime.combine(TODAY, time(12), clock_module.AGENCY_TIMEZONE)
 
     class Frozen(datetime):
@@ -247,7 +241,24 @@ def demo_words(demo_app: Flask) -> set[str]:
                     if isinstance(value, str):
                         words.update(w.casefold() for w in WORD.findall(value))
         session.close()
+    # The criteria sets are a province's own scheme, written in its language and shown as
+    # written (criteria/sets/*.json): content, like the names above, not interface text.
+    for path in (Path(criteria.__file__).parent / "sets").glob("*.json"):
+        words.update(
+            w.casefold() for w in WORD.findall(" ".join(_strings(json.loads(path.read_text()))))
+        )
     return words
+
+
+def _strings(value: object) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
 
 
 def signed_in(app: Flask, username: str, lang: str) -> FlaskClient:
