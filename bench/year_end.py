@@ -40,7 +40,13 @@ def run(database_url: str, *, year: int | None = None) -> list[Row]:
     from evaluation.scoring.models import AnnualEvaluation
     from evaluation.yearend.services import batch_settings, task_rows_floor, year_end
 
-    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "bench"})
+    app = create_app(
+        {
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "bench",
+            "STORED_SUMS_FILL_IN_BACKGROUND": False,
+        }
+    )
     with app.app_context():
         session = db.new_session()
         year = year or session.scalar(sa.select(sa.func.max(AnnualEvaluation.year)))
