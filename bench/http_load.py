@@ -495,8 +495,9 @@ def store_sums(database_url: str, year: int) -> float:
 
     app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": secrets.token_hex(16)})
     started = time.perf_counter()
+    today = local_today()
     with app.app_context():
-        for period in periods_to_fill(year, local_today()):
+        for period in periods_to_fill(year, today) + periods_to_fill(today.year, today):
             with writing(), db.transaction() as session:
                 fill(session, period)
     db.engine_of(app).dispose()

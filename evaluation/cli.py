@@ -62,9 +62,8 @@ def register_commands(app: Flask) -> None:
 
         today = local_today()
         with db.transaction() as session:
-            years = year or tuple(
-                session.scalars(sa.select(Plan.period_year).distinct().order_by(Plan.period_year))
-            )
+            planned = set(session.scalars(sa.select(Plan.period_year).distinct()))
+            years = year or tuple(sorted(planned | {today.year}))  # this year's pages, even bare
         stored = 0
         for each in years:
             for period in periods_to_fill(each, today):
