@@ -3,8 +3,9 @@
 core ← organisation ← accounts ← plans ← records ← scoring ← rankings ← reports / imports /
 yearend / audit / home: an area imports only areas to its left (and itself). The five at the top
 are siblings and import none of each other; `audit` sits there because it reads every area's
-records, as the reports do, and `home` (the to-do page) because it counts every area's work. `demo` builds a whole province and may import anything; so may the application
-root (`evaluation/__init__.py`, `models.py`, `cli.py`), which wires the areas together.
+records, as the reports do, and `home` (the to-do page) because it counts every area's work.
+`demo` builds a whole province and may import anything; so may the application root
+(`evaluation/__init__.py`, `models.py`, `cli.py`), which wires the areas together.
 
 Every import counts, including those inside functions: a late import is still a dependency, only
 hidden from the interpreter's circular-import error. Imports under `if TYPE_CHECKING:` are allowed

@@ -69,15 +69,21 @@ def init_app(app: Flask) -> None:
     app.extensions["page_cache"] = store
 
 
-def fragment(key: tuple[Hashable, ...], render: Callable[[], str]) -> Markup:
-    """The fragment rendered for `key`, rendering it on the first request for that key."""
-    store: MemoryFragments | RedisFragments = current_app.extensions["page_cache"]
-    digest = hashlib.sha256(repr(key).encode()).hexdigest()
-    html = store.get(digest)
-    if html is None:
+def fragment(key: tuple[Hashable, ...] | None, render: Callable[[], str]) -> Markup:
+    """The fragment rendered for `key`, rendering it on the first request for that key (every
+    time when there is no key: nothing stored to name it by)."""
+    if key is None:
         html = render()
-        store.put(digest, html)
-    return Markup(html)  # noqa: S704 - our own template's output, escaped when rendered
+    else:
+        store: MemoryFragments | RedisFragments = current_app.extensions["page_cache"]
+        digest = hashlib.sha256(repr(key).encode()).hexdigest()
+        cached = store.get(digest)
+        if cached is None:
+            cached = render()
+            store.put(digest, cached)
+        html = cached
+    # Our own template's output, escaped when it was rendered: not user input.
+    return Markup(html)  # noqa: S704  # nosec B704
 
 
 def cache_key(versions: tuple[Any, ...], *parts: Hashable) -> tuple[Hashable, ...] | None:

@@ -9,7 +9,6 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 
 from criteria import Title
@@ -70,7 +69,7 @@ def ranking(key: str) -> ResponseReturnValue:
     def render() -> str:
         return _ranking_content(period, viewer, under, today)
 
-    content = page_cache.fragment(cache_key, render) if cache_key else Markup(render())  # noqa: S704
+    content = page_cache.fragment(cache_key, render)
     return render_template("rankings/ranking.html", period=period, content=content)
 
 

@@ -170,13 +170,12 @@ class SingleFlight:
 
     def run(self, key: Any, compute: Callable[[], Any]) -> Any:
         with self._lock:
-            future = self._running.get(key)
-            leader = future is None
-            if leader:
-                future = self._running[key] = Future()
-        assert future is not None
-        if not leader:
-            return future.result()
+            running = self._running.get(key)
+            if running is None:
+                future: Future[Any] = Future()
+                self._running[key] = future
+        if running is not None:
+            return running.result()
         try:
             value = compute()
         except BaseException as error:
