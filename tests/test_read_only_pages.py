@@ -15,6 +15,7 @@ from datetime import datetime, time, tzinfo
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy.engine import make_url
 
 from evaluation import create_app
 from evaluation.core import clock as clock_module
@@ -45,7 +46,11 @@ def read_only(url: str) -> str:
     """The same database, through a connection that refuses every write."""
     if url.startswith("sqlite"):
         return f"sqlite:///file:{url.removeprefix('sqlite:///')}?mode=ro&uri=true"
-    return f"{url}{'&' if '?' in url else '?'}options=-cdefault_transaction_read_only%3Don"
+    parsed = make_url(url)
+    options = " ".join(
+        filter(None, (parsed.query.get("options"), "-c default_transaction_read_only=on"))
+    )
+    return parsed.update_query_dict({"options": options}).render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="module")
@@ -104,7 +109,8 @@ def test_the_replica_refuses_writes(apps: tuple[Flask, Flask]) -> None:
     from sqlalchemy.exc import DBAPIError
 
     _primary, replica = apps
-    with replica.app_context(), pytest.raises(DBAPIError), db.transaction() as session:
+    refused = pytest.raises(DBAPIError, match=r"read-?only")  # refused for that, not another
+    with replica.app_context(), refused, db.transaction() as session:
         session.execute(sa.text("DELETE FROM audit_record"))
 
 
