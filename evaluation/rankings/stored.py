@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -244,9 +244,7 @@ def _read_rows(session: Session, period: Period) -> PeriodSums:
     return PeriodSums(own, members, annual, lateness, disciplined)
 
 
-def _counter(counts: dict[str, int] | None) -> Any:
-    from collections import Counter
-
+def _counter(counts: dict[str, int] | None) -> Counter[Level]:
     counter: Counter[Level] = Counter()
     for value, count in (counts or {}).items():  # not Counter(mapping): its checks cost
         counter[_LEVELS[value]] = count
