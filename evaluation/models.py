@@ -3,7 +3,15 @@
 from evaluation.accounts.models import AccountRole, User
 from evaluation.core.audit import AuditRecord
 from evaluation.imports.models import ImportBatch
-from evaluation.organisation.models import LeadershipRole, Person, Placement, Unit, UnitKind
+from evaluation.organisation.models import (
+    Delegation,
+    DelegationKind,
+    LeadershipRole,
+    Person,
+    Placement,
+    Unit,
+    UnitKind,
+)
 from evaluation.plans.models import Plan, PlanStatus, Task, TaskOutcome, TaskSource
 from evaluation.rankings.models import (
     Achievement,
@@ -20,6 +28,8 @@ __all__ = [
     "AchievementKind",
     "AnnualEvaluation",
     "AuditRecord",
+    "Delegation",
+    "DelegationKind",
     "DisciplineRecord",
     "EmulationAward",
     "EmulationDecision",

@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload
 
 from evaluation.accounts.models import User
 from evaluation.core.db import db
-from evaluation.organisation.models import Person
+from evaluation.organisation.models import Delegation, Person
 
 login_manager = LoginManager()
 login_manager.login_view = "accounts.login"
@@ -26,14 +26,19 @@ def load_user(login_id: str) -> User | None:
     user_id, _, epoch = login_id.partition(":")
     if not (user_id.isdigit() and epoch.isdigit()):
         return None
-    user = db.session.scalars(
-        sa.select(User)
-        .options(
-            joinedload(User.person).joinedload(Person.unit),
-            joinedload(User.served_unit),
+    user = (
+        db.session.scalars(
+            sa.select(User)
+            .options(
+                joinedload(User.person).joinedload(Person.unit),
+                joinedload(User.person).joinedload(Person.grants).joinedload(Delegation.unit),
+                joinedload(User.served_unit),
+            )
+            .where(User.id == int(user_id))
         )
-        .where(User.id == int(user_id))
-    ).first()
+        .unique()
+        .first()
+    )
     return user if user is not None and user.session_epoch == int(epoch) else None
 
 
@@ -47,13 +52,17 @@ OPEN_WITH_INITIAL_PASSWORD = {
 
 
 def require_new_password() -> ResponseReturnValue | None:
-    """Production: an account still on its initial (demo or imported) password changes it
-    before anything else."""
+    """An account on a one-time password, and in production one still on its initial (demo
+    or imported) password, changes it before anything else."""
     if (
-        current_app.config["ENV_NAME"] == "production"
-        and current_user.is_authenticated
-        and current_user.must_change_password
+        current_user.is_authenticated
         and request.endpoint not in OPEN_WITH_INITIAL_PASSWORD
+        and (
+            current_user.one_time_password
+            or (
+                current_app.config["ENV_NAME"] == "production" and current_user.must_change_password
+            )
+        )
     ):
         return redirect(url_for("accounts.change_password"))
     return None

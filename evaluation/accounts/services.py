@@ -34,6 +34,7 @@ def change_password(session: Session, user: User, current: str, new: str) -> Non
         raise DomainError(_("Mật khẩu mới phải khác mật khẩu cũ."), field="new_password")
     user.set_password(new)
     user.must_change_password = False
+    user.one_time_password = False
     end_sessions(session, user)
     audit.record(
         session,

@@ -118,6 +118,11 @@ class Person(Base):
     placements: Mapped[list[Placement]] = relationship(
         back_populates="person", order_by="Placement.starts_on"
     )
+    # Delegations and acting-head assignments given to this person, past ones included: few
+    # per person, loaded with the account so the reach they give costs no query (`Viewer`).
+    grants: Mapped[list[Delegation]] = relationship(
+        foreign_keys="Delegation.to_person_id", viewonly=True, order_by="Delegation.starts_on"
+    )
 
     @property
     def is_leader(self) -> bool:
@@ -169,7 +174,61 @@ class Placement(Base):
     unit: Mapped[Unit] = relationship()
 
 
+class DelegationKind(enum.Enum):
+    """Ủy quyền: a leader lends their authority over a unit; quyền trưởng / phụ trách: someone
+    acts as the unit's head (its head is away, or none is appointed yet)."""
+
+    DELEGATION = "delegation"
+    ACTING_HEAD = "acting_head"
+
+
+class Delegation(Base):
+    """For the dates from `starts_on` to `ends_on` (inclusive), `to_person` holds `role` over
+    `unit`: they see, plan and score its people, and an acting head decides for them (P2)."""
+
+    __tablename__ = "delegation"
+    __table_args__ = (
+        sa.CheckConstraint("ends_on >= starts_on", name="ends_after_start"),
+        sa.CheckConstraint("role <> 'none'", name="grants_a_leadership_role"),
+        sa.CheckConstraint(
+            "kind <> 'delegation' OR from_person_id IS NOT NULL", name="delegation_has_delegator"
+        ),
+        sa.CheckConstraint(
+            "from_person_id IS NULL OR from_person_id <> to_person_id", name="not_to_oneself"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[DelegationKind] = mapped_column(enum_type(DelegationKind, "delegation_kind"))
+    from_person_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("person.id", ondelete="CASCADE"), index=True
+    )
+    to_person_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("person.id", ondelete="CASCADE"), index=True
+    )
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("unit.id", ondelete="RESTRICT"), index=True)
+    role: Mapped[LeadershipRole] = mapped_column(enum_type(LeadershipRole, "leadership_role"))
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    reason: Mapped[str] = mapped_column(sa.Text)
+
+    from_person: Mapped[Person | None] = relationship(foreign_keys=[from_person_id])
+    to_person: Mapped[Person] = relationship(foreign_keys=[to_person_id])
+    unit: Mapped[Unit] = relationship()
+
+    def in_force(self, day: date) -> bool:
+        return self.starts_on <= day <= self.ends_on
+
+
 # The names the pages and exports show (`core.labels`).
+register_labels(
+    "delegation_kind",
+    {
+        DelegationKind.DELEGATION: _l("Ủy quyền"),
+        DelegationKind.ACTING_HEAD: _l("Quyền trưởng, phụ trách đơn vị"),
+    },
+)
+
 register_labels(
     "role",
     {

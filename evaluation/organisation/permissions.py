@@ -29,6 +29,9 @@ class Viewer:
     managed_path: str | None = None
     managed_role: LeadershipRole = LeadershipRole.NONE
     served_path: str | None = None
+    # A leader's own unit while a delegation or acting-head assignment elsewhere is in force:
+    # still in sight, no longer managed (`accounts.models.User.viewer`).
+    lent_paths: tuple[str, ...] = ()
 
     @property
     def is_manager(self) -> bool:
@@ -41,7 +44,9 @@ class Viewer:
     @property
     def reach_paths(self) -> tuple[str, ...]:
         """The subtrees this account may read beyond its own records."""
-        return tuple(path for path in (self.managed_path, self.served_path) if path)
+        return tuple(
+            path for path in (self.managed_path, self.served_path, *self.lent_paths) if path
+        )
 
     # --- units and people -------------------------------------------------------------
 
