@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from criteria.bands import Bands
 from criteria.errors import CriteriaSetError
 from criteria.facts import RULEBOOK_NAMES
 from criteria.levels import StaffCategory
@@ -46,6 +47,9 @@ class CriteriaSet:
     categories: tuple[StaffCategory, ...]
     leader: bool
     groups: tuple[CriteriaGroup, ...]
+    # A scheme's own level bands on the 100-point scale (ND90 B1 only: ND335 fixes them by
+    # law); None keeps the policy's.
+    bands: Bands | None = None
 
     @property
     def id(self) -> str:
@@ -158,7 +162,21 @@ def parse_criteria_set(data: Any, name: str) -> CriteriaSet:
         categories=parsed_categories,
         leader=applies["leader"],
         groups=groups,
+        bands=_bands(top.get("bands"), name),
     )
+
+
+def _bands(value: Any, name: str) -> Bands | None:
+    if value is None:
+        return None
+    if (
+        not isinstance(value, list)
+        or len(value) != 3
+        or any(isinstance(b, bool) or not isinstance(b, int | float) for b in value)
+        or not 0 < value[2] < value[1] < value[0] <= 100
+    ):
+        raise CriteriaSetError(name, "bands", "expected three descending floors within 0..100")
+    return (float(value[0]), float(value[1]), float(value[2]))
 
 
 def _group(data: Any, name: str, where: str) -> CriteriaGroup:

@@ -1,7 +1,10 @@
 """Every model, imported in one place so the metadata is complete (Alembic, tests)."""
 
 from evaluation.accounts.models import AccountRole, User
+from evaluation.accounts.sso import SignOnIdentity, SignOnPolicy
+from evaluation.api.models import ApiToken
 from evaluation.core.audit import AuditRecord
+from evaluation.core.jobs import Job, JobState
 from evaluation.imports.models import ImportBatch
 from evaluation.organisation.models import (
     Delegation,
@@ -20,6 +23,8 @@ from evaluation.rankings.models import (
     EmulationDecision,
 )
 from evaluation.records.models import DisciplineRecord, LeaveKind, LeaveRecord
+from evaluation.records.satisfaction import SatisfactionRating
+from evaluation.rulesets.models import CriteriaSetPin, CriteriaSetVersion, PolicyVersion
 from evaluation.scoring.models import AnnualEvaluation, PeriodScore
 
 __all__ = [
@@ -27,13 +32,18 @@ __all__ = [
     "Achievement",
     "AchievementKind",
     "AnnualEvaluation",
+    "ApiToken",
     "AuditRecord",
+    "CriteriaSetPin",
+    "CriteriaSetVersion",
     "Delegation",
     "DelegationKind",
     "DisciplineRecord",
     "EmulationAward",
     "EmulationDecision",
     "ImportBatch",
+    "Job",
+    "JobState",
     "LeadershipRole",
     "LeaveKind",
     "LeaveRecord",
@@ -42,6 +52,10 @@ __all__ = [
     "Placement",
     "Plan",
     "PlanStatus",
+    "PolicyVersion",
+    "SatisfactionRating",
+    "SignOnIdentity",
+    "SignOnPolicy",
     "Task",
     "TaskOutcome",
     "TaskSource",

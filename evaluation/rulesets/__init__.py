@@ -1,0 +1,1 @@
+"""Criteria sets and policy as versioned data: drafts, published versions, pins to units."""
