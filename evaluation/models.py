@@ -1,6 +1,7 @@
 """Every model, imported in one place so the metadata is complete (Alembic, tests)."""
 
 from evaluation.accounts.models import AccountRole, User
+from evaluation.api.models import ApiToken
 from evaluation.accounts.sso import SignOnIdentity, SignOnPolicy
 from evaluation.api.models import ApiToken
 from evaluation.core.audit import AuditRecord
@@ -24,6 +25,7 @@ from evaluation.rankings.models import (
 )
 from evaluation.records.models import DisciplineRecord, LeaveKind, LeaveRecord
 from evaluation.records.satisfaction import SatisfactionRating
+from evaluation.records.satisfaction import SatisfactionRating
 from evaluation.rulesets.models import CriteriaSetPin, CriteriaSetVersion, PolicyVersion
 from evaluation.scoring.models import AnnualEvaluation, PeriodScore
 
@@ -32,6 +34,7 @@ __all__ = [
     "Achievement",
     "AchievementKind",
     "AnnualEvaluation",
+    "ApiToken",
     "ApiToken",
     "AuditRecord",
     "CriteriaSetPin",
@@ -52,6 +55,7 @@ __all__ = [
     "Placement",
     "Plan",
     "PlanStatus",
+    "SatisfactionRating",
     "PolicyVersion",
     "SatisfactionRating",
     "SignOnIdentity",

@@ -22,6 +22,8 @@ TEXT_MAX = 4000
 UNIT_OF_MEASURE_MAX = 50
 EVIDENCE_MAX = 1000
 QUANTITY_MAX = Decimal("1000000")
+EXTERNAL_REF_MAX = 100
+SOURCE_SYSTEM_MAX = 50
 
 
 class PlanStatus(enum.Enum):
@@ -228,6 +230,18 @@ class Task(Base):
         sa.CheckConstraint("delays IS NULL OR delays BETWEEN 0 AND 20", name="delays_range"),
         sa.CheckConstraint("coefficient > 0 AND coefficient <= 100", name="coefficient_range"),
         sa.Index("ix_task_deadline_outcome", "deadline", "outcome"),
+        # A document system's task is found again by its reference: pushing it twice updates.
+        sa.Index(
+            "uq_task_external_ref",
+            "source_system",
+            "external_ref",
+            unique=True,
+            sqlite_where=sa.text("external_ref IS NOT NULL"),
+            postgresql_where=sa.text("external_ref IS NOT NULL"),
+        ),
+        sa.CheckConstraint(
+            "(external_ref IS NULL) = (source_system IS NULL)", name="external_ref_has_source"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -249,6 +263,13 @@ class Task(Base):
         sa.ForeignKey("task.id", ondelete="SET NULL"), index=True
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Sent by another system (the document system's number of the assigning document, and
+    # which system): the page shows "theo văn bản số …", and a second push updates the task.
+    external_ref: Mapped[str | None] = mapped_column(sa.String(EXTERNAL_REF_MAX))
+    source_system: Mapped[str | None] = mapped_column(sa.String(SOURCE_SYSTEM_MAX))
+    # A manager changed the system's task on purpose, with this reason: later pushes of the
+    # same reference no longer overwrite it.
+    override_reason: Mapped[str | None] = mapped_column(sa.String(TITLE_MAX))
 
     # The reported result.
     outcome: Mapped[TaskOutcome | None] = mapped_column(enum_type(TaskOutcome, "task_outcome"))
