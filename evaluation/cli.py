@@ -23,6 +23,10 @@ def alembic_config(database_url: str) -> Config:
 
 
 def register_commands(app: Flask) -> None:
+    from evaluation.core.jobs import register_commands as register_job_commands
+
+    register_job_commands(app)
+
     @app.cli.group("db")
     def db_group() -> None:
         """Database schema (Alembic migrations)."""

@@ -68,6 +68,16 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         # Rendered fragments of pages (the ranking of a closed period): memory:// per process,
         # or redis://… shared by every worker and server (core.page_cache).
         "PAGE_CACHE_URL": os.environ.get("PAGE_CACHE_URL", "memory://"),
+        # Background jobs (core.jobs): "inprocess", a thread of the app process (nothing more
+        # to run), or "rq", a queue on Redis served by `flask --app app jobs worker`.
+        "JOB_RUNNER": os.environ.get("JOB_RUNNER", "inprocess"),
+        "JOB_REDIS_URL": os.environ.get("JOB_REDIS_URL", "redis://127.0.0.1:6379/0"),
+        "JOB_QUEUE": os.environ.get("JOB_QUEUE", "danhgia"),
+        # A running job whose worker is gone, or silent this many seconds, is run again, up to
+        # JOB_MAX_ATTEMPTS times, then marked failed.
+        "JOB_STALE_AFTER": _count("JOB_STALE_AFTER", 600),
+        "JOB_MAX_ATTEMPTS": _count("JOB_MAX_ATTEMPTS", 3),
+        "JOB_TIMEOUT": _count("JOB_TIMEOUT", 3600),
         # DANHGIA_ENV=production turns on the start-up checks of core.security.
         "ENV_NAME": os.environ.get("DANHGIA_ENV", "development"),
     }

@@ -6,6 +6,7 @@ from evaluation.accounts.sso import SignOnIdentity, SignOnPolicy
 from evaluation.api.models import ApiToken
 from evaluation.core.audit import AuditRecord
 from evaluation.core.jobs import Job, JobState
+from evaluation.core.jobs import Job, JobState
 from evaluation.imports.models import ImportBatch
 from evaluation.organisation.models import (
     Delegation,
@@ -45,6 +46,8 @@ __all__ = [
     "EmulationAward",
     "EmulationDecision",
     "ImportBatch",
+    "Job",
+    "JobState",
     "Job",
     "JobState",
     "LeadershipRole",
