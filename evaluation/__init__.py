@@ -53,6 +53,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from evaluation.core.throttle import init_throttle
     from evaluation.home.routes import blueprint as home
     from evaluation.imports.routes import blueprint as imports
+    from evaluation.notifications.routes import blueprint as notifications
     from evaluation.organisation.routes import blueprint as organisation
     from evaluation.plans.routes import blueprint as plans
     from evaluation.rankings.routes import blueprint as rankings
@@ -66,7 +67,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     init_templating(app)
     for blueprint in (
         accounts, home, plans, organisation, scoring, records, rankings, reports, imports, audit,
-        health,
+        health, notifications,
     ):  # fmt: skip
         app.register_blueprint(blueprint)
     register_commands(app)

@@ -78,6 +78,20 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "JOB_STALE_AFTER": _count("JOB_STALE_AFTER", 600),
         "JOB_MAX_ATTEMPTS": _count("JOB_MAX_ATTEMPTS", 3),
         "JOB_TIMEOUT": _count("JOB_TIMEOUT", 3600),
+        # Email of notifications (notifications.mail): none sent without MAIL_SERVER. A send
+        # refused or unreachable is tried MAIL_MAX_ATTEMPTS times, MAIL_RETRY_DELAY seconds
+        # apart (times the attempt), then kept as failed. BASE_URL begins the emails' links.
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", "").strip(),
+        "MAIL_PORT": _count("MAIL_PORT", 25),
+        "MAIL_USE_TLS": os.environ.get("MAIL_USE_TLS", "") == "1",
+        "MAIL_USE_SSL": os.environ.get("MAIL_USE_SSL", "") == "1",
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "danhgia@localhost"),
+        "MAIL_TIMEOUT": _count("MAIL_TIMEOUT", 20),
+        "MAIL_MAX_ATTEMPTS": _count("MAIL_MAX_ATTEMPTS", 3),
+        "MAIL_RETRY_DELAY": _count("MAIL_RETRY_DELAY", 30),
+        "BASE_URL": os.environ.get("BASE_URL", "http://localhost:5000").rstrip("/"),
         # DANHGIA_ENV=production turns on the start-up checks of core.security.
         "ENV_NAME": os.environ.get("DANHGIA_ENV", "development"),
     }

@@ -8,6 +8,7 @@ from evaluation.core.audit import AuditRecord
 from evaluation.core.jobs import Job, JobState
 from evaluation.core.jobs import Job, JobState
 from evaluation.imports.models import ImportBatch
+from evaluation.notifications.models import EmailOptOut, Notification, NotificationEmail
 from evaluation.organisation.models import (
     Delegation,
     DelegationKind,
@@ -43,6 +44,7 @@ __all__ = [
     "Delegation",
     "DelegationKind",
     "DisciplineRecord",
+    "EmailOptOut",
     "EmulationAward",
     "EmulationDecision",
     "ImportBatch",
@@ -53,6 +55,8 @@ __all__ = [
     "LeadershipRole",
     "LeaveKind",
     "LeaveRecord",
+    "Notification",
+    "NotificationEmail",
     "PeriodScore",
     "Person",
     "Placement",

@@ -39,6 +39,7 @@ LAYERS: dict[str, int] = {
     "yearend": 7,
     "audit": 7,
     "home": 7,
+    "notifications": 8,
 }
 # May import anything: the demo province and the application root.
 UNRESTRICTED = {"demo", "__init__", "models", "config", "cli"}

@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from evaluation.accounts.models import User
-from evaluation.core import audit
+from evaluation.core import audit, events
 from evaluation.core.audit import AuditRecord
 from evaluation.core.clock import local_today
 from evaluation.core.db import utcnow
@@ -156,7 +156,17 @@ def transition(
         plan.closed_at = now
     session.flush()
     _audit_plan(session, plan, actor_id, verb, old, target, comment)
+    if (announced := PLAN_EVENTS.get(verb)) is not None:
+        announced.send(plan, session=session, actor_id=actor_id)
     return plan
+
+
+# The steps somebody else is told about (`core.events`; notifications hears them).
+PLAN_EVENTS = {
+    "submit": events.plan_submitted,
+    "return": events.plan_returned,
+    "approve": events.plan_approved,
+}
 
 
 def _audit_plan(
@@ -316,7 +326,9 @@ def assign_task(
             _("Kế hoạch %(period)s đã báo cáo kết quả; không thể giao thêm.", period=period.label),
             field="day",
         )
-    return add_task(session, plan, data, actor_id=actor_id, source=TaskSource.ASSIGNED)
+    task = add_task(session, plan, data, actor_id=actor_id, source=TaskSource.ASSIGNED)
+    events.task_assigned.send(task, session=session, actor_id=actor_id)
+    return task
 
 
 def parent_task_choices(session: Session, plan: Plan) -> list[Task]:

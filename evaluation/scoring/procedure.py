@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from criteria import GeneralAssessment, Level, classify
 from criteria.procedure import Step, can_take
-from evaluation.core import audit
+from evaluation.core import audit, events
 from evaluation.core.db import utcnow
 from evaluation.core.errors import DomainError
 from evaluation.organisation.models import LeadershipRole, Person
@@ -114,6 +114,7 @@ def _advance(
         new=new,
         reason=reason,
     )
+    events.evaluation_advanced.send(evaluation, session=session, step=step, actor_id=actor_id)
 
 
 def _required(text: str | None, message: str, field: str) -> str:
@@ -287,6 +288,7 @@ def notify(
     _check_version(evaluation.version, seen_version)  # before anything changes
     evaluation.notified_at = utcnow()
     _advance(session, evaluation, Step.NOTIFICATION, actor_id=actor_id)
+    events.decision_notified.send(evaluation, session=session, actor_id=actor_id)
 
 
 def petition(

@@ -1,0 +1,1 @@
+"""Notifications: in the application (the bell and its list) and by email, sent by a job."""
