@@ -60,6 +60,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from evaluation.rankings.stored import install as install_stored_sums
     from evaluation.records.routes import blueprint as records
     from evaluation.reports.routes import blueprint as reports
+    from evaluation.ruleset_pages.routes import blueprint as rulesets
     from evaluation.scoring.routes import blueprint as scoring
 
     install_stored_sums()
@@ -67,7 +68,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     init_templating(app)
     for blueprint in (
         accounts, home, plans, organisation, scoring, records, rankings, reports, imports, audit,
-        health, notifications,
+        health, notifications, rulesets,
     ):  # fmt: skip
         app.register_blueprint(blueprint)
     register_commands(app)

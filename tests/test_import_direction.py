@@ -32,6 +32,7 @@ LAYERS: dict[str, int] = {
     "accounts": 2,
     "plans": 3,
     "records": 4,
+    "rulesets": 4,
     "scoring": 5,
     "rankings": 6,
     "reports": 7,
@@ -39,6 +40,7 @@ LAYERS: dict[str, int] = {
     "yearend": 7,
     "audit": 7,
     "home": 7,
+    "ruleset_pages": 8,
     "notifications": 8,
 }
 # May import anything: the demo province and the application root.

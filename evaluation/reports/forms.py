@@ -20,7 +20,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload
 
-from criteria import Level, StaffCategory, load_criteria_set
+from criteria import Level, StaffCategory
 from evaluation.core.workbook import to_local_date
 from evaluation.organisation.models import LeadershipRole, Person, Unit, UnitKind
 from evaluation.organisation.services import ancestors, current_head
@@ -158,10 +158,10 @@ def form_template(category: StaffCategory, rulebook: str) -> str:
     return TEMPLATES[category]
 
 
-def points_rows(points: snapshot.YearPoints) -> tuple[PointsRow, ...]:
+def points_rows(session: Session, points: snapshot.YearPoints) -> tuple[PointsRow, ...]:
     """The criteria set's groups and criteria with the recognised points; each group's own
     row carries its points, so the group rows add up to the total."""
-    criteria_set = load_criteria_set(points.criteria_set)
+    criteria_set = periods.criteria_set_by_id(session, points.criteria_set)
     rows: list[PointsRow] = []
     for index, group in enumerate(criteria_set.groups):
         general = group.code == "general"
@@ -216,7 +216,7 @@ def read_evaluation_form(
         computed_level=sheet.computed_level,
         decided_on=decided_on,
         decider=sheet.decider,
-        points=points_rows(points),
+        points=points_rows(session, points),
         max_points=sheet.max_points,
         self_total=None,
         decided_total=points.total,

@@ -17,7 +17,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
-from criteria import CriteriaSet, Reason, StaffCategory, Title, load_criteria_set
+from criteria import CriteriaSet, Reason, StaffCategory, Title
 from criteria.emulation import why_granted
 from evaluation.core.labels import LABELS, rulebook_name
 from evaluation.core.workbook import to_local_date
@@ -176,7 +176,7 @@ def read_evaluation_sheet(
     points = snapshot.points_of(
         session, rulebook_result, person, periods.criteria_set_for(person, year)
     )
-    criteria_set = load_criteria_set(points.criteria_set)
+    criteria_set = periods.criteria_set_by_id(session, points.criteria_set)
     self_level = evaluation.self_level if evaluation else None
     general = evaluation.general_assessment if evaluation else None
     personnel_level = evaluation.personnel_level if evaluation else None

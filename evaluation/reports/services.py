@@ -20,7 +20,6 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from criteria import (
-    DEFAULT_POLICY,
     Level,
     StaffCategory,
     Title,
@@ -44,6 +43,7 @@ from evaluation.rankings import emulation
 from evaluation.rankings import services as rankings
 from evaluation.rankings.emulation import Proposal
 from evaluation.reports import layout, read
+from evaluation.rulesets import services as rulesets
 from evaluation.scoring import periods, procedure, snapshot
 from evaluation.scoring.models import AnnualEvaluation
 
@@ -163,6 +163,7 @@ def quota_warnings(session: Session, unit: Unit, year: int) -> list[QuotaWarning
     """
     top = agency_of(session, unit)
     known = {**agencies_within(session, [top]), top.id: top}
+    policy = rulesets.policy_in_force(session, date(year, 12, 31))
     expected = level_in_force_sql(AnnualEvaluation)
     rows = session.execute(
         sa.select(Unit.path, AnnualEvaluation.rulebook, expected, sa.func.count())
@@ -183,8 +184,8 @@ def quota_warnings(session: Session, unit: Unit, year: int) -> list[QuotaWarning
         agency, family = known[key[0]], key[1]
         if not (agency.contains(unit) or unit.contains(agency)):
             continue  # a sibling agency's quota is not this subtree's business
-        pct = quota_pct(family)
-        limit = places(at_tot[key], excellent[key], pct, DEFAULT_POLICY.quota_rounding)
+        pct = quota_pct(family, policy)
+        limit = places(at_tot[key], excellent[key], pct, policy.quota_rounding)
         if excellent[key] > limit:
             warnings.append(QuotaWarning(agency, family, excellent[key], at_tot[key], limit, pct))
     return warnings

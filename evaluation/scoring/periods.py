@@ -15,7 +15,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Session, contains_eager
+from sqlalchemy.orm import Session, contains_eager, object_session
 
 from criteria import (
     RULEBOOK_TABLE,
@@ -24,9 +24,10 @@ from criteria import (
     Level,
     PeriodTask,
     PeriodTaskScore,
+    Policy,
     StaffCategory,
-    choose_criteria_set,
     leader_task_points,
+    load_criteria_set,
     pin_allowed,
     rulebook_family,
     score_period_tasks,
@@ -34,6 +35,7 @@ from criteria import (
     unit_result_ratio,
 )
 from criteria.bands import level_by_points
+from criteria.criteria_sets import criteria_set_name
 from evaluation.core import audit
 from evaluation.core.db import utcnow
 from evaluation.core.errors import DomainError
@@ -45,6 +47,7 @@ from evaluation.plans.decided import ensure_year_open
 from evaluation.plans.models import Plan, Task, TaskOutcome, in_period
 from evaluation.plans.periods import Period, PeriodKind
 from evaluation.plans.services import find_plan
+from evaluation.rulesets import services as rulesets
 from evaluation.scoring.common import TWO_PLACES, _check_version, _decimal
 from evaluation.scoring.facts import scoring_kind
 from evaluation.scoring.models import PeriodScore
@@ -92,15 +95,46 @@ def rulebook_name(person: Person, year: int) -> str:
     return select_rulebook(year, person.category, pin).name
 
 
-def criteria_set_for(person: Person, year: int) -> CriteriaSet:
-    """The criteria a manager scores this person against (the rulebook's choice)."""
-    return choose_criteria_set(
+def criteria_set_for(person: Person, year: int, on: date | None = None) -> CriteriaSet:
+    """The criteria a manager scores this person against on `on` (by default the year's
+    last day): a set pinned to their unit or one above that applies to them, else the
+    rulebook's choice; each the published version in force that day (`rulesets`), or the
+    shipped file where the database holds none."""
+    day = on or date(year, 12, 31)
+    session = object_session(person)
+    if session is not None:
+        pinned = rulesets.pinned_set(
+            session,
+            person.unit,
+            category=person.category,
+            leader=person.is_leader,
+            rulebook=rulebook_name(person, year),
+            on=day,
+        )
+        if pinned is not None:
+            return pinned
+    name = criteria_set_name(
         year,
         person.category,
         leader=person.is_leader,
         front_desk=person.front_desk,
         pinned=effective_pin(person.category, year, person.unit.rulebook_pin),
     )
+    in_force = rulesets.set_in_force(session, name, day) if session is not None else None
+    return in_force if in_force is not None else load_criteria_set(name)
+
+
+def criteria_set_by_id(session: Session, set_id: str) -> CriteriaSet:
+    """The set a score was given under ("name@version"), published or shipped."""
+    return rulesets.criteria_set_by_id(session, set_id)
+
+
+def policy_for(session: Session, person: Person, year: int) -> Policy:
+    """The policy in force at the year's end, with the bands of the person's set if it has
+    its own (a scheme's bands, ND90 B1)."""
+    policy = rulesets.policy_in_force(session, date(year, 12, 31))
+    bands = criteria_set_for(person, year).bands
+    return policy.replace(points_bands=bands) if bands is not None else policy
 
 
 def general_criteria(criteria_set: CriteriaSet) -> Sequence:
@@ -275,7 +309,7 @@ def save_period_score(
     if period.kind not in (PeriodKind.MONTH, PeriodKind.QUARTER):
         raise DomainError(_("Chỉ chấm điểm theo tháng hoặc quý."))
     ensure_year_open(session, person.id, [period.year])
-    criteria_set = criteria_set_for(person, period.year)
+    criteria_set = criteria_set_for(person, period.year, period.ends_on)
     limits = {c.code: Decimal(str(c.max_points)) for c in general_criteria(criteria_set)}
     if set(data.general) != set(limits):
         raise DomainError(_("Cần chấm đủ các tiêu chí chung."))

@@ -25,7 +25,7 @@ from evaluation.scoring import snapshot
 from evaluation.scoring.common import _check_version, _decimal
 from evaluation.scoring.facts import assemble_facts
 from evaluation.scoring.models import AnnualEvaluation
-from evaluation.scoring.periods import criteria_set_for
+from evaluation.scoring.periods import criteria_set_for, policy_for
 from evaluation.scoring.quotas import decision_quota
 
 # --- who decides (P2) ------------------------------------------------
@@ -79,7 +79,7 @@ def refresh_result(session: Session, evaluation: AnnualEvaluation) -> None:
     facts = assemble_facts(
         session, evaluation.person, evaluation.year, general=evaluation.general_assessment
     )
-    result = classify(facts)
+    result = classify(facts, policy_for(session, evaluation.person, evaluation.year))
     evaluation.rulebook = result.rulebook
     evaluation.computed_level = result.level
     evaluation.computed_points = _decimal(result.points) if result.points is not None else None

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, contains_eager, joinedload, load_only
@@ -22,6 +23,7 @@ from evaluation.organisation.services import (
     quota_group,
     units_of_agency,
 )
+from evaluation.rulesets import services as rulesets
 from evaluation.scoring.models import AnnualEvaluation
 
 # --- quotas (Q1–Q4) -----------------------------------------------------------------------
@@ -56,8 +58,9 @@ def decision_quota(session: Session, evaluation: AnnualEvaluation) -> DecisionQu
     group = [other for other in _quota_group(session, evaluation) if other.id != evaluation.id]
     excellent = 1 + sum(other.final_level is Level.XUAT_SAC for other in group)
     at_tot = sum(level_in_force(other) is Level.TOT for other in group)
-    pct = quota_pct(rulebook_family(evaluation.rulebook))
-    return DecisionQuota(pct, places(at_tot, excellent, pct), excellent)
+    policy = rulesets.policy_in_force(session, date(evaluation.year, 12, 31))
+    pct = quota_pct(rulebook_family(evaluation.rulebook), policy)
+    return DecisionQuota(pct, places(at_tot, excellent, pct, policy.quota_rounding), excellent)
 
 
 # What quotas read of an evaluation: a department's worth of evaluations is loaded without

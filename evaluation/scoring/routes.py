@@ -108,7 +108,7 @@ def score_person(key: str, person_id: int) -> ResponseReturnValue:
     person = _person_or_404(person_id)
     if not can_score(current_viewer(), person):
         abort(403)
-    criteria_set = periods.criteria_set_for(person, period.year)
+    criteria_set = periods.criteria_set_for(person, period.year, period.ends_on)
     criteria = periods.general_criteria(criteria_set)
     result = periods.period_task_result(db.session, person, period)
     score = periods.find_period_score(db.session, person, period)

@@ -20,7 +20,7 @@ from functools import cache
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from criteria import Facts, GeneralAssessment, Level, Result, TaskFacts, classify
+from criteria import Facts, GeneralAssessment, Level, Policy, Result, TaskFacts, classify
 from evaluation.organisation.models import Person, Placement, Unit
 from evaluation.organisation.services import agencies_among
 from evaluation.plans.models import Plan, SelfQuality, Task, TaskOutcome
@@ -34,6 +34,7 @@ from evaluation.rankings.services import (
 )
 from evaluation.rankings.sums import COMPLETED
 from evaluation.records.models import DisciplineRecord, LeaveRecord
+from evaluation.rulesets import services as rulesets
 from evaluation.scoring.facts import (
     PersonTraits,
     UnitFigures,
@@ -65,11 +66,17 @@ class YearEnd:
 
 
 def year_end(
-    session: Session, year: int, as_of: date, on_step: Callable[[str], None] | None = None
+    session: Session,
+    year: int,
+    as_of: date,
+    on_step: Callable[[str], None] | None = None,
+    policy_of: Callable[[int], Policy] | None = None,
 ) -> YearEnd:
     """Task results → facts and classifications → unit results → rankings → proposals.
 
-    `on_step` is told each step's name as it ends (`make bench` times them)."""
+    `on_step` is told each step's name as it ends (`make bench` times them). `policy_of`
+    gives a person's policy by id (a draft's preview, `rulesets`); by default the policy in
+    force at the year's end."""
     step = on_step or (lambda _name: None)
     batch_settings(session)
     units = list(session.scalars(sa.select(Unit).order_by(Unit.path)))
@@ -77,7 +84,12 @@ def year_end(
     step("unit results")
     facts = province_facts(session, year, as_of, units=units, results=results)
     step("facts")
-    classified = {person_id: classify(person_facts) for person_id, person_facts in facts.items()}
+    in_force = rulesets.policy_in_force(session, date(year, 12, 31))
+    policy = policy_of or (lambda _person_id: in_force)
+    classified = {
+        person_id: classify(person_facts, policy(person_id))
+        for person_id, person_facts in facts.items()
+    }
     step("classification")
     by_id = {unit.id: unit for unit in units}
     ranked = rankings(results, {}, by_id)
