@@ -55,6 +55,14 @@ class Store(Protocol):
 
     def forget(self, pair: str) -> None: ...
 
+    def remember_pair(self, account: str, pair: str) -> None:
+        """Note that `pair` counts failures of `account`, so the account can be unlocked."""
+        ...
+
+    def forget_account(self, account: str) -> None:
+        """Forget the failures of every pair of this account, from whatever address."""
+        ...
+
     def clear(self) -> None: ...
 
 
@@ -64,6 +72,7 @@ class MemoryStore:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._values: dict[str, tuple[float, float, float]] = {}  # key → (n, last, expires)
+        self._pairs: dict[str, set[str]] = {}  # account key → its pairs' keys
 
     def _get(self, key: str, now: float) -> tuple[float, float]:
         count, last, expires = self._values.get(key, (0, 0.0, 0.0))
@@ -77,6 +86,11 @@ class MemoryStore:
                     key=lambda item: item[1][1],
                 )
                 self._values = dict(live[-MEMORY_ENTRIES // 2 :])
+                self._pairs = {
+                    account: kept
+                    for account, pairs in self._pairs.items()
+                    if (kept := {pair for pair in pairs if pair in self._values})
+                }
             failures, _ = self._get(pair, now)
             self._values[pair] = (failures + 1, now, now + PAIR_MEMORY)
             count, _ = self._get(address, now)
@@ -93,9 +107,19 @@ class MemoryStore:
         with self._lock:
             self._values.pop(pair, None)
 
+    def remember_pair(self, account: str, pair: str) -> None:
+        with self._lock:
+            self._pairs.setdefault(account, set()).add(pair)
+
+    def forget_account(self, account: str) -> None:
+        with self._lock:
+            for pair in self._pairs.pop(account, set()):
+                self._values.pop(pair, None)
+
     def clear(self) -> None:
         with self._lock:
             self._values.clear()
+            self._pairs.clear()
 
 
 class RedisStore:
@@ -125,6 +149,16 @@ class RedisStore:
 
     def forget(self, pair: str) -> None:
         self._redis.delete(pair)
+
+    def remember_pair(self, account: str, pair: str) -> None:
+        with self._redis.pipeline(transaction=True) as pipe:
+            pipe.sadd(account, pair)
+            pipe.expire(account, PAIR_MEMORY)
+            pipe.execute()
+
+    def forget_account(self, account: str) -> None:
+        pairs = self._redis.smembers(account)
+        self._redis.delete(account, *pairs)
 
     def clear(self) -> None:
         for key in self._redis.scan_iter(match=f"{self.prefix}:*", count=1000):
@@ -163,6 +197,12 @@ class SignInThrottle:
         return f"{prefix}:pair:{pair}", f"{prefix}:address:{address}:{window}"
 
     @staticmethod
+    def _account_key(username: str) -> str:
+        prefix = current_app.config["RATELIMIT_KEY_PREFIX"]
+        account = (username or "").strip().lower()[:200]
+        return f"{prefix}:account:{hashlib.sha256(account.encode()).hexdigest()[:40]}"
+
+    @staticmethod
     def _store() -> MemoryStore | RedisStore:
         return current_app.extensions["sign_in_throttle"]
 
@@ -184,6 +224,7 @@ class SignInThrottle:
         pair, address = self._keys(username)
         try:
             self._store().add_failure(pair, address, clock())
+            self._store().remember_pair(self._account_key(username), pair)
         except Exception:
             log.exception("sign-in throttle: a failure could not be counted")
 
@@ -194,6 +235,12 @@ class SignInThrottle:
             self._store().forget(pair)
         except Exception:
             log.exception("sign-in throttle: a pair could not be forgotten")
+
+    def unlock(self, username: str) -> None:
+        """An administrator unlocks an account: its failures from every address are forgotten
+        (the per-address ceiling stays, it guards other accounts too). Raises when the shared
+        store cannot be reached, so the page says it was not done."""
+        self._store().forget_account(self._account_key(username))
 
     def reset(self) -> None:
         """Tests: forget every counter of every application in this process."""
