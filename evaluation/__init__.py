@@ -45,6 +45,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     from evaluation.accounts.login import init_login
     from evaluation.accounts.routes import blueprint as accounts
+    from evaluation.accounts.sso import blueprint as sign_on
     from evaluation.audit.routes import blueprint as audit
     from evaluation.cli import register_commands
     from evaluation.core.health import blueprint as health
@@ -68,7 +69,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     init_templating(app)
     for blueprint in (
         accounts, home, plans, organisation, scoring, records, rankings, reports, imports, audit,
-        health, notifications, rulesets,
+        health, sign_on, notifications, rulesets,
     ):  # fmt: skip
         app.register_blueprint(blueprint)
     register_commands(app)

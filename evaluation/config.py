@@ -34,6 +34,14 @@ def _count(name: str, default: int) -> int:
     return int(value)
 
 
+def _link_claim() -> str:
+    """Which claim of a sign-on identity names its account; another stops the start."""
+    value = os.environ.get("OIDC_LINK_CLAIM", "").strip() or "preferred_username"
+    if value not in ("preferred_username", "email"):
+        raise ValueError(f"OIDC_LINK_CLAIM must be preferred_username or email, not {value!r}")
+    return value
+
+
 def load_config(instance_path: Path) -> dict[str, Any]:
     instance_path.mkdir(parents=True, exist_ok=True)
     default_db = f"sqlite:///{instance_path / 'danhgia.sqlite3'}"
@@ -78,6 +86,16 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "JOB_STALE_AFTER": _count("JOB_STALE_AFTER", 600),
         "JOB_MAX_ATTEMPTS": _count("JOB_MAX_ATTEMPTS", 3),
         "JOB_TIMEOUT": _count("JOB_TIMEOUT", 3600),
+        # Single sign-on with OpenID Connect (accounts.sso): the sign-in page offers it when
+        # the issuer, client id and secret are all set. An identity is linked to the account
+        # whose username (preferred_username) or person's email (email) its claim names;
+        # OIDC_CREATE_ACCOUNTS=1 makes an account for a person on file who has none.
+        "OIDC_ISSUER": os.environ.get("OIDC_ISSUER", "").strip().rstrip("/"),
+        "OIDC_CLIENT_ID": os.environ.get("OIDC_CLIENT_ID", "").strip(),
+        "OIDC_CLIENT_SECRET": os.environ.get("OIDC_CLIENT_SECRET", ""),
+        "OIDC_PROVIDER_NAME": os.environ.get("OIDC_PROVIDER_NAME", "").strip(),
+        "OIDC_LINK_CLAIM": _link_claim(),
+        "OIDC_CREATE_ACCOUNTS": os.environ.get("OIDC_CREATE_ACCOUNTS", "") == "1",
         # Email of notifications (notifications.mail): none sent without MAIL_SERVER. A send
         # refused or unreachable is tried MAIL_MAX_ATTEMPTS times, MAIL_RETRY_DELAY seconds
         # apart (times the attempt), then kept as failed. BASE_URL begins the emails' links.

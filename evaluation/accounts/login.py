@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Flask, current_app, redirect, request, url_for
+from flask import Flask, current_app, redirect, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
-from flask_login import LoginManager, current_user
+from flask_login import LoginManager, current_user, login_user
 from sqlalchemy.orm import joinedload
 
 from evaluation.accounts.models import User
@@ -66,6 +66,17 @@ def require_new_password() -> ResponseReturnValue | None:
     ):
         return redirect(url_for("accounts.change_password"))
     return None
+
+
+def begin_session(user: User) -> None:
+    """Sign the account in on a fresh session (no fixation), keeping the chosen language:
+    the password form and single sign-on (accounts.sso) both end here."""
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    session.permanent = True
+    login_user(user)
 
 
 def init_login(app: Flask) -> None:

@@ -10,8 +10,9 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from evaluation.accounts import services
+from evaluation.accounts import services, sso
 from evaluation.accounts.forms import ChangePasswordForm, LanguageForm, LoginForm
+from evaluation.accounts.login import begin_session
 from evaluation.core.db import db
 from evaluation.core.errors import DomainError
 from evaluation.core.throttle import limiter
@@ -49,15 +50,15 @@ def login() -> ResponseReturnValue:
             db.session.rollback()
             limiter.failed(form.username.data)
             form.password.errors.append(_("Tên đăng nhập hoặc mật khẩu không đúng."))
+        elif sso.password_refused(db.session, user):
+            db.session.rollback()  # the password was right: no failure counted, no login kept
+            form.password.errors.append(
+                _("Đơn vị yêu cầu đăng nhập một lần. Vui lòng dùng nút “Đăng nhập một lần”.")
+            )
         else:
             limiter.succeeded(form.username.data)
             db.session.commit()
-            lang = session.get("lang")
-            session.clear()  # a fresh session on login: no fixation
-            if lang:
-                session["lang"] = lang
-            session.permanent = True
-            login_user(user)
+            begin_session(user)  # a fresh session on login: no fixation
             return redirect(_safe_next(request.args.get("next")))
     return render_template("accounts/login.html", form=form)
 
