@@ -43,6 +43,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     page_cache.init_app(app)
     i18n.init_app(app)
 
+    from evaluation.accounts.admin_routes import blueprint as account_admin
     from evaluation.accounts.login import init_login
     from evaluation.accounts.routes import blueprint as accounts
     from evaluation.accounts.sso import blueprint as sign_on
@@ -69,7 +70,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     init_templating(app)
     for blueprint in (
         accounts, home, plans, organisation, scoring, records, rankings, reports, imports, audit,
-        health, sign_on, notifications, rulesets,
+        health, sign_on, notifications, account_admin, rulesets,
     ):  # fmt: skip
         app.register_blueprint(blueprint)
     register_commands(app)

@@ -58,6 +58,14 @@ VERBS: dict[Any, Any] = {
     "record": _l("ghi"),
     "revoke": _l("thu hồi"),
     "change_password": _l("đổi mật khẩu của"),
+    "create_account": _l("tạo"),
+    "deactivate_account": _l("khoá"),
+    "reactivate_account": _l("mở lại"),
+    "change_role": _l("đổi vai trò của"),
+    "reset_password": _l("cấp lại mật khẩu cho"),
+    "unlock_account": _l("mở khoá đăng nhập của"),
+    "create_delegation": _l("ủy quyền hoặc giao quyền trưởng tại"),
+    "end_delegation": _l("kết thúc ủy quyền hoặc giao quyền trưởng tại"),
 }
 
 

@@ -310,7 +310,17 @@ DAY_FIELDS = frozenset({"from", "to", "effective_on", "starts_on", "ends_on", "d
 # general assessments, discipline forms and leadership roles (issue 16: no code on a page).
 STATUS_NAMES: dict[str, Any] = {
     member.value: label
-    for kind in ("plan_status", "outcome", "level", "title", "general", "discipline_form", "role")
+    for kind in (
+        "plan_status",
+        "outcome",
+        "level",
+        "title",
+        "general",
+        "discipline_form",
+        "role",
+        "account_role",
+        "delegation_kind",
+    )
     for member, label in LABELS.get(kind, {}).items()
 }
 
@@ -339,4 +349,12 @@ FIELD_NAMES: dict[str, Any] = {
     "form": _l("Hình thức kỷ luật"),
     "effective_on": _l("Ngày có hiệu lực"),
     "party": _l("Kỷ luật Đảng"),
+    "username": _l("Tên đăng nhập"),
+    "account_role": _l("Vai trò"),
+    "served_unit": _l("Đơn vị phục vụ"),
+    "active": _l("Đang hoạt động"),
+    "delegator": _l("Người ủy quyền"),
+    "holder": _l("Người được giao"),
+    "starts_on": _l("Từ ngày"),
+    "ends_on": _l("Đến hết ngày"),
 }

@@ -14,7 +14,15 @@ from criteria.rulebooks import rulebook_family
 from evaluation.core import audit
 from evaluation.core.errors import DomainError
 from evaluation.core.text import fold
-from evaluation.organisation.models import LeadershipRole, Person, Placement, Unit, UnitKind
+from evaluation.organisation.models import (
+    Delegation,
+    DelegationKind,
+    LeadershipRole,
+    Person,
+    Placement,
+    Unit,
+    UnitKind,
+)
 from evaluation.organisation.permissions import Viewer
 
 
@@ -185,6 +193,34 @@ def current_head(session: Session, unit_id: int) -> Person | None:
             Person.unit_id == unit_id, Person.leadership_role == LeadershipRole.HEAD
         )
     ).one_or_none()
+
+
+def deciding_head(
+    session: Session, unit_id: int, day: date, evaluated_id: int | None = None
+) -> Person | None:
+    """Who acts as the unit's head on `day`: the holder of a head's delegation or acting-head
+    assignment in force (the acting head first), else its head (P2 follows it). Nobody acts
+    on their own evaluation (`evaluated_id`): the head does."""
+    in_force = sa.and_(
+        Delegation.to_person_id == Person.id,
+        Delegation.unit_id == unit_id,
+        Delegation.role == LeadershipRole.HEAD,
+        Delegation.starts_on <= day,
+        Delegation.ends_on >= day,
+        Person.id != (evaluated_id or 0),
+    )
+    head = sa.and_(Person.unit_id == unit_id, Person.leadership_role == LeadershipRole.HEAD)
+    return session.scalars(  # one query: the acting holders first, then the head
+        sa.select(Person)
+        .outerjoin(Delegation, in_force)
+        .where(sa.or_(Delegation.id.is_not(None), head))
+        .order_by(
+            Delegation.id.is_(None),
+            Delegation.kind != DelegationKind.ACTING_HEAD,
+            Delegation.id.desc(),
+        )
+        .limit(1)
+    ).first()
 
 
 def heads_of(session: Session, unit_ids: Iterable[int]) -> dict[int, Person]:

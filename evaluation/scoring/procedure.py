@@ -17,10 +17,11 @@ from sqlalchemy.orm import Session, joinedload
 from criteria import GeneralAssessment, Level, classify
 from criteria.procedure import Step, can_take
 from evaluation.core import audit, events
+from evaluation.core.clock import local_today
 from evaluation.core.db import utcnow
 from evaluation.core.errors import DomainError
 from evaluation.organisation.models import LeadershipRole, Person
-from evaluation.organisation.services import agency_of, current_head
+from evaluation.organisation.services import agency_of, deciding_head
 from evaluation.scoring import snapshot
 from evaluation.scoring.common import _check_version, _decimal
 from evaluation.scoring.facts import assemble_facts
@@ -32,13 +33,15 @@ from evaluation.scoring.quotas import decision_quota
 
 
 def competent_decider(session: Session, person: Person) -> Person | None:
-    """P2: staff and deputies by the head of their agency; its head by the superior's head."""
+    """P2: staff and deputies by the head of their agency; its head by the superior's head.
+    An acting head (or the head's delegate) in force today decides in the head's place."""
     agency = agency_of(session, person.unit)
+    today = local_today()
     if person.unit_id == agency.id and person.leadership_role is LeadershipRole.HEAD:
         if agency.parent is None:
             return None
-        return current_head(session, agency_of(session, agency.parent).id)
-    return current_head(session, agency.id)
+        return deciding_head(session, agency_of(session, agency.parent).id, today, person.id)
+    return deciding_head(session, agency.id, today, person.id)
 
 
 # --- annual evaluations -------------------------------------------------------------------
