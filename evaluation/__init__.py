@@ -11,6 +11,7 @@ from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import HTTPException
 
 from evaluation.config import load_config
 from evaluation.core import converters, i18n, page_cache
@@ -78,13 +79,16 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     init_throttle(app)
     _register_error_pages(app)
     return app
+    from evaluation.api.routes import init_api
+
+    init_api(app)
 
 
 def _register_error_pages(app: Flask) -> None:
     for status in (400, 403, 404, 405, 413, 429):
         app.register_error_handler(
             status,
-            lambda error, status=status: (render_template("error.html", status=status), status),
+            lambda error, status=status: _error_page(error, status),
         )
     app.register_error_handler(500, _server_error)
     app.register_error_handler(StaleDataError, _stale)
@@ -97,6 +101,15 @@ def _discard_request_work() -> None:
     leaves it refusing every statement with PendingRollbackError)."""
     session = g.get("db_session")
     if session is not None:
+def _error_page(error: HTTPException, status: int) -> ResponseReturnValue:
+    """The HTML error page; under /api/ a problem+json, whatever refused the request."""
+    from evaluation.api.problems import from_http_exception, is_api_request
+
+    if is_api_request():
+        return from_http_exception(error)
+    return render_template("error.html", status=status), status
+
+
         session.rollback()
 
 

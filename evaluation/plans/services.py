@@ -20,6 +20,7 @@ from evaluation.core.audit import AuditRecord
 from evaluation.core.clock import local_today
 from evaluation.core.db import utcnow
 from evaluation.core.errors import Conflict, DomainError
+from evaluation.core.labels import LABELS
 from evaluation.core.templating import format_date
 from evaluation.core.text import fold
 from evaluation.organisation.models import Person, Unit
@@ -27,6 +28,7 @@ from evaluation.organisation.permissions import Viewer
 from evaluation.organisation.services import LIST_PAGE_SIZE, name_matches
 from evaluation.plans.decided import ensure_plan_open
 from evaluation.plans.models import (
+    TITLE_MAX,
     Plan,
     PlanStatus,
     SelfQuality,
@@ -36,7 +38,7 @@ from evaluation.plans.models import (
     in_period,
 )
 from evaluation.plans.periods import Period, PeriodKind
-from evaluation.plans.permissions import ASSIGNABLE_STATUSES, plan_scope
+from evaluation.plans.permissions import ASSIGNABLE_STATUSES, can_put_tasks, plan_scope
 
 # The plan workflow: (from, verb) → to. Anything else is refused.
 TRANSITIONS: dict[tuple[PlanStatus, str], PlanStatus] = {
@@ -329,6 +331,124 @@ def assign_task(
     task = add_task(session, plan, data, actor_id=actor_id, source=TaskSource.ASSIGNED)
     events.task_assigned.send(task, session=session, actor_id=actor_id)
     return task
+
+
+def find_external_task(session: Session, source_system: str, external_ref: str) -> Task | None:
+    return session.scalars(
+        sa.select(Task)
+        .options(joinedload(Task.plan))
+        .where(Task.source_system == source_system, Task.external_ref == external_ref)
+    ).first()
+
+
+def put_external_task(
+    session: Session,
+    viewer: Viewer,
+    person: Person,
+    period: Period,
+    data: TaskInput,
+    *,
+    source_system: str,
+    external_ref: str,
+) -> tuple[Task, str]:
+    """A task another system (a document system) gives a person, found again by its
+    reference: the first push assigns it as a manager would, a later one changes it under
+    the rules of the task pages (`can_put_tasks`), and the same push twice changes nothing.
+
+    Answers the task and what happened: "created", "updated", "unchanged", or "overridden"
+    when a manager has changed it with a reason and the push is left aside."""
+    task = find_external_task(session, source_system, external_ref)
+    if task is None:
+        task = assign_task(session, person, period, data, actor_id=viewer.user_id)
+        task.external_ref = external_ref
+        task.source_system = source_system
+        session.flush()
+        _audit_task(session, task, viewer.user_id, "create", None, _task_values(task))
+        return task, "created"
+    if task.plan.person_id != person.id or task.plan.period != period:
+        raise DomainError(
+            _("Văn bản số %(number)s đã giao nhiệm vụ này cho người khác hoặc kỳ khác.",
+              number=external_ref),
+            field="external_ref",
+        )  # fmt: skip
+    if task.override_reason:
+        return task, "overridden"
+    old = _task_values(task)
+    if old == _input_values(data):
+        return task, "unchanged"
+    if not can_put_tasks(viewer, task.plan):
+        raise DomainError(
+            _("Kế hoạch %(period)s ở trạng thái %(status)s; không thể sửa nhiệm vụ.",
+              period=task.plan.period.label, status=LABELS["plan_status"][task.plan.status]),
+            field="period",
+        )  # fmt: skip
+    update_task(session, task, data, actor_id=viewer.user_id)
+    _audit_task(session, task, viewer.user_id, "update", old, _task_values(task))
+    return task, "updated"
+
+
+def override_task(
+    session: Session, task: Task, data: TaskInput, *, reason: str, actor_id: int
+) -> Task:
+    """A manager changes a task another system sent, with a written reason: the change is
+    kept, and later pushes of the same document no longer overwrite it."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Cần ghi lý do điều chỉnh."), field="reason")
+    old = _task_values(task)
+    update_task(session, task, data, actor_id=actor_id)
+    task.override_reason = reason[:TITLE_MAX]
+    session.flush()
+    _audit_task(session, task, actor_id, "override", old, _task_values(task), reason)
+    return task
+
+
+def _task_values(task: Task) -> dict[str, str | None]:
+    return {
+        "title": task.title,
+        "description": task.description,
+        "target_quantity": _number(task.target_quantity),
+        "unit_of_measure": task.unit_of_measure,
+        "weight": _number(task.weight),
+        "deadline": task.deadline.isoformat(),
+    }
+
+
+def _number(value: Decimal) -> str:
+    """1, 1.0 and 1.00 alike: a push that only spells a number differently changes nothing."""
+    return f"{Decimal(value).normalize():f}"
+
+
+def _input_values(data: TaskInput) -> dict[str, str | None]:
+    return {
+        "title": data.title.strip(),
+        "description": (data.description or "").strip() or None,
+        "target_quantity": _number(data.target_quantity),
+        "unit_of_measure": data.unit_of_measure.strip(),
+        "weight": _number(data.weight),
+        "deadline": data.deadline.isoformat(),
+    }
+
+
+def _audit_task(
+    session: Session,
+    task: Task,
+    actor_id: int,
+    action: str,
+    old: dict[str, str | None] | None,
+    new: dict[str, str | None],
+    reason: str | None = None,
+) -> None:
+    audit.record(
+        session,
+        actor_id=actor_id,
+        object_type="task",
+        object_id=task.id,
+        action=action,
+        old=old,
+        new=new,
+        reason=reason,
+    )
 
 
 def parent_task_choices(session: Session, plan: Plan) -> list[Task]:
