@@ -42,6 +42,7 @@ LAYERS: dict[str, int] = {
     "home": 7,
     "ruleset_pages": 8,
     "notifications": 8,
+    "api": 8,
 }
 # May import anything: the demo province and the application root.
 UNRESTRICTED = {"demo", "__init__", "models", "config", "cli"}
