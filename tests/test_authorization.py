@@ -156,6 +156,9 @@ OWN = {
     "accounts.change_password": get("/account/password"),
     "accounts.change_password post": post("/account/password", NEW_PASSWORD, signs_out=True),
     "accounts.logout": post("/logout", {}, signs_out=True),
+    # turning sign-on off while it is off: said on the page, nothing written
+    "sso.policy": get("/admin/sign-on"),
+    "sso.policy post": post("/admin/sign-on", {}),
     "organisation.tree": get("/organisation/"),
     "scoring.scoring_home": get("/scoring"),
     "scoring.scoring_period": get("/scoring/2026-03"),
@@ -192,6 +195,8 @@ plans.assign_task                --       ok      ok      ok        --      --
 accounts.change_password         ok       ok      ok      ok        ok      ok
 accounts.change_password post    ->       ->      ->      ->        ->      ->
 accounts.logout                  ->       ->      ->      ->        ->      ->
+sso.policy                       --       --      --      --        --      ok
+sso.policy post                  --       --      --      --        --      ~>
 organisation.tree                --       --      --      --        ok      ok
 scoring.scoring_home             --       ->      ->      ->        --      --
 scoring.scoring_period           --       ok      ok      ok        --      --
@@ -672,6 +677,8 @@ admin           404             404           404
 PUBLIC = {
     "accounts.login": "the sign-in page itself",
     "accounts.set_language": "the sign-in page is offered in both languages",
+    "sso.start": "single sign-on starts before there is a session (404 until configured)",
+    "sso.callback": "the provider sends the browser back here to sign in",
     "health.healthz": "the load balancer asks it, without a session",
 }
 

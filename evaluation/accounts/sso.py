@@ -129,11 +129,11 @@ def set_sign_on_required(session: Session, actor: User, required: bool) -> bool:
             _("Chưa cấu hình đăng nhập một lần, nên chưa thể bắt buộc dùng."), field="required"
         )
     policy = session.get(SignOnPolicy, 1)
+    if (policy.required if policy else False) == required:
+        return False
     if policy is None:
         policy = SignOnPolicy(id=1, required=False)
         session.add(policy)
-    if policy.required == required:
-        return False
     audit.record(
         session,
         actor_id=actor.id,
