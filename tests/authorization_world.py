@@ -40,7 +40,14 @@ from evaluation.core.db import Base, db
 from evaluation.core.throttle import limiter
 from evaluation.imports import services as imports
 from evaluation.organisation import services as organisation
-from evaluation.organisation.models import LeadershipRole, Person, Unit, UnitKind
+from evaluation.organisation.models import (
+    Delegation,
+    DelegationKind,
+    LeadershipRole,
+    Person,
+    Unit,
+    UnitKind,
+)
 from evaluation.plans import services as plans
 from evaluation.plans.models import EvidenceFile, Plan, PlanStatus, TaskOutcome
 from evaluation.plans.periods import Period, PeriodKind
@@ -95,6 +102,8 @@ class Owner:
     task: dict[str, int] = field(default_factory=dict)
     decision: int = 0
     evidence: dict[str, int] = field(default_factory=dict)  # a file on each task, by state
+    account: int = 0  # a person's login (and the administrator's, as the owner "admin")
+    delegation: int = 0  # a unit's acting head, not yet begun (div_b, div_c)
 
 
 @dataclass
@@ -282,6 +291,18 @@ def build(session: Session) -> tuple[dict[str, Owner], dict[str, str], dict[str,
     for name, unit in units.items():
         owners[name] = Owner(unit.id, unit.id, decision=decisions.get(unit.code, 0))
     owners["div_a"].plan, owners["div_a"].task = _plans(session, div_a)  # kept by head_a
+    for name, person in people.items():
+        owners[name].account = accounts[person.id].id
+    owners["admin"] = Owner(admin.id, account=admin.id)
+    for unit, stand_in in ((div_b, people["staff_b"]), (div_c, people["staff_c"])):
+        acting = Delegation(
+            kind=DelegationKind.ACTING_HEAD, to_person=stand_in, unit=unit,
+            role=LeadershipRole.HEAD, starts_on=date(2099, 1, 1), ends_on=date(2099, 12, 31),
+            reason="Quyết định giao quyền trưởng",
+        )  # fmt: skip
+        session.add(acting)
+        session.flush()
+        owners["div_b" if unit is div_b else "div_c"].delegation = acting.id
     for owner in owners.values():
         owner.evidence = _evidence_files(session, owner.task)
 

@@ -109,6 +109,25 @@ ACHIEVEMENT = {"achievement-year": "2026", "achievement-kind": "initiative",
                "achievement-title": "Số hoá hồ sơ"}  # fmt: skip
 NEW_PASSWORD = {"current_password": PASSWORD, "new_password": "Moi@Matkhau2026x",
                 "confirm": "Moi@Matkhau2026x"}  # fmt: skip
+NEW_ADMIN = {"username": "quantri.moi", "role": "admin", "reason": "Quyết định 3/QĐ"}
+
+
+def leadership(o: Any) -> dict[str, Any]:
+    """A staff member made deputy, a leader made staff: a change either way."""
+    return {"lead-leadership": "deputy" if o.role == "none" else "none",
+            "lead-reason": "Quyết định số 5/QĐ"}  # fmt: skip
+
+
+def account_role(o: Any) -> dict[str, Any]:
+    """The personnel office of the owner's own unit: within any office's reach that has it."""
+    return {"role-role": "personnel", "role-served_unit_id": o.unit,
+            "role-reason": "Quyết định số 6/QĐ"}  # fmt: skip
+
+
+def acting_head(o: Any) -> dict[str, Any]:
+    """Someone of the unit made its acting head for March."""
+    return {"kind": "acting_head", "unit_id": o.id, "to_code": "CB-SB", "starts_on": "2026-03-01",
+            "ends_on": "2026-03-31", "reason": "Quyết định 4/QĐ"}  # fmt: skip
 
 
 def assignment(o: Any) -> dict[str, Any]:
@@ -179,6 +198,11 @@ OWN = {
     "reports.emulation_list": get("/reports/emulation/2026.xlsx"),
     "reports.emulation_form": get("/reports/forms/emulation/2026/print"),
     "reports.form_stylesheet": get("/reports/forms/form.css"),
+    # account administration: an administrator's own login has no person; an office needs one
+    "account_admin.account_list": get("/admin/accounts?q=tran"),
+    "account_admin.new_account": get("/admin/accounts/new"),
+    "account_admin.delegation_list": get("/admin/delegations"),
+    "account_admin.new_delegation": get("/admin/delegations/new"),
 }
 
 # fmt: off
@@ -217,6 +241,10 @@ reports.unit_ranking             --       ok      ok      ok        ok      ok
 reports.emulation_list           --       ok      ok      ok        ok      ok
 reports.emulation_form           --       ok      ok      ok        ok      ok
 reports.form_stylesheet          ok       ok      ok      ok        ok      ok
+account_admin.account_list       --       --      --      --        ok      ok
+account_admin.new_account        --       --      --      --        ok      ok
+account_admin.delegation_list    --       --      --      --        ok      ok
+account_admin.new_delegation     --       --      --      --        ok      ok
 """
 # fmt: on
 
@@ -672,6 +700,111 @@ admin           404             404           404
 """),
 }
 # fmt: on
+
+
+# Issuing a one-time password answers with the page that shows it, once (200 with the writes).
+ISSUED = "ok!wrote:user_account,audit_record"
+ON.update({
+    # a login without a person is an administrator's, made by an administrator only (the
+    # column: the administrator, whose account the new one is like)
+    "account_admin.new_account post": post("/admin/accounts/new", NEW_ADMIN, f"""
+          admin
+staff_a    --
+deputy_a   --
+head_a     --
+head_dept  --
+personnel  422
+admin    {ISSUED}
+"""),
+    # a login, by its person (the administrator's own: "admin"); nobody acts on their own
+    "account_admin.account_detail": get("/admin/accounts/{o.account}", """
+          staff_a head_a personnel staff_c admin
+staff_a     --      --      --        --     --
+deputy_a    --      --      --        --     --
+head_a      --      --      --        --     --
+head_dept   --      --      --        --     --
+personnel   ok      ok      ok        --     --
+admin       ok      ok      ok        ok     ok
+"""),
+    "account_admin.deactivate": post("/admin/accounts/{o.account}/deactivate", {}, """
+          staff_a head_a personnel staff_c admin
+staff_a     --      --      --        --     --
+deputy_a    --      --      --        --     --
+head_a      --      --      --        --     --
+head_dept   --      --      --        --     --
+personnel   ->      ->      --        --     --
+admin       ->      ->      ->        ->     --
+"""),
+    # every account is active: reactivating changes nothing, and says so
+    "account_admin.reactivate": post("/admin/accounts/{o.account}/reactivate", {}, """
+          staff_a head_a personnel staff_c admin
+staff_a     --      --      --        --     --
+deputy_a    --      --      --        --     --
+head_a      --      --      --        --     --
+head_dept   --      --      --        --     --
+personnel   ~>      ~>      --        --     --
+admin       ~>      ~>      ~>        ~>     --
+"""),
+    "account_admin.unlock": post("/admin/accounts/{o.account}/unlock", {}, """
+          staff_a head_a personnel staff_c admin
+staff_a     --      --      --        --     --
+deputy_a    --      --      --        --     --
+head_a      --      --      --        --     --
+head_dept   --      --      --        --     --
+personnel   ->      ->      --        --     --
+admin       ->      ->      ->        ->     --
+"""),
+    "account_admin.reset_password": post("/admin/accounts/{o.account}/password", {}, f"""
+          staff_a head_a personnel staff_c admin
+staff_a     --      --      --        --     --
+deputy_a    --      --      --        --     --
+head_a      --      --      --        --     --
+head_dept   --      --      --        --     --
+personnel {ISSUED} {ISSUED} --        --     --
+admin     {ISSUED} {ISSUED} {ISSUED} {ISSUED} --
+"""),
+    "account_admin.change_role": post("/admin/accounts/{o.account}/role", account_role, """
+          staff_a head_a personnel staff_c admin
+staff_a     --      --      --        --     --
+deputy_a    --      --      --        --     --
+head_a      --      --      --        --     --
+head_dept   --      --      --        --     --
+personnel   ->      ->      --        --     --
+admin       ->      ->      ->        ->     --
+"""),
+    # leaders are appointed from above: the office of `dept` names those of its divisions
+    "account_admin.change_leadership": post(
+        "/admin/accounts/{o.account}/leadership", leadership, """
+          staff_a head_a personnel staff_c admin
+staff_a     --      --      --        --     --
+deputy_a    --      --      --        --     --
+head_a      --      --      --        --     --
+head_dept   --      --      --        --     --
+personnel   ->      ->      --        --     --
+admin       ->      ->      ->        ->     --
+"""),
+    # a unit's acting head for March, given from above (div_c is beyond the office's choices)
+    "account_admin.new_delegation post": post("/admin/delegations/new", acting_head, """
+          div_b div_c
+staff_a    --    --
+deputy_a   --    --
+head_a     --    --
+head_dept  --    --
+personnel  ->    422
+admin      ->    ->
+"""),
+    # a unit's acting head, not yet begun: ended by an administrator or the office above it
+    "account_admin.end_delegation": post(
+        "/admin/delegations/{o.delegation}/end", {"reason": "Thôi giao quyền"}, """
+          div_b div_c
+staff_a    --    --
+deputy_a   --    --
+head_a     --    --
+head_dept  --    --
+personnel  ->    --
+admin      ->    ->
+"""),
+})  # fmt: skip
 
 
 PUBLIC = {
