@@ -39,6 +39,7 @@ from evaluation.accounts.models import AccountRole, User
 from evaluation.core.db import Base, db
 from evaluation.core.throttle import limiter
 from evaluation.imports import services as imports
+from evaluation.notifications.models import Notification
 from evaluation.organisation import services as organisation
 from evaluation.organisation.models import (
     Delegation,
@@ -102,6 +103,7 @@ class Owner:
     task: dict[str, int] = field(default_factory=dict)
     decision: int = 0
     evidence: dict[str, int] = field(default_factory=dict)  # a file on each task, by state
+    notification: int = 0  # a person's first notification, unread (the evaluations' steps)
     account: int = 0  # a person's login (and the administrator's, as the owner "admin")
     delegation: int = 0  # a unit's acting head, not yet begun (div_b, div_c)
 
@@ -305,6 +307,15 @@ def build(session: Session) -> tuple[dict[str, Owner], dict[str, str], dict[str,
         owners["div_b" if unit is div_b else "div_c"].delegation = acting.id
     for owner in owners.values():
         owner.evidence = _evidence_files(session, owner.task)
+    first_notification = dict(
+        session.execute(
+            sa.select(Notification.user_id, sa.func.min(Notification.id)).group_by(
+                Notification.user_id
+            )
+        ).all()
+    )
+    for name, person in people.items():
+        owners[name].notification = first_notification.get(accounts[person.id].id, 0)
 
     office, head_a = accounts[people["personnel"].id], accounts[people["head_a"].id]
     newcomer = ["CB-MOI", "Đào Văn Mới", "12/03/1990", "Công chức", "Chuyên viên", "SO-B", "", ""]

@@ -198,6 +198,10 @@ OWN = {
     "reports.emulation_list": get("/reports/emulation/2026.xlsx"),
     "reports.emulation_form": get("/reports/forms/emulation/2026/print"),
     "reports.form_stylesheet": get("/reports/forms/form.css"),
+    "notifications.inbox": get("/notifications"),
+    "notifications.read_all": post("/notifications/read-all", {}),
+    "notifications.settings": get("/notifications/settings"),
+    "notifications.settings post": post("/notifications/settings", {}),
     # account administration: an administrator's own login has no person; an office needs one
     "account_admin.account_list": get("/admin/accounts?q=tran"),
     "account_admin.new_account": get("/admin/accounts/new"),
@@ -241,6 +245,10 @@ reports.unit_ranking             --       ok      ok      ok        ok      ok
 reports.emulation_list           --       ok      ok      ok        ok      ok
 reports.emulation_form           --       ok      ok      ok        ok      ok
 reports.form_stylesheet          ok       ok      ok      ok        ok      ok
+notifications.inbox              ok       ok      ok      ok        ok      ok
+notifications.read_all           ->       ->      ->      ->        ->      ~>
+notifications.settings           ok       ok      ok      ok        ok      ok
+notifications.settings post      ->       ->      ->      ->        ->      ->
 account_admin.account_list       --       --      --      --        ok      ok
 account_admin.new_account        --       --      --      --        ok      ok
 account_admin.delegation_list    --       --      --      --        ok      ok
@@ -697,6 +705,16 @@ head_a          404             404            ->
 head_dept       404             404           404
 personnel       ->              ->            404
 admin           404             404           404
+"""),
+    # a notification, by its person: only its own reader marks it read
+    "notifications.mark_read": post("/notifications/{o.notification}/read", {}, """
+          staff_a deputy_a head_a head_dept personnel staff_c
+staff_a     ->       --      --      --        --       --
+deputy_a    --       ->      --      --        --       --
+head_a      --       --      ->      --        --       --
+head_dept   --       --      --      ->        --       --
+personnel   --       --      --      --        ->       --
+admin       --       --      --      --        --       --
 """),
 }
 # fmt: on
