@@ -17,6 +17,7 @@ header row and one row of sums per unit with figures. From then on:
 - Statements that write input rows in bulk say which rows they insert; an UPDATE or DELETE in
   bulk does not, so it drops every header (the periods are filled again) — as does
   `forget_all`, for writers past the application (plain SQL).
+- The same writes keep the persons' task counts of the year-end (`task_counts`).
 
 `tree_revision` counts changes to the unit tree, so a cached page names the tree it showed.
 """
@@ -44,6 +45,7 @@ from evaluation.core.memo import Recent
 from evaluation.organisation.models import Placement, Unit
 from evaluation.plans.models import Plan, Task
 from evaluation.plans.periods import Period, PeriodKind
+from evaluation.rankings import task_counts
 from evaluation.rankings.sums import PeriodSums, period_sums
 from evaluation.records.models import DisciplineRecord
 from evaluation.scoring.models import AnnualEvaluation, PeriodScore
@@ -358,6 +360,7 @@ def forget_all(session: Session) -> None:
     """For writers past the unit of work (plain SQL, bulk UPDATE/DELETE): every stored period
     is dropped, and filled again by `fill` (the command, or the background job)."""
     session.connection().execute(sa.delete(StoredPeriod.__table__))
+    task_counts.forget_all(session)
 
 
 # --- what each change touches ---------------------------------------------------------------
@@ -403,7 +406,7 @@ class PersonPlaced:
     last: date
 
 
-Change = Touch | PlanRef | PersonOn | PersonPlaced
+Change = Touch | PlanRef | PersonOn | PersonPlaced | task_counts.Change
 TOUCHED = "stored_sums_touched"
 TREE_CHANGED = "stored_sums_tree_changed"
 
@@ -470,14 +473,15 @@ def _changes(session: Session, obj: object, *, before: bool = False) -> set[Chan
 
 
 INPUTS: dict[type[Base], str] = {
-    Task: "its plan's unit, over the plan's days",
-    Plan: "its unit, over its days (before and after a change)",
+    Task: "its plan's unit, over the plan's days; its plan's person's task counts of the year",
+    Plan: "its unit, over its days, and its person's task counts of its year (before and after)",
     PeriodScore: "the unit it was scored in, over its period",
     AnnualEvaluation: "the unit it was made in, the year's sums only",
     DisciplineRecord: "the units the person was placed in on its effective day",
     Placement: "its unit, over its days, when the person has discipline records",
 }
-"""The input tables of the stored sums, and what a write there recomputes."""
+"""The input tables of the stored sums and the task counts, and what a write there
+recomputes: the one list the listeners below follow."""
 
 _INPUT_TABLES = {model.__tablename__: model for model in INPUTS}
 
@@ -488,16 +492,18 @@ def _after_flush(session: Session, _context: object) -> None:
     tree = False
     with session.no_autoflush:
         for obj in session.new:
-            changes |= _changes(session, obj)
+            changes |= _changes(session, obj) | task_counts.changes(session, obj)
             tree = tree or isinstance(obj, Unit)
         for obj in session.deleted:
             changes |= _changes(session, obj, before=True)
+            changes |= task_counts.changes(session, obj, before=True)
             tree = tree or isinstance(obj, Unit)
         for obj in session.dirty:
             if isinstance(obj, Unit) and session.is_modified(obj):
                 tree = True
             elif type(obj) in INPUTS and session.is_modified(obj):
                 changes |= _changes(session, obj, before=True)
+                changes |= task_counts.changes(session, obj, before=True)
     if tree:
         session.info[TREE_CHANGED] = True
 
@@ -561,7 +567,9 @@ def _resolve(session: Session, changes: set[Change]) -> set[Touch]:
 
 
 def keep(session: Session, changes: set[Change]) -> None:
-    """Recompute the touched units' rows in every stored period they fall in."""
+    """Recompute the touched units' rows in every stored period they fall in (and the
+    touched persons' task counts)."""
+    task_counts.keep(session, changes)
     touches = _resolve(session, changes)
     if not touches:
         return
@@ -595,6 +603,7 @@ def _bulk_changes(state: ORMExecuteState, model: type[Base]) -> set[Change] | No
     changes: set[Change] = set()
     try:
         for row in rows:
+            changes |= task_counts.row_changes(model, row)
             if model is Task:
                 changes.add(PlanRef(row["plan_id"]))
             elif model is Plan:

@@ -10,7 +10,7 @@ read: a write recomputes the units it touched (`stored`), not the province.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date
 
@@ -178,16 +178,26 @@ def _disciplined(session: Session, period: Period, units: Collection[int] | None
     return dict(rows.all())
 
 
+LatenessRead = Callable[[Session, Period, date, Collection[int] | None], dict[int, tuple[int, int]]]
+
+
 def period_sums(
-    session: Session, period: Period, today: date, units: Collection[int] | None = None
+    session: Session,
+    period: Period,
+    today: date,
+    units: Collection[int] | None = None,
+    *,
+    lateness: LatenessRead | None = None,
 ) -> PeriodSums:
-    """Read the period's rows once each, grouped by unit (only `units`' rows, when given)."""
+    """Read the period's rows once each, grouped by unit (only `units`' rows, when given).
+
+    `lateness` reads it from elsewhere than the tasks (a year's `task_counts`)."""
     return PeriodSums(
         own=_own_targets(session, period, units),
         members=_member_points(session, period, units),
         annual=_annual_levels(session, period.year, units)
         if period.kind is PeriodKind.YEAR
         else None,
-        lateness=_lateness(session, period, today, units),
+        lateness=(lateness or _lateness)(session, period, today, units),
         disciplined=_disciplined(session, period, units),
     )

@@ -12,10 +12,11 @@ follow. `tests/yearend/test_year_end.py` checks that both ways give the same fac
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -25,13 +26,14 @@ from evaluation.organisation.models import Person, Placement, Unit
 from evaluation.organisation.services import agencies_among
 from evaluation.plans.models import Plan, SelfQuality, Task, TaskOutcome
 from evaluation.plans.periods import Period, PeriodKind
-from evaluation.rankings import emulation
+from evaluation.rankings import emulation, task_counts
 from evaluation.rankings.services import (
     RankingGroup,
     UnitResult,
     rankings,
-    unit_results,
+    roll_up,
 )
+from evaluation.rankings.stored import stored_period_sums
 from evaluation.rankings.sums import COMPLETED
 from evaluation.records.models import DisciplineRecord, LeaveRecord
 from evaluation.rulesets import services as rulesets
@@ -80,7 +82,9 @@ def year_end(
     step = on_step or (lambda _name: None)
     batch_settings(session)
     units = list(session.scalars(sa.select(Unit).order_by(Unit.path)))
-    results = unit_results(session, units, Period(PeriodKind.YEAR, year, 1), as_of)
+    # `unit_results`, the year's lateness read from the task counts when they are complete
+    period = Period(PeriodKind.YEAR, year, 1)
+    results = roll_up(units, stored_period_sums(session, period, as_of, task_counts.year_sums))
     step("unit results")
     facts = province_facts(session, year, as_of, units=units, results=results)
     step("facts")
@@ -237,8 +241,24 @@ def _task_run(completed: bool, on_time: bool, quality: bool, exceeded: bool) -> 
 def _task_facts(
     session: Session, year: int, as_of: date
 ) -> dict[tuple[int, PeriodKind], tuple[TaskFacts, ...]]:
-    """Each person's task criteria of the year, per plan kind, counted in SQL: the rows are
-    read once and never loaded. The facts' order is not the tasks' (the rules only count)."""
+    """Each person's task criteria of the year, per plan kind: from the year's task counts
+    when complete, else counted in SQL from the tasks (read once, never loaded). The facts'
+    order is not the tasks' (the rules only count)."""
+    rows = (
+        task_counts.fact_rows(session, year, as_of)
+        if task_counts.counted(session, year)
+        else _task_fact_rows(session, year, as_of)
+    )
+    kinds = {kind.value: kind for kind in PeriodKind}
+    runs: dict[tuple[int, PeriodKind], tuple[TaskFacts, ...]] = defaultdict(tuple)
+    for person_id, value, completed_, on_time_, quality_, exceeded_, count in rows:
+        fact = _task_run(bool(completed_), bool(on_time_), bool(quality_), bool(exceeded_))
+        runs[(person_id, kinds[value])] += (fact,) * count
+    return runs
+
+
+def _task_fact_rows(session: Session, year: int, as_of: date) -> Iterable[Sequence[Any]]:
+    """(person, plan kind, completed, on time, quality, exceeded, tasks), from the tasks."""
     completed = sa.case((Task.outcome.in_(COMPLETED), 1), else_=0)
     on_time = sa.case((Task.outcome == TaskOutcome.DONE_ON_TIME, 1), else_=0)
     quality = sa.case(  # Task.with_quality: the manager's judgment, else the person's own
@@ -251,18 +271,12 @@ def _task_facts(
         (sa.func.coalesce(Task.achieved_quantity, 0) > Task.target_quantity, 1), else_=0
     )
     kind = sa.type_coerce(Plan.period_kind, sa.String)  # the value: no enum per row
-    rows = session.connection().execute(
+    return session.connection().execute(
         sa.select(Plan.person_id, kind, completed, on_time, quality, exceeded, sa.func.count())
         .join(Plan, Task.plan_id == Plan.id)
         .where(Plan.person_id.is_not(None), *_scored_tasks(year, as_of))
         .group_by(Plan.person_id, kind, completed, on_time, quality, exceeded)
     )
-    kinds = {kind.value: kind for kind in PeriodKind}
-    runs: dict[tuple[int, PeriodKind], tuple[TaskFacts, ...]] = defaultdict(tuple)
-    for person_id, value, completed_, on_time_, quality_, exceeded_, count in rows:
-        fact = _task_run(bool(completed_), bool(on_time_), bool(quality_), bool(exceeded_))
-        runs[(person_id, kinds[value])] += (fact,) * count
-    return runs
 
 
 def _unit_targets(
