@@ -75,6 +75,24 @@ def register_commands(app: Flask) -> None:
                     stored += fill(session, period, today)
         click.echo(f"Stored the unit sums of {stored} periods.")
 
+    @db_group.command("fill-task-counts")
+    @click.option("--year", type=int, multiple=True, help="Only these years (default: all).")
+    def fill_task_counts(year: tuple[int, ...]) -> None:
+        """Count every person's tasks per plan year, for the year-end (after the upgrade that
+        adds them, and after plain-SQL or bulk writes dropped them). One transaction a year."""
+        import sqlalchemy as sa
+
+        from evaluation.core.db import db, writing
+        from evaluation.plans.models import Plan
+        from evaluation.rankings import task_counts
+
+        with db.transaction() as session:
+            years = year or tuple(session.scalars(sa.select(Plan.period_year).distinct()))
+        for each in sorted(years):
+            with writing(), db.transaction() as session:
+                task_counts.fill(session, each)
+        click.echo(f"Counted the tasks of {len(years)} years.")
+
     @db_group.command("revision")
     @click.option("-m", "--message", required=True)
     def revision(message: str) -> None:

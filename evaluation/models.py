@@ -25,6 +25,7 @@ from evaluation.rankings.models import (
     EmulationAward,
     EmulationDecision,
 )
+from evaluation.rankings.task_counts import CountedYear, TaskCount
 from evaluation.records.models import DisciplineRecord, LeaveKind, LeaveRecord
 from evaluation.records.satisfaction import SatisfactionRating
 from evaluation.records.satisfaction import SatisfactionRating
@@ -39,6 +40,7 @@ __all__ = [
     "ApiToken",
     "ApiToken",
     "AuditRecord",
+    "CountedYear",
     "CriteriaSetPin",
     "CriteriaSetVersion",
     "Delegation",
@@ -68,6 +70,7 @@ __all__ = [
     "SignOnIdentity",
     "SignOnPolicy",
     "Task",
+    "TaskCount",
     "TaskOutcome",
     "TaskSource",
     "Unit",
