@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session
 
 from criteria import decision_deadline
 from evaluation.accounts.models import User
+from evaluation.core import jobs
+from evaluation.core.clock import local_today
 from evaluation.home.services import decided_people
 from evaluation.notifications.models import EventKind
 from evaluation.notifications.services import notify
@@ -21,6 +23,7 @@ from evaluation.plans.models import Plan, Task
 from evaluation.scoring.models import AnnualEvaluation
 
 REMINDER_DAYS = (7, 3, 1)
+SCHEDULED_JOB = "notifications.scheduled"
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,17 @@ def run_scheduled(session: Session, today: date) -> ScheduledRun:
         overdue_digests=overdue_digest(session, today) if today.weekday() == 0 else 0,
         deadline_reminders=deadline_reminders(session, today),
     )
+
+
+@jobs.handler(SCHEDULED_JOB)
+def scheduled_job(context: jobs.JobContext, today: str | None = None) -> dict[str, int]:
+    """The same run as the command, for a scheduler that enqueues jobs (RQ's, say)."""
+    day = date.fromisoformat(today) if today else local_today()
+    result = run_scheduled(context.session, day)
+    return {
+        "overdue_digests": result.overdue_digests,
+        "deadline_reminders": result.deadline_reminders,
+    }
 
 
 def overdue_digest(session: Session, today: date) -> int:

@@ -316,3 +316,16 @@ def test_the_decision_deadline_is_recalled_7_3_and_1_days_before(app, session, a
         f"{len(undecided)} người chưa có quyết định."
     )
     assert f"{BASE_URL}/evaluations/2026" in mail.received[0].body
+
+
+def test_the_job_runner_runs_the_same_schedule(app, session, team):
+    _unit, _head, staff = team
+    draft_plan(session, staff)
+    with app.app_context():
+        jobs.enqueue(session, "notifications.scheduled", {"today": "2026-03-16"})
+        jobs.enqueue(session, "notifications.scheduled", {"today": "2026-03-16"})
+        session.commit()
+    jobs.drain(app)
+
+    [digest] = notifications_of(session, staff)
+    assert (digest.kind, digest.params) == (EventKind.OVERDUE_DIGEST, {"count": 1})
