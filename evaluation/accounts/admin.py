@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import secrets
 import string
+from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
@@ -232,6 +233,57 @@ def create_account(
     )
     session.flush()
     return user, password
+
+
+@dataclass(frozen=True)
+class IssuedLogin:
+    """A login made for a person, with its one-time password (shown once), or why not."""
+
+    person: Person
+    username: str | None
+    password: str | None
+    refusal: str | None = None
+
+
+def issue_logins(
+    session: Session, viewer: Viewer, people: list[Person], *, reason: str
+) -> list[IssuedLogin]:
+    """Staff logins for people who have none (the staff import's new people), named by their
+    code, each with a one-time password: what `create_account` gives, many at once."""
+    if not people:
+        return []
+    ids = [person.id for person in people]
+    names = [person.code.lower() for person in people]
+    has_login = set(session.scalars(sa.select(User.person_id).where(User.person_id.in_(ids))))
+    taken = set(session.scalars(sa.select(User.username).where(User.username.in_(names))))
+    issued: list[IssuedLogin] = []
+    made: list[tuple[User, IssuedLogin]] = []
+    for person, name in zip(people, names, strict=True):
+        if person.id in has_login or not viewer.reaches_unit(person.unit):
+            continue
+        if name in taken:
+            refusal = _("Tên đăng nhập %(name)s đã có người dùng.", name=name)
+            issued.append(IssuedLogin(person, None, None, refusal))
+            continue
+        user = User(username=name, role=AccountRole.STAFF, person=person, password_hash="")
+        login = IssuedLogin(person, name, _give_one_time_password(user))
+        session.add(user)
+        issued.append(login)
+        made.append((user, login))
+        taken.add(name)
+    session.flush()
+    for user, _login in made:
+        audit.record(
+            session,
+            actor_id=viewer.user_id,
+            object_type="user",
+            object_id=user.id,
+            action="create_account",
+            new={"username": user.username, "account_role": AccountRole.STAFF.value},
+            reason=reason,
+        )
+    session.flush()
+    return issued
 
 
 def _refuse_unless_manages(viewer: Viewer, user: User) -> None:

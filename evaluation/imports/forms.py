@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, SelectField
+from wtforms import BooleanField, DateField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
@@ -43,3 +43,7 @@ class TaskUploadForm(UploadForm):
 
 class ConfirmForm(ActionForm):
     """The office's confirmation: a button, posted with its CSRF token."""
+
+    # A staff list only: logins for the people it adds, each with a one-time password shown
+    # once on the next page (`accounts.admin.issue_logins`).
+    create_logins = BooleanField(_l("Tạo tài khoản đăng nhập cho những người được thêm mới"))

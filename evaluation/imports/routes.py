@@ -13,6 +13,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 from wtforms.fields.choices import SelectChoice
 
+from evaluation.accounts.admin import issue_logins
 from evaluation.core.clock import local_today
 from evaluation.core.db import db
 from evaluation.core.errors import DomainError
@@ -209,13 +210,24 @@ def batch_confirm(batch_id: int) -> ResponseReturnValue:
         return redirect(_back(batch))
     created = sum(result.count(section, "create") for section in result.sections)
     updated = sum(result.count(section, "update") for section in result.sections)
-    commit(
+    logins = []
+    if batch.kind is ImportKind.STAFF and form.create_logins.data:
+        logins = issue_logins(
+            db.session,
+            current_viewer(),
+            staff.added_people(db.session, result),
+            reason=_("Nhập danh sách nhân sự từ tệp Excel"),
+        )
+    saved = commit(
         _(
             "Đã nhập: %(created)d mục thêm mới, %(updated)d mục cập nhật.",
             created=created,
             updated=updated,
         )
     )
+    if saved and logins:  # the one-time passwords, on this response only
+        page = render_template("imports/logins.html", logins=logins, back=_back(batch))
+        return page, 200, {"Cache-Control": "no-store", "Pragma": "no-cache"}
     return redirect(_back(batch))
 
 

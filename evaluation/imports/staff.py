@@ -689,6 +689,13 @@ def apply(
     return result
 
 
+def added_people(session: Session, result: Preview) -> list[Person]:
+    """The people an applied import created, with their units, in the file's order."""
+    codes = [c.code for c in result.sections.get("people", []) if c.action == CREATE]
+    found = by_codes(session, Person, set(codes), [joinedload(Person.unit)])
+    return [found[code] for code in codes if code in found]
+
+
 def _insert(session: Session, model: type[Any], rows: list[dict[str, Any]]) -> None:
     """Insert `rows` in one ORM bulk statement (an executemany, in the order of `rows`).
 
