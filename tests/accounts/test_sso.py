@@ -398,3 +398,35 @@ def test_sign_on_cannot_be_required_before_it_is_configured(
     assert session.get(SignOnPolicy, 1) is None
     client.post("/logout")
     assert login_as(person)  # passwords keep working
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "code=&state=",
+        "state=x",
+        "code=x",
+        "error=",
+        "error=server_error&error_description=%00",
+        "code=%FF%FE&state=%00",
+    ],
+)
+def test_whatever_comes_back_nothing_breaks(client, configured, provider, query):
+    client.get("/login/sso")  # a state is waiting in the session, for none of these
+    response = client.get(f"/login/sso/callback?{query}")
+    assert response.status_code == 302 and response.location == "/login"
+    assert signed_in_as(client) is None
+
+
+def test_the_sign_on_pages_speak_plain_vietnamese(client, configured, login_as, make_admin):
+    """What tests/test_plain_language.py checks on every page, on these two (the crawl of the
+    demo may stop before the administrator's setting)."""
+    from tests.test_plain_language import read_page, vietnamese_findings
+
+    pages = {"/login": client.get("/login").get_data(as_text=True)}
+    login_as(make_admin())
+    pages["/admin/sign-on"] = client.get("/admin/sign-on").get_data(as_text=True)
+    assert "Đăng nhập một lần" in pages["/login"]
+    findings = {url: vietnamese_findings(read_page(page).text) for url, page in pages.items()}
+    assert findings == {url: [] for url in pages}
