@@ -13,7 +13,16 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from evaluation.core.forms import ActionForm, no_control_characters, plausible_date
 
@@ -74,13 +83,16 @@ class PolicyForm(FlaskForm):
     )
     quota_rounding = SelectField(
         _l("Làm tròn số người Xuất sắc"),
-        choices=[("down", _l("Làm tròn xuống")), ("half_up", _l("Làm tròn thông thường"))],
+        choices=[
+            SelectChoice("down", _l("Làm tròn xuống")),
+            SelectChoice("half_up", _l("Làm tròn thông thường")),
+        ],
     )
     quota_base = SelectField(
         _l("Cơ sở tính tỷ lệ"),
         choices=[
-            ("final", _l("Số Hoàn thành tốt sau quyết định")),
-            ("with_proposed", _l("Số Hoàn thành tốt cộng số đề nghị Xuất sắc")),
+            SelectChoice("final", _l("Số Hoàn thành tốt sau quyết định")),
+            SelectChoice("with_proposed", _l("Số Hoàn thành tốt cộng số đề nghị Xuất sắc")),
         ],
     )
     chien_si_cap = BooleanField(_l("Giới hạn số Chiến sĩ thi đua cơ sở"))
@@ -112,7 +124,7 @@ class PolicyForm(FlaskForm):
     def validate_s3_organising(self, field: DecimalField) -> None:
         weights = (self.s3_own.data, self.s3_unit.data, field.data)
         if all(w is not None for w in weights) and sum(weights) != 100:
-            raise ValueError(_l("Ba trọng số phải cộng lại đúng 100."))
+            raise ValidationError(_l("Ba trọng số phải cộng lại đúng 100."))
 
 
 __all__ = ["ActionForm", "EditSetForm", "NewSetForm", "PinForm", "PolicyForm", "PublishForm"]

@@ -108,8 +108,9 @@ def preview(
         before = current.classified[person_id]
         after = before
         if applies is None or applies(facts, before.rulebook, row.unit):
-            row.affected += 1
-            affected += 1
+            if applies is not None:
+                row.affected += 1
+                affected += 1
             policy = draft_policy(person_id)
             if policy != in_force:
                 after = classify(facts, policy)

@@ -10,6 +10,7 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required
+from wtforms.fields.choices import SelectChoice
 
 from criteria import CriteriaSetError, StaffCategory, rulebook_family
 from criteria.set_data import criteria_set_from_data, policy_data, policy_from_data, set_problems
@@ -111,9 +112,9 @@ def index() -> ResponseReturnValue:
 # --- criteria sets -----------------------------------------------------------------------
 
 
-def _published_choices() -> list[tuple[str, str]]:
+def _published_choices() -> list[SelectChoice]:
     return [
-        (str(v.id), f"{v.title} ({v.name}, {_('phiên bản')} {v.version})")
+        SelectChoice(str(v.id), f"{v.title} ({_('phiên bản')} {v.version})")
         for v in services.published_versions(db.session)
     ]
 
@@ -123,7 +124,7 @@ def _published_choices() -> list[tuple[str, str]]:
 def new_set() -> ResponseReturnValue:
     viewer = _viewer()
     form = NewSetForm()
-    form.copy_of.choices = [("", "—"), *_published_choices()]
+    form.copy_of.choices = [SelectChoice("", "—"), *_published_choices()]
     status = 200
     if form.validate_on_submit():
         try:
@@ -369,8 +370,8 @@ def _preview_form(viewer: Viewer) -> tuple[PreviewForm, int | None, list[Unit]]:
     form = PreviewForm(request.args)
     years = previews.scored_years(db.session)
     units = _units_in_reach(viewer)
-    form.year.choices = [(y, str(y)) for y in years]
-    form.unit.choices = [(u.id, u.name) for u in units]
+    form.year.choices = [SelectChoice(y, str(y)) for y in years]
+    form.unit.choices = [SelectChoice(u.id, u.name) for u in units]
     if not form.validate() or not years:
         return form, (years[0] if years else None), units
     year = form.year.data if form.year.data in years else years[0]
@@ -389,7 +390,7 @@ def unit_pins(unit_id: int) -> ResponseReturnValue:
         abort(404)
     if not can_pin(viewer, unit):
         abort(403)
-    names = [(v.name, f"{v.title} ({v.name})") for v in services.published_versions(db.session)]
+    names = [SelectChoice(v.name, v.title) for v in services.published_versions(db.session)]
     form = PinForm()
     form.set_name.choices = names
     status = 200

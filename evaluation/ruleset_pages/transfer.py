@@ -46,14 +46,16 @@ def to_xlsx(data: dict[str, Any]) -> bytes:
     book = xlsxwriter.Workbook(output, {"in_memory": True})
     bold = book.add_format({"bold": True})
     details = book.add_worksheet(DETAILS_SHEET)
-    applies = data.get("applies_to") or {}
+    applies = data.get("applies_to") if isinstance(data.get("applies_to"), dict) else {}
+    categories = applies.get("categories")
+    bands = data.get("bands")
     values = {
-        "name": data.get("name", ""),
-        "title": data.get("title", ""),
-        "rulebook": data.get("rulebook", ""),
-        "categories": ", ".join(applies.get("categories") or ()),
-        "leader": "có" if applies.get("leader") else "không",
-        "bands": ", ".join(f"{b:g}" for b in data.get("bands") or ()),
+        "name": _cell(data.get("name")),
+        "title": _cell(data.get("title")),
+        "rulebook": _cell(data.get("rulebook")),
+        "categories": ", ".join(map(str, categories)) if isinstance(categories, list) else "",
+        "leader": "có" if applies.get("leader") is True else "không",
+        "bands": ", ".join(map(str, bands)) if isinstance(bands, list) else "",
     }
     for row, (key, heading) in enumerate(DETAILS):
         details.write(row, 0, heading, bold)
@@ -63,22 +65,19 @@ def to_xlsx(data: dict[str, Any]) -> bytes:
     sheet = book.add_worksheet(CRITERIA_SHEET)
     sheet.write_row(0, 0, CRITERIA_HEADINGS, bold)
     row = 1
-    for group in data.get("groups") or ():
-        for item in group.get("criteria") or ():
-            sheet.write_row(
-                row,
-                0,
-                (
-                    group.get("code", ""),
-                    group.get("name", ""),
-                    group.get("max_points", ""),
-                    item.get("code", ""),
-                    item.get("name", ""),
-                    item.get("description", ""),
-                    item.get("max_points", ""),
-                    item.get("source", ""),
-                ),
+    for group in _objects(data.get("groups")):
+        for item in _objects(group.get("criteria")):
+            cells = (
+                group.get("code"),
+                group.get("name"),
+                group.get("max_points"),
+                item.get("code"),
+                item.get("name"),
+                item.get("description"),
+                item.get("max_points"),
+                item.get("source"),
             )
+            sheet.write_row(row, 0, [_cell(cell) for cell in cells])
             row += 1
     sheet.set_column(0, 4, 16)
     sheet.set_column(5, 5, 80)
@@ -161,6 +160,17 @@ def _from_xlsx(content: bytes) -> dict[str, Any]:
     if bands:
         data["bands"] = [_number(part.replace(" ", "")) for part in bands]
     return data
+
+
+def _objects(value: Any) -> list[dict[str, Any]]:
+    """The dictionaries of a list in a draft's data, which may be anything while edited."""
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def _cell(value: Any) -> str | int | float:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    return "" if value is None else str(value)
 
 
 def _text(value: Any) -> str:
