@@ -102,7 +102,7 @@ def _rate_limited(token: ApiToken) -> Response | None:
     store = current_app.extensions["sign_in_throttle"]
     try:
         store.add_failure(day_key, window_key, now)  # one more request: the store counts
-        _, _, used = store.read(day_key, window_key)
+        used = store.read(day_key, window_key)[2]
     except Exception:  # the shared store is down: serve, as the sign-in does
         current_app.logger.exception("API rate limit: the store cannot be reached")
         return None

@@ -7,7 +7,7 @@ bad request is a 422 naming the field, never a half-saved record or a 500.
 from __future__ import annotations
 
 import re
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import marshmallow as ma
@@ -50,6 +50,21 @@ def text(max_length: int, *, required: bool = True, multiline: bool = False, **k
         validate=[validate.Length(min=1, max=max_length), _plain_text(multiline)],
         **kw,
     )
+
+
+class Hundredths(fields.Float):
+    """A number read to the hundredth (the columns' scale), as a Decimal; a plain number in
+    the contract."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(allow_nan=False, **kwargs)
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Decimal:
+        number = super()._deserialize(value, attr, data, **kwargs)
+        return Decimal(repr(number)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+    def _serialize(self, value: Any, attr: Any, obj: Any, **kwargs: Any) -> float | None:
+        return None if value is None else float(value)
 
 
 class Strict(ma.Schema):
@@ -306,19 +321,11 @@ class TaskPush(Strict):
     )
     title = text(TITLE_MAX)
     description = text(TEXT_MAX, required=False, allow_none=True, multiline=True)
-    target_quantity = fields.Decimal(
-        required=True,
-        allow_nan=False,
-        places=2,
-        validate=validate.Range(min=0, max=QUANTITY_MAX, min_inclusive=False),
+    target_quantity = Hundredths(
+        required=True, validate=validate.Range(min=0.01, max=float(QUANTITY_MAX))
     )
     unit_of_measure = text(UNIT_OF_MEASURE_MAX)
-    weight = fields.Decimal(
-        load_default=Decimal(1),
-        allow_nan=False,
-        places=2,
-        validate=validate.Range(min=0, max=100, min_inclusive=False),
-    )
+    weight = Hundredths(load_default=Decimal(1), validate=validate.Range(min=0.01, max=100))
     deadline = fields.Date(required=True)
 
 
