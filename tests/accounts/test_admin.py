@@ -46,12 +46,13 @@ class World:
 
 @pytest.fixture
 def world(session: Session, make_unit, make_person, make_admin) -> World:
-    province = make_unit("Tỉnh", UnitKind.AGENCY)
-    dept = make_unit("Sở", UnitKind.AGENCY, province)
-    div_a = make_unit("Phòng A", parent=dept)
-    div_tc = make_unit("Phòng Tổ chức", parent=dept)
-    commune = make_unit("Xã", UnitKind.COMMUNE, province)
-    div_c = make_unit("Phòng C", parent=commune)
+    # codes as agencies write them ("U3" would read as a rule code on a page)
+    province = make_unit("Tỉnh", UnitKind.AGENCY, code="TK-TINH")
+    dept = make_unit("Sở", UnitKind.AGENCY, province, code="TK-SO")
+    div_a = make_unit("Phòng A", parent=dept, code="TK-SO-A")
+    div_tc = make_unit("Phòng Tổ chức", parent=dept, code="TK-SO-TC")
+    commune = make_unit("Xã", UnitKind.COMMUNE, province, code="TK-XA")
+    div_c = make_unit("Phòng C", parent=commune, code="TK-XA-C")
     office = make_person(div_tc, account_role=AccountRole.PERSONNEL, served_unit=dept)
     other_office = make_person(div_c, account_role=AccountRole.PERSONNEL, served_unit=commune)
     head_a = make_person(div_a, LeadershipRole.HEAD)
@@ -359,3 +360,47 @@ def test_the_list_searches_and_stays_in_reach(client: FlaskClient, session: Sess
     assert username_of(world.staff_c) not in everyone
     assert username_of(world.head_a) in everyone
     assert client.get("/admin/accounts?page=9").status_code == 404
+
+
+# --- plain language ----------------------------------------------------------------------------
+
+
+def test_the_pages_and_their_trail_speak_plain_vietnamese(
+    client: FlaskClient, session: Session, world: World
+) -> None:
+    """No code, internal value or English on the pages, nor in the audit trail they fill."""
+    from tests.test_plain_language import read_page, vietnamese_findings
+
+    act_as(client, world, "admin")
+    target = account_id(session, world.staff_a)
+    client.post(
+        "/admin/accounts/new",
+        data={"person_code": world.newcomer.code, "role": "staff", "reason": "Tuyển dụng"},
+    )
+    client.post(
+        f"/admin/accounts/{target}/role",
+        data={"role-role": "personnel", "role-served_unit_id": str(world.div_a.id),
+              "role-reason": "Quyết định 5"},
+    )  # fmt: skip
+    client.post(f"/admin/accounts/{target}/deactivate", data={"reason": "Nghỉ"})
+    client.post(
+        "/admin/delegations/new",
+        data={"kind": "acting_head", "unit_id": world.div_a.id, "to_code": world.staff_c.code,
+              "starts_on": "2026-03-01", "ends_on": "2026-03-31", "reason": "Quyết định 7"},
+    )  # fmt: skip
+    pages = {
+        "list": client.get("/admin/accounts"),
+        "detail": client.get(f"/admin/accounts/{target}"),
+        "new": client.get("/admin/accounts/new"),
+        "issued": client.post(f"/admin/accounts/{target}/password"),
+        "delegations": client.get("/admin/delegations"),
+        "new delegation": client.get("/admin/delegations/new"),
+        "trail": client.get("/audit"),
+    }
+    findings = {}
+    for name, response in pages.items():
+        assert response.status_code == 200, name
+        findings[name] = vietnamese_findings(read_page(response.text).text)
+    assert not any(findings.values()), findings
+    trail = pages["trail"].text
+    assert "đổi vai trò của" in trail and "Tổ chức cán bộ" in trail
