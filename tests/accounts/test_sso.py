@@ -27,6 +27,7 @@ from evaluation.accounts.sso import SignOnIdentity, SignOnPolicy
 from evaluation.core.audit import AuditRecord
 from evaluation.organisation.models import Person
 from tests import oidc_provider
+from tests.browser.conftest import browser  # noqa: F401  (Debian's Chromium, for the last test)
 from tests.conftest import PASSWORD, account_id, form_errors
 
 CLIENT_ID = "danhgia-test"
@@ -430,3 +431,91 @@ def test_the_sign_on_pages_speak_plain_vietnamese(client, configured, login_as, 
     assert "Đăng nhập một lần" in pages["/login"]
     findings = {url: vietnamese_findings(read_page(page).text) for url, page in pages.items()}
     assert findings == {url: [] for url in pages}
+
+
+# --- in a real browser --------------------------------------------------------------------
+
+
+@pytest.fixture
+def sign_on_server(
+    tmp_path, provider: oidc_provider.OidcProvider
+) -> Iterator[tuple[str, oidc_provider.OidcProvider]]:
+    """A live server with sign-on configured, on a database of its own holding one person,
+    and the provider told its callback; both stopped or forgotten after the test."""
+    import threading
+    from datetime import date
+
+    from alembic import command
+    from werkzeug.serving import make_server
+
+    from criteria.levels import StaffCategory
+    from evaluation import create_app
+    from evaluation.cli import alembic_config
+    from evaluation.core.db import db
+    from evaluation.organisation import services as organisation
+    from evaluation.organisation.models import UnitKind
+    from tests.browser.conftest import live_session
+    from tests.conftest import _TEST_HASH, private_database
+
+    url = private_database(tmp_path, "sso_browser")
+    command.upgrade(alembic_config(url), "head")
+    with live_session(url) as session:
+        unit = organisation.create_unit(
+            session, code="SSO", name="Văn phòng Sở", kind=UnitKind.DIVISION, parent=None
+        )
+        person = organisation.place_new_person(
+            session, code="SSO1", full_name="Vũ Thị Lan", category=StaffCategory.CONG_CHUC,
+            job_position="Chuyên viên", unit=unit, starts_on=date(2026, 1, 1),
+        )  # fmt: skip
+        session.add(User(username="sso1", password_hash=_TEST_HASH, person=person))
+        session.commit()
+    app = create_app(
+        {
+            "DATABASE_URL": url,
+            "SECRET_KEY": "sso-browser",
+            "OIDC_ISSUER": provider.issuer,
+            "OIDC_CLIENT_ID": CLIENT_ID,
+            "OIDC_CLIENT_SECRET": CLIENT_SECRET,
+        }
+    )
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    provider.client.redirect_uris.append(f"{base}/login/sso/callback")
+    try:
+        yield base, provider
+    finally:
+        provider.client.redirect_uris.remove(f"{base}/login/sso/callback")
+        server.shutdown()
+        thread.join()
+        db.engine_of(app).dispose()
+
+
+@pytest.fixture
+def tab(browser) -> Iterator[Any]:  # noqa: F811  (the fixture imported above)
+    context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.mark.browser
+def test_a_browser_signs_on_and_a_forged_token_signs_nobody_in(tab, sign_on_server):
+    base, provider = sign_on_server
+    page = tab
+    provider.reset({"sub": "lan-42", "preferred_username": "sso1"})
+    page.goto(f"{base}/login")
+    page.get_by_role("link", name="Đăng nhập một lần").click()
+    page.wait_for_url(f"{base}/")
+    assert page.locator(".who").get_by_text("Vũ Thị Lan").is_visible()
+
+    page.get_by_role("button", name="Đăng xuất").click()
+    page.wait_for_url("**/login")
+    provider.reset({"sub": "lan-42", "preferred_username": "sso1"})
+    provider.mode = oidc_provider.FOREIGN_KEY
+    page.get_by_role("link", name="Đăng nhập một lần").click()
+    page.wait_for_url("**/login")
+    assert page.get_by_role("alert").get_by_text(FAILED).is_visible()
+    assert page.locator(".who").count() == 0
