@@ -288,7 +288,7 @@ def start() -> ResponseReturnValue:
         return _client().authorize_redirect(
             url_for("sso.callback", _external=True), nonce=secrets.token_urlsafe(24)
         )
-    except (AuthlibBaseError, requests.RequestException, ValueError):
+    except (AuthlibBaseError, requests.RequestException, ValueError, RuntimeError):
         current_app.logger.warning("sign-on provider unreachable", exc_info=True)
         flash(
             _("Không kết nối được với hệ thống đăng nhập một lần. Vui lòng thử lại sau."), "error"
@@ -307,7 +307,14 @@ def callback() -> ResponseReturnValue:
         claims = token.get("userinfo")
         if not claims:  # no ID token came back: nothing was verified
             raise JoseError("no id_token")
-    except (AuthlibBaseError, JoseError, requests.RequestException, ValueError, KeyError):
+    except (
+        AuthlibBaseError,
+        JoseError,
+        requests.RequestException,
+        ValueError,
+        KeyError,
+        RuntimeError,  # Authlib's word for a discovery document without keys
+    ):
         current_app.logger.warning("sign-on refused", exc_info=True)
         flash(_("Đăng nhập một lần không thành công. Vui lòng thử lại."), "error")
         return redirect(url_for("accounts.login"))
