@@ -11,7 +11,8 @@ once their deadline has passed: the rows hold on any day. Cancelled tasks count 
 
 - **A year's rows are complete once filled** (`fill`, the command `flask db fill-task-counts`):
   its header row (`CountedYear`) says so, and readers use the rows only then (`counted`);
-  otherwise they read the tasks.
+  otherwise they read the tasks. The command commits the header first (`prepare`), so the
+  writes of the year and the fill take turns.
 - **A write recounts the persons and years it touched**, in its own transaction: the stored
   sums' listeners (`stored.INPUTS`: tasks and plans) hand over what each flush or bulk INSERT
   touched. Recounting a person's year from their tasks is what keeps the rows equal to a
@@ -47,7 +48,8 @@ class CountedYear(Base):
 
     year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     version: Mapped[int] = mapped_column(default=1)  # bumped by each write: the writers' turn
-    filled_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # None: being filled (writers already keep their persons' rows; readers do not use them).
+    filled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
@@ -230,13 +232,21 @@ def _lock_years(session: Session, years: Iterable[int]) -> list[int]:
     return taken
 
 
+def prepare(session: Session, year: int) -> None:
+    """Create the year's header, not filled yet. Committed before `fill`, it makes every
+    writer of the year wait for the fill's transaction, or the fill for theirs (PostgreSQL
+    runs them at once: without it, a write committed while the fill counts could be missed)."""
+    if not _lock_years(session, [year]):
+        session.connection().execute(
+            sa.insert(CountedYear.__table__).values(year=year, version=1, changed_at=utcnow())
+        )
+
+
 def fill(session: Session, year: int) -> None:
     """Count the year's tasks for everyone, and mark the year complete."""
-    connection = session.connection()
+    prepare(session, year)  # the header's row lock: writers of the year wait from here on
     t = CountedYear.__table__
-    if not _lock_years(session, [year]):
-        connection.execute(sa.insert(t).values(year=year, version=1))
-    connection.execute(sa.update(t).where(t.c.year == year).values(filled_at=utcnow()))
+    session.connection().execute(sa.update(t).where(t.c.year == year).values(filled_at=utcnow()))
     _recount(session, year, None)
 
 
@@ -274,7 +284,14 @@ def keep(session: Session, touched: Iterable[object]) -> None:
 
 def counted(session: Session, year: int) -> bool:
     """Whether the year's rows are complete (filled, and kept since)."""
-    return session.scalar(sa.select(CountedYear.year).where(CountedYear.year == year)) is not None
+    return (
+        session.scalar(
+            sa.select(CountedYear.year).where(
+                CountedYear.year == year, CountedYear.filled_at.is_not(None)
+            )
+        )
+        is not None
+    )
 
 
 def fact_rows(

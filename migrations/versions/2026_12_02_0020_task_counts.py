@@ -26,7 +26,7 @@ def upgrade() -> None:
     op.create_table('counted_year',
     sa.Column('year', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
-    sa.Column('filled_at', sa.DateTime(), nullable=False),
+    sa.Column('filled_at', sa.DateTime(), nullable=True),
     sa.Column('changed_at', sa.DateTime(), nullable=False),
     sa.PrimaryKeyConstraint('year', name=op.f('pk_counted_year')),
     info={'derived': True}

@@ -214,6 +214,26 @@ def test_only_the_touched_persons_rows_are_rewritten(province):
     assert gone == new == {person_id}
 
 
+def test_a_year_being_filled_is_kept_by_writers_but_not_read(app, province):
+    """The command commits the header first: from then on the year's writers take turns with
+    the fill; its rows are read only once it is filled."""
+    session = province
+    task_counts.prepare(session, YEAR)
+    task = session.scalars(
+        sa.select(Task).join(Plan).where(Plan.person_id.is_not(None)).order_by(Task.id)
+    ).first()
+    task.outcome, task.completed_on = TaskOutcome.NOT_DONE, None
+    session.flush()
+    assert {person for _id, person in owners(session).items()} == {task.plan.person_id}
+    assert not task_counts.counted(session, YEAR)
+    with counting(app) as statements:
+        year_end(session, YEAR, AS_OF)
+    assert any(READS_TASKS.search(statement) for statement in statements)
+    task_counts.fill(session, YEAR)
+    assert task_counts.counted(session, YEAR)
+    assert rows(session) == recount(session, [YEAR])
+
+
 def test_a_year_not_filled_keeps_nothing_and_is_read_from_the_tasks(app, province):
     session = province
     task = session.scalars(sa.select(Task).order_by(Task.id)).first()
