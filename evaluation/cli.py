@@ -90,6 +90,8 @@ def register_commands(app: Flask) -> None:
             years = year or tuple(session.scalars(sa.select(Plan.period_year).distinct()))
         for each in sorted(years):
             with writing(), db.transaction() as session:
+                task_counts.prepare(session, each)  # committed: the year's writers take turns
+            with writing(), db.transaction() as session:
                 task_counts.fill(session, each)
         click.echo(f"Counted the tasks of {len(years)} years.")
 
