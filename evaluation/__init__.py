@@ -67,6 +67,11 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from evaluation.scoring.routes import blueprint as scoring
 
     install_stored_sums()
+    from evaluation.yearend.close import install as install_year_close
+    from evaluation.yearend.routes import blueprint as yearend
+
+    install_year_close()  # also registers the close's job handler
+    app.register_blueprint(yearend)
     init_login(app)
     init_templating(app)
     for blueprint in (

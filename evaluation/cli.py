@@ -26,6 +26,9 @@ def register_commands(app: Flask) -> None:
     from evaluation.core.jobs import register_commands as register_job_commands
 
     register_job_commands(app)
+    from evaluation.yearend.cli import register_commands as register_year_commands
+
+    register_year_commands(app)
 
     @app.cli.group("db")
     def db_group() -> None:

@@ -1,11 +1,9 @@
 """Every model, imported in one place so the metadata is complete (Alembic, tests)."""
 
 from evaluation.accounts.models import AccountRole, User
-from evaluation.api.models import ApiToken
 from evaluation.accounts.sso import SignOnIdentity, SignOnPolicy
 from evaluation.api.models import ApiToken
 from evaluation.core.audit import AuditRecord
-from evaluation.core.jobs import Job, JobState
 from evaluation.core.jobs import Job, JobState
 from evaluation.imports.models import ImportBatch
 from evaluation.notifications.models import EmailOptOut, Notification, NotificationEmail
@@ -28,16 +26,15 @@ from evaluation.rankings.models import (
 from evaluation.rankings.task_counts import CountedYear, TaskCount
 from evaluation.records.models import DisciplineRecord, LeaveKind, LeaveRecord
 from evaluation.records.satisfaction import SatisfactionRating
-from evaluation.records.satisfaction import SatisfactionRating
 from evaluation.rulesets.models import CriteriaSetPin, CriteriaSetVersion, PolicyVersion
 from evaluation.scoring.models import AnnualEvaluation, PeriodScore
+from evaluation.yearend.models import YearClose, YearClosePerson, YearCloseProposal, YearCloseUnit
 
 __all__ = [
     "AccountRole",
     "Achievement",
     "AchievementKind",
     "AnnualEvaluation",
-    "ApiToken",
     "ApiToken",
     "AuditRecord",
     "CountedYear",
@@ -52,8 +49,6 @@ __all__ = [
     "ImportBatch",
     "Job",
     "JobState",
-    "Job",
-    "JobState",
     "LeadershipRole",
     "LeaveKind",
     "LeaveRecord",
@@ -64,7 +59,6 @@ __all__ = [
     "Placement",
     "Plan",
     "PlanStatus",
-    "SatisfactionRating",
     "PolicyVersion",
     "SatisfactionRating",
     "SignOnIdentity",
@@ -76,4 +70,8 @@ __all__ = [
     "Unit",
     "UnitKind",
     "User",
+    "YearClose",
+    "YearClosePerson",
+    "YearCloseProposal",
+    "YearCloseUnit",
 ]

@@ -124,8 +124,15 @@ class JobContext:
     """What a handler gets: the session of its work (committed by the runner when it returns)
     and a way to report progress."""
 
-    def __init__(self, app: Flask, session: Session, job: Job) -> None:
+    def __init__(
+        self,
+        app: Flask,
+        session: Session,
+        job: Job,
+        on_progress: Callable[[int, int, str], None] | None = None,
+    ) -> None:
         self.app, self.session, self.job = app, session, job
+        self.on_progress = on_progress
         self._writing = False
         self.last = (0, 0, "")  # the latest progress, whatever the session's state
 
@@ -136,6 +143,8 @@ class JobContext:
         for it: the progress then stays in memory until the commit."""
         done, total = max(0, done), max(0, total)
         self.last = (done, total, message[:200])
+        if self.on_progress is not None:
+            self.on_progress(*self.last)
         for name, value in (("done", done), ("total", total), ("message", message[:200])):
             set_committed_value(self.job, name, value)
         if self._writing and self.session.get_bind().dialect.name == "sqlite":
@@ -255,9 +264,12 @@ def _claim(app: Flask, job_id: int) -> bool:
             session.close()
 
 
-def run(app: Flask, job_id: int) -> JobState | None:
+def run(
+    app: Flask, job_id: int, on_progress: Callable[[int, int, str], None] | None = None
+) -> JobState | None:
     """Run one queued job to its end: its work and its `done` state commit together; a
-    failure rolls the work back and records the error. None when it was not queued."""
+    failure rolls the work back and records the error. None when it was not queued.
+    `on_progress` hears the progress too (a command prints it)."""
     if not _claim(app, job_id):
         return None
     with app.app_context():
@@ -268,12 +280,19 @@ def run(app: Flask, job_id: int) -> JobState | None:
             work = _HANDLERS.get(job.kind)
             if work is None:
                 raise JobFailed(f"no handler for job kind {job.kind!r}")
-            context = JobContext(app, session, job)
+            context = JobContext(app, session, job, on_progress)
             result = work(context, **job.params)
             done, total, message = context.last
-            job.state, job.finished_at, job.message = JobState.DONE, utcnow(), message
-            job.done = job.total = max(total, done, 1)
-            job.result = result
+            session.execute(  # a statement, not attributes: progress set them behind the ORM
+                sa.update(Job)
+                .where(Job.id == job_id)
+                .values(
+                    state=JobState.DONE, finished_at=utcnow(), heartbeat_at=utcnow(),
+                    message=message, done=max(total, done, 1), total=max(total, done, 1),
+                    result=result,
+                )
+                .execution_options(synchronize_session=False)
+            )  # fmt: skip
             session.commit()
             return JobState.DONE
         except Exception as error:

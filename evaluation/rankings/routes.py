@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -65,6 +66,8 @@ def ranking(key: str) -> ResponseReturnValue:
     under = request.args.get("under", type=int)
     today = local_today()
     cache_key = services.ranking_cache_key(db.session, period, today, viewer, under)
+    if cache_key is not None and period.kind is PeriodKind.YEAR and (closes := _year_closes()):
+        cache_key = (*cache_key, closes.version(db.session, period.year, before=True))
 
     def render() -> str:
         return _ranking_content(period, viewer, under, today)
@@ -82,8 +85,12 @@ def _ranking_content(period: Period, viewer: Viewer, under: int | None, today: d
     shown = {under} if under is not None else services.top_heads(heads, by_id)
     before = services.previous_period(period)
     ranked = {unit.id for unit in units if services.peer_key(unit, by_id)[0] in shown}
-    results = services.unit_results(db.session, units, period, today, only=ranked)
-    previous = services.unit_results(db.session, units, before, today, only=ranked)
+    results = _closed_year(period, units, ranked) or services.unit_results(
+        db.session, units, period, today, only=ranked
+    )
+    previous = _closed_year(before, units, ranked) or services.unit_results(
+        db.session, units, before, today, only=ranked
+    )
     upper = services.peer_key(by_id[under], by_id)[0] if under is not None else None
     return render_template(
         "rankings/_ranking_content.html",
@@ -100,6 +107,23 @@ def _ranking_content(period: Period, viewer: Viewer, under: int | None, today: d
             for kind in (PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.YEAR)
         },
     )
+
+
+def _year_closes() -> Any:
+    """The year-end close's reader of its snapshots (`yearend.close`, registered by its
+    blueprint: an area above this one), or None in an application without it."""
+    return current_app.extensions.get("year_close")
+
+
+def _closed_year(
+    period: Period, units: list[Unit], ranked: set[int]
+) -> dict[int, services.UnitResult] | None:
+    """A closed year's unit results as its snapshot keeps them, or None (computed live)."""
+    closes = _year_closes()
+    if period.kind is not PeriodKind.YEAR or closes is None:
+        return None
+    stored = closes.closed_unit_results(db.session, period.year, units)
+    return None if stored is None else {i: r for i, r in stored.items() if i in ranked}
 
 
 def _following(period: Period) -> Period:
