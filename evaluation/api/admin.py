@@ -10,7 +10,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from wtforms import RadioField, StringField
-from wtforms.validators import InputRequired, Length
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, ValidationError
 
 from evaluation.api import services
 from evaluation.api.models import NAME_MAX, ApiToken, TokenScope
@@ -36,7 +37,7 @@ class TokenForm(BaseForm):
     )
     scope = RadioField(
         _l("Quyền"),
-        choices=[(scope.value, LABELS["token_scope"][scope]) for scope in TokenScope],
+        choices=[SelectChoice(scope.value, LABELS["token_scope"][scope]) for scope in TokenScope],
         default=TokenScope.READ.value,
         validators=[InputRequired()],
     )
@@ -46,7 +47,7 @@ class TokenForm(BaseForm):
             sa.select(Unit).where(Unit.code == (field.data or "").strip())
         ).first()
         if self.unit is None:
-            raise ValueError(_("Không có đơn vị mã này."))
+            raise ValidationError(_("Không có đơn vị mã này."))
 
 
 def _admin_only() -> None:
