@@ -168,3 +168,13 @@ def test_ratings_replace_the_periods_count_and_feed_the_front_desk_criterion(
     assert both.status_code == 422
     too_many = api("POST", "/api/v1/satisfaction-ratings", secret, json=body | {"satisfied": 41})
     assert {e["field"] for e in too_many.get_json()["errors"]} == {"satisfied"}
+
+
+def test_the_plan_page_shows_the_document_number(
+    session: Session, agency, make_token, api, login_as
+) -> None:
+    secret = make_token(agency.agency)
+    created = api("POST", "/api/v1/tasks", secret, json=task_body(agency.staff.id))
+    plan_id = created.get_json()["task"]["plan_id"]
+    html = login_as(agency.staff).get(f"/plans/{plan_id}").get_data(as_text=True)
+    assert "theo văn bản số 125/UBND-VP" in html
