@@ -294,6 +294,22 @@ def pick_pages(database_url: str, year: int | None = None) -> tuple[int, list[Pa
                 "one agency of the province",
             ),
             Page("dashboard", "/dashboard", province.admin, ("<svg",), f"{len(units)} units"),
+            # The API's two busiest reads (an integration polls them; the browser's session
+            # reads them as a token would): a unit's plans with their tasks, and its people.
+            Page(
+                "API: plans with tasks, a page of 100",
+                f"/api/v1/plans?year={year}&per_page=100",
+                unit_username,
+                ('"tasks"',),
+                f"{subtree[unit_id]} people's plans",
+            ),
+            Page(
+                "API: people of a department, a page of 100",
+                "/api/v1/people?per_page=100",
+                department_username,
+                ('"full_name"',),
+                f"{subtree[department.id]} people",
+            ),
         ]
     db.engine_of(app).dispose()
     return year, pages
