@@ -483,7 +483,6 @@ def _rq_queue(app: Flask) -> Any:
 def run_from_rq(job_id: int) -> str | None:
     """What an RQ worker runs: the job, inside the worker's application."""
     app = current_app._get_current_object() if has_app_context() else _worker_app()  # type: ignore[attr-defined]
-    db.engine_of(app).dispose(close=False)  # a forked work-horse opens connections of its own
     state = run(app, job_id)
     return None if state is None else state.value
 
@@ -505,8 +504,12 @@ def register_commands(app: Flask) -> None:
     @jobs_group.command("worker")
     @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
     def worker(burst: bool) -> None:
-        """Serve the RQ queue (JOB_RUNNER=rq) inside this application."""
-        from rq import Worker
+        """Serve the RQ queue (JOB_RUNNER=rq) inside this application.
+
+        Jobs run in this process (RQ's SimpleWorker), not in a forked work horse of a session
+        of its own: stopping the worker stops its job, and the database engine is not shared
+        across a fork."""
+        from rq import SimpleWorker
 
         global _WORKER_APP
         application = current_app._get_current_object()  # type: ignore[attr-defined]
@@ -514,7 +517,7 @@ def register_commands(app: Flask) -> None:
         recover_and_dispatch(application)
         _requeue_lost(application)
         rq_queue = _rq_queue(application)
-        Worker([rq_queue], connection=rq_queue.connection).work(burst=burst)
+        SimpleWorker([rq_queue], connection=rq_queue.connection).work(burst=burst)
 
     @jobs_group.command("recover")
     def recover_command() -> None:
