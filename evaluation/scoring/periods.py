@@ -47,6 +47,7 @@ from evaluation.plans.decided import ensure_year_open
 from evaluation.plans.models import Plan, Task, TaskOutcome, in_period
 from evaluation.plans.periods import Period, PeriodKind
 from evaluation.plans.services import find_plan
+from evaluation.records.satisfaction import satisfaction_share
 from evaluation.rulesets import services as rulesets
 from evaluation.scoring.common import TWO_PLACES, _check_version, _decimal
 from evaluation.scoring.facts import scoring_kind
@@ -239,7 +240,31 @@ def computed_task_points(
         ratio = unit_result_ratio(staff_period_levels(session, person, period))
         organising = float(organising_pct) if organising_pct is not None else 100.0
         return _decimal(leader_task_points(own, ratio, organising))
+    if person.front_desk:
+        own = with_satisfaction(session, person, period, own)
     return _decimal(own)
+
+
+# The front-desk criteria sets' "Mức độ hài lòng của người dân, doanh nghiệp" (rules.md §10).
+SATISFACTION_CRITERION = "NV2"
+
+
+def with_satisfaction(session: Session, person: Person, period: Period, points: float) -> float:
+    """Front-desk staff: the tasks group's satisfaction criterion from a portal's counts
+    (`records.satisfaction`), the plan's S2 points scaled to the rest of the group. Nothing
+    counted for the period, or no such criterion in the person's set: the S2 points alone."""
+    criteria_set = criteria_set_for(person, period.year, period.ends_on)
+    group = next((g for g in criteria_set.groups if g.code == "tasks"), None)
+    criterion = next(
+        (c for c in (group.criteria if group else ()) if c.code == SATISFACTION_CRITERION), None
+    )
+    if group is None or criterion is None:
+        return points
+    share = satisfaction_share(session, person, period)
+    if share is None:
+        return points
+    rest = group.max_points - criterion.max_points
+    return points * rest / group.max_points + criterion.max_points * float(share)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from evaluation.api.models import ApiToken, TokenScope
 from evaluation.core.audit import AuditRecord
 from evaluation.plans import services as plans
-from evaluation.plans.models import Plan, PlanStatus, Task
+from evaluation.plans.models import Plan, PlanStatus, Task, TaskOutcome
 from evaluation.plans.periods import Period, PeriodKind
 from evaluation.records.satisfaction import satisfaction_points
 from tests.conftest import account_id
@@ -178,3 +178,34 @@ def test_the_plan_page_shows_the_document_number(
     plan_id = created.get_json()["task"]["plan_id"]
     html = login_as(agency.staff).get(f"/plans/{plan_id}").get_data(as_text=True)
     assert "theo văn bản số 125/UBND-VP" in html
+
+
+def test_the_counts_feed_the_front_desk_task_points(
+    session: Session, agency, make_token, api
+) -> None:
+    """NV2 (10 of the 70 task points) from the satisfied share; NV1 from the plan, scaled to
+    60. Nothing counted: the plan's points alone, as before."""
+    from evaluation.scoring import periods
+
+    data = plans.TaskInput("Tiếp nhận hồ sơ", None, Decimal(10), "hồ sơ", Decimal(1),
+                           date(2026, 3, 10))  # fmt: skip
+    task = plans.assign_task(
+        session, agency.staff, MARCH, data, actor_id=account_id(session, agency.head)
+    )
+    task.outcome, task.achieved_quantity, task.completed_on = (
+        TaskOutcome.DONE_ON_TIME, Decimal(10), date(2026, 3, 9))  # fmt: skip
+    session.flush()
+    assert periods.criteria_set_for(agency.staff, 2026).name == "nd335-front-desk"
+    result = periods.period_task_result(session, agency.staff, MARCH)
+    alone = periods.computed_task_points(session, agency.staff, MARCH, result, None)
+    assert alone == Decimal("70.00")
+    body = {"source_system": "dichvucong", "person_id": agency.staff.id, "period": "2026-03",
+            "responses": 10, "satisfied": 5}  # fmt: skip
+    assert (
+        api(
+            "POST", "/api/v1/satisfaction-ratings", make_token(agency.agency), json=body
+        ).status_code
+        == 201
+    )
+    fed = periods.computed_task_points(session, agency.staff, MARCH, result, None)
+    assert fed == Decimal("65.00")  # 70 × 60/70 + 10 × 50%
