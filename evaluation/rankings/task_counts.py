@@ -99,6 +99,7 @@ class PlanTasks:
 
 
 Change = PersonYear | PlanTasks
+RECOUNT_PEOPLE_MAX = 2000  # past this, a write recounts its whole year (bound parameters)
 
 
 def _old(obj: object, name: str) -> Any:
@@ -276,7 +277,8 @@ def keep(session: Session, touched: Iterable[object]) -> None:
         ):
             years.setdefault(year, set()).add(person)
     for year in _lock_years(session, years):
-        _recount(session, year, years[year])
+        people = years[year]  # many (a bulk import): the whole year, in one statement
+        _recount(session, year, people if len(people) <= RECOUNT_PEOPLE_MAX else None)
 
 
 # --- reading -----------------------------------------------------------------------------

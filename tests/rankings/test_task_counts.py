@@ -198,20 +198,26 @@ def owners(session) -> dict[int, int]:
     return dict(session.execute(sa.select(TaskCount.id, TaskCount.person_id)).all())
 
 
-def test_only_the_touched_persons_rows_are_rewritten(province):
+def recounts(statements: list[str]) -> list[str]:
+    """The statements that wrote task counts."""
+    return [s for s in statements if s.lstrip().upper().startswith("INSERT INTO TASK_COUNT")]
+
+
+def test_only_the_touched_persons_rows_are_rewritten(app, province):
     session = province
     task_counts.fill(session, YEAR)
-    before = owners(session)
     task = session.scalars(
         sa.select(Task).join(Plan).where(Plan.person_id.is_not(None)).order_by(Task.id)
     ).first()
     person_id = task.plan.person_id
+    others = Counter({row: n for row, n in rows(session).items() if row[1] != person_id})
     task.outcome, task.completed_on = TaskOutcome.NOT_DONE, None
-    session.flush()
-    after = owners(session)
-    gone = {before[row_id] for row_id in before.keys() - after.keys()}
-    new = {after[row_id] for row_id in after.keys() - before.keys()}
-    assert gone == new == {person_id}
+    with counting(app) as statements:
+        session.flush()
+    [written] = recounts(statements)
+    assert "person_id IN" in written  # that person's rows only
+    assert Counter({row: n for row, n in rows(session).items() if row[1] != person_id}) == others
+    assert rows(session) == recount(session, [YEAR])
 
 
 def test_a_year_being_filled_is_kept_by_writers_but_not_read(app, province):
@@ -311,3 +317,24 @@ def test_the_rows_are_fewer_than_the_tasks(province):
         sa.select(sa.func.count()).select_from(Task).join(Plan).where(Plan.person_id.is_not(None))
     )
     assert counted * 4 < tasks, (counted, tasks)
+
+
+def test_a_write_touching_many_people_recounts_the_whole_year(app, province, monkeypatch):
+    """A bulk import of tasks for thousands: one statement, not thousands of parameters."""
+    session = province
+    task_counts.fill(session, YEAR)
+    monkeypatch.setattr(task_counts, "RECOUNT_PEOPLE_MAX", 2)
+    plans = session.scalars(
+        sa.select(Plan).where(Plan.person_id.is_not(None)).order_by(Plan.person_id).limit(60)
+    ).all()
+    assert len({plan.person_id for plan in plans}) > 2
+    with counting(app) as statements:
+        session.execute(
+            sa.insert(Task),
+            [{"plan_id": plan.id, "title": "Thêm", "target_quantity": Decimal(1),
+              "unit_of_measure": "việc", "weight": Decimal(1), "deadline": plan.ends_on}
+             for plan in plans],
+        )  # fmt: skip
+    [written] = recounts(statements)
+    assert "person_id IN" not in written  # the whole year
+    assert rows(session) == recount(session, [YEAR])
