@@ -209,6 +209,25 @@ def rankings(args: dict[str, Any]) -> Any:
     return {"period": period.key, "groups": groups}
 
 
+@blueprint.route("/emulation-proposals")
+@blueprint.doc(**READ)
+@blueprint.arguments(schemas.EmulationArgs, location="query")
+@blueprint.response(200, schemas.ProposalPage)
+def emulation_proposals(args: dict[str, Any]) -> Any:
+    """One agency's proposed emulation titles for a year, after the quota (`agency_id`: which
+    agency; the first in reach by default)."""
+    found = services.emulation_proposals(
+        db.session,
+        caller().viewer,
+        args["year"],
+        args.get("agency_id"),
+        local_today(),
+        args["page"],
+        args["per_page"],
+    )
+    return _not_found() if found is None else found.dump()
+
+
 # --- writes -------------------------------------------------------------------------------
 
 

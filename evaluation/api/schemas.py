@@ -308,6 +308,11 @@ class RankingArgs(Strict):
     under = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
 
 
+class EmulationArgs(PageArgs):
+    year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
+    agency_id = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
+
+
 class TaskPush(Strict):
     """A task from a document system: its reference makes a second push an update."""
 

@@ -24,10 +24,12 @@ from evaluation.core.errors import DomainError
 from evaluation.core.reasons import render_reason
 from evaluation.organisation.models import Person, Unit
 from evaluation.organisation.permissions import Viewer
+from evaluation.organisation.services import agencies_among
 from evaluation.plans import services as plans
 from evaluation.plans.models import Plan, Task
 from evaluation.plans.periods import Period, PeriodKind
 from evaluation.plans.permissions import plan_scope
+from evaluation.rankings import emulation
 from evaluation.rankings import services as rankings
 from evaluation.records.satisfaction import RatingInput, SatisfactionRating, put_rating
 from evaluation.scoring.models import AnnualEvaluation, PeriodScore
@@ -262,6 +264,43 @@ def ranking(
         }
         for group in groups
     ]
+
+
+def emulation_proposals(
+    session: Session,
+    viewer: Viewer,
+    year: int,
+    agency_id: int | None,
+    today: date,
+    page: int,
+    per_page: int,
+) -> Page | None:
+    """One agency's proposed titles for the year (the emulation page's, after the quota);
+    the first agency in reach by default, None for an agency out of reach."""
+    reach = _units_in_reach(session, viewer)
+    agencies = agencies_among(reach)
+    if agency_id is None:
+        chosen = agencies[0] if agencies else None
+    else:
+        chosen = next((a for a in agencies if a.id == agency_id), None)
+        if chosen is None:
+            return None
+    if chosen is None:
+        return Page([], page, per_page, 0)
+    subtree = [u for u in reach if u.path.startswith(chosen.path)]
+    results = rankings.unit_results(session, subtree, Period(PeriodKind.YEAR, year, 1), today)
+    rows = [
+        {
+            "agency_id": chosen.id,
+            "person_id": evaluated.person_id,
+            "level": proposal.level_of(evaluated).value,
+            "titles": [title.value for title in proposal.titles_of(evaluated)],
+        }
+        for proposal in emulation.proposals(session, [chosen], year, results, among=agencies)
+        for evaluated in proposal.evaluations
+    ]
+    shown = rows[(page - 1) * per_page : page * per_page]
+    return Page(shown, page, per_page, len(rows))
 
 
 # --- writes -------------------------------------------------------------------------------

@@ -103,6 +103,7 @@ LISTS = {
     "api.evaluations": "/api/v1/evaluations?year=2026",
     "api.unit_results": "/api/v1/unit-results?period=2026-03",
     "api.rankings": "/api/v1/rankings?period=2026-03",
+    "api.emulation_proposals": "/api/v1/emulation-proposals?year=2026",
 }
 LIST_ROW = {"read@agency": 200, "write@agency": 200, "write@div": 200, "revoked": 401,
             "none": 401, "staff": 200, "head": 200}  # fmt: skip

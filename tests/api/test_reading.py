@@ -147,6 +147,11 @@ def test_evaluations_and_scores_are_read_by_year(session: Session, agency, make_
     assert ranking["period"] == "2026-03"
     rows = [row["unit_id"] for group in ranking["groups"] for row in group["rows"]]
     assert sorted(rows) == sorted([agency.division.id, agency.other.id])
+    proposals = api("GET", f"/api/v1/emulation-proposals?year=2026&agency_id={agency.agency.id}",
+                    secret)  # fmt: skip
+    assert proposals.status_code == 200 and proposals.get_json()["items"] == []
+    outside = f"/api/v1/emulation-proposals?year=2026&agency_id={agency.outside.id}"
+    assert api("GET", outside, secret).status_code == 404
 
 
 def test_a_task_the_page_assigned_shows_with_no_document(
