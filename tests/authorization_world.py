@@ -37,6 +37,7 @@ from criteria.levels import StaffCategory
 from criteria.procedure import Step
 from evaluation.accounts.models import AccountRole, User
 from evaluation.core.db import Base, db
+from evaluation.core.jobs import Job
 from evaluation.core.throttle import limiter
 from evaluation.imports import services as imports
 from evaluation.notifications.models import Notification
@@ -102,6 +103,7 @@ class Owner:
     plan: dict[str, int] = field(default_factory=dict)
     task: dict[str, int] = field(default_factory=dict)
     decision: int = 0
+    job: int = 0  # a unit's year close, asked by the administrator
     evidence: dict[str, int] = field(default_factory=dict)  # a file on each task, by state
     notification: int = 0  # a person's first notification, unread (the evaluations' steps)
     account: int = 0  # a person's login (and the administrator's, as the owner "admin")
@@ -293,6 +295,13 @@ def build(session: Session) -> tuple[dict[str, Owner], dict[str, str], dict[str,
     for name, unit in units.items():
         owners[name] = Owner(unit.id, unit.id, decision=decisions.get(unit.code, 0))
     owners["div_a"].plan, owners["div_a"].task = _plans(session, div_a)  # kept by head_a
+    for name, unit in units.items():
+        close = Job(
+            kind="year.close", params={"year": 2025, "unit_id": unit.id}, requested_by=admin.id
+        )
+        session.add(close)
+        session.flush()
+        owners[name].job = close.id
     for name, person in people.items():
         owners[name].account = accounts[person.id].id
     owners["admin"] = Owner(admin.id, account=admin.id)

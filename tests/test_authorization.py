@@ -188,6 +188,7 @@ OWN = {
     "rankings.ranking": get("/rankings/2026-03"),
     "rankings.emulation_page": get("/emulation/2026"),
     "rankings.dashboard": get("/dashboard"),
+    "yearend.close_home": get("/year-end/2026"),
     "audit.trail": get("/audit"),
     "audit.trail_export": get("/audit.xlsx"),
     "imports.staff_upload": get("/imports/staff"),
@@ -235,6 +236,7 @@ rankings.rankings_home           ->       ->      ->      ->        ->      ->
 rankings.ranking                 --       ok      ok      ok        ok      ok
 rankings.emulation_page          --       ok      ok      ok        ok      ok
 rankings.dashboard               --       ok      ok      ok        ok      ok
+yearend.close_home               --       --      --      --        ->      ->
 audit.trail                      --       --      --      --        ok      ok
 audit.trail_export               --       --      --      --        ok      ok
 imports.staff_upload             --       --      --      --        ok      --
@@ -598,6 +600,34 @@ staff_a    --    --    --     --      --
 deputy_a   ok    --    --     --      --
 head_a     ok    --    --     --      --
 head_dept  ok    ok    ok     --      --
+personnel  ok    ok    ok     --      --
+admin      ok    ok    ok     ok      ok
+"""),
+    # the year close of a subtree: its personnel office, or an administrator
+    "yearend.close_page": get("/year-end/2026/units/{o.id}", """
+          div_a div_b dept province commune
+staff_a    --    --    --     --      --
+deputy_a   --    --    --     --      --
+head_a     --    --    --     --      --
+head_dept  --    --    --     --      --
+personnel  ok    ok    ok     --      --
+admin      ok    ok    ok     ok      ok
+"""),
+    "yearend.close_year": post("/year-end/2026/units/{o.id}/close", {"confirm": "y"}, """
+          div_a div_b dept province commune
+staff_a    --    --    --     --      --
+deputy_a   --    --    --     --      --
+head_a     --    --    --     --      --
+head_dept  --    --    --     --      --
+personnel  ->    ->    ->     --      --
+admin      ->    ->    ->     ->      ->
+"""),
+    "yearend.job_status": get("/jobs/{o.job}", """
+          div_a div_b dept province commune
+staff_a    --    --    --     --      --
+deputy_a   --    --    --     --      --
+head_a     --    --    --     --      --
+head_dept  --    --    --     --      --
 personnel  ok    ok    ok     --      --
 admin      ok    ok    ok     ok      ok
 """),

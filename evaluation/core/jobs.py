@@ -378,6 +378,7 @@ class _InProcessRunner:
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
         self._started = False
+        self.held: list[tuple[Any, int]] = []  # tests: (outer transaction, job id)
 
     def _pick_up_left_over(self) -> None:
         """The first job of this process: run what a stopped process left queued or running."""
@@ -394,22 +395,25 @@ class _InProcessRunner:
         except Exception:
             log.warning("left-over jobs could not be picked up", exc_info=True)
 
-    def _bound_to_one_connection(self) -> bool:
+    def _shared_connection(self) -> Connection | None:
         """A test's sessions all share one connection (conftest): no second thread may use
         it, so `drain()` runs the jobs in the test's own thread."""
         session = db.new_session(self.app)
         try:
-            return isinstance(session.get_bind(), Connection)
+            bind = session.get_bind()
+            return bind if isinstance(bind, Connection) else None
         finally:
             session.close()
 
     def submit(self, job_id: int) -> None:
+        shared = self._shared_connection()
+        if shared is not None:  # held with the test's outer transaction (see `run_here`)
+            self.held.append((shared.get_transaction(), job_id))
+            return
         if not self._started:
             self._started = True
             self._pick_up_left_over()
         self.queue.put(job_id)
-        if self._bound_to_one_connection():
-            return
         with self._lock:
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(
@@ -430,15 +434,14 @@ class _InProcessRunner:
                 self.queue.task_done()
 
     def run_here(self) -> None:
-        while True:
-            try:
-                job_id = self.queue.get_nowait()
-            except queue.Empty:
-                return
-            try:
+        """Run the held jobs of the current test; those of an earlier test, rolled back with
+        it, are dropped (their ids may name another test's rows by now)."""
+        shared = self._shared_connection()
+        current = shared.get_transaction() if shared is not None else None
+        while self.held:
+            outer, job_id = self.held.pop(0)
+            if outer is current:
                 run(self.app, job_id)
-            finally:
-                self.queue.task_done()
 
     def idle(self) -> bool:
         return self.queue.unfinished_tasks == 0
@@ -459,7 +462,7 @@ def _runner(app: Flask) -> _InProcessRunner:
 def drain(app: Flask, timeout: float = 30) -> None:
     """Tests: wait until the in-process runner has run every job handed to it."""
     runner = _runner(app)
-    if runner._bound_to_one_connection():
+    if runner._shared_connection() is not None:
         runner.run_here()
         return
     deadline = time.monotonic() + timeout
