@@ -97,7 +97,7 @@ def _client() -> Any:
             client_id=settings[1],
             client_secret=settings[2],
             server_metadata_url=f"{settings[0]}/.well-known/openid-configuration",
-            client_kwargs={"scope": SCOPE, "code_challenge_method": "S256", "timeout": 10},
+            client_kwargs={"scope": SCOPE, "code_challenge_method": "S256", "default_timeout": 10},
         )
     return clients[settings]
 
