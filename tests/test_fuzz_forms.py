@@ -21,6 +21,8 @@ from hypothesis import strategies as st
 from criteria import GeneralAssessment, Level, Title
 from evaluation.accounts.models import AccountRole, User
 from evaluation.core.throttle import limiter
+from evaluation.notifications.models import EventKind
+from evaluation.notifications.services import notify
 from evaluation.organisation.models import LeadershipRole, Person, Unit, UnitKind
 from evaluation.plans import evidence
 from evaluation.plans import services as plans
@@ -621,6 +623,30 @@ def logout(world: World) -> Target:
     return Target(world.staff(), "/logout", {}, "/login")
 
 
+# --- notifications ------------------------------------------------------------------------
+
+
+def _told(world: World) -> tuple[Person, int]:
+    """A staff member with one unread notification (the Monday digest), and its id."""
+    person = world.staff()
+    [told] = notify(world.session, [world.user_id(person)], EventKind.OVERDUE_DIGEST, {"count": 2})
+    return person, told.id
+
+
+def mark_notification_read(world: World) -> Target:
+    person, notification_id = _told(world)
+    return Target(person, f"/notifications/{notification_id}/read", {}, "/notifications")
+
+
+def read_all_notifications(world: World) -> Target:
+    return Target(_told(world)[0], "/notifications/read-all", {}, "/notifications")
+
+
+def notification_settings(world: World) -> Target:
+    fields = {kind.value: check_box() for kind in EventKind}
+    return Target(_told(world)[0], "/notifications/settings", fields, "/notifications/settings")
+
+
 # endpoint → the ways of posting to it (a route serving several forms has several)
 CASES: dict[str, dict[str, Callable[[World], Target]]] = {
     "plans.new_plan": {"new_plan": new_plan},
@@ -647,6 +673,9 @@ CASES: dict[str, dict[str, Callable[[World], Target]]] = {
     "accounts.change_password": {"change_password": change_password},
     "accounts.set_language": {"set_language": set_language},
     "accounts.logout": {"logout": logout},
+    "notifications.mark_read": {"mark_notification_read": mark_notification_read},
+    "notifications.read_all": {"read_all_notifications": read_all_notifications},
+    "notifications.settings": {"notification_settings": notification_settings},
 }
 ALL_CASES = {name: build for builds in CASES.values() for name, build in builds.items()}
 

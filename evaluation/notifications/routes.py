@@ -9,6 +9,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy.exc import SQLAlchemyError
 
 from evaluation.core.clock import local_today
 from evaluation.core.db import db
@@ -26,7 +27,11 @@ def _bell() -> dict[str, object]:
     """The bell's count, queried only by a page that shows it (signed in)."""
 
     def unread_notifications() -> int:
-        return services.unread_count(db.session, current_user.id)
+        try:
+            return services.unread_count(db.session, current_user.id)
+        except SQLAlchemyError:  # an error page for a busy database: the bell waits, no 500
+            db.session.rollback()
+            return 0
 
     return {"unread_notifications": unread_notifications}
 
