@@ -132,7 +132,11 @@ def _evaluation_advanced(
             "person": person.full_name,
             "step": waiting.value,
         },
-        dedupe_key=f"step:{evaluation.id}:{waiting.value}",  # a step waits once
+        # The proposal waits after the collective's comments and again after the optional
+        # party comment: told once. Other steps may wait again after a reopening.
+        dedupe_key=f"step:{evaluation.id}:{waiting.value}"
+        if waiting is Step.PERSONNEL_PROPOSAL
+        else None,
     )
 
 

@@ -276,6 +276,21 @@ def test_each_step_of_the_evaluation_tells_who_acts_next(app, session, agency, m
     )
     assert notifications_of(session, agency["colleague"]) == []
 
+    # reopened and decided again: the notification waits again, and the office hears it again
+    office, director = (
+        account_id(session, agency["personnel"]),
+        account_id(session, agency["director"]),
+    )
+    with app.app_context():
+        procedure.reopen(session, evaluation, reason="Sai sót hồ sơ", actor_id=office)
+        procedure.decide(
+            session, evaluation, level=Level.TOT, reason="Theo đề xuất.", quota_exception=None,
+            actor_id=director,
+        )  # fmt: skip
+        session.commit()
+    waiting = [n.params["step"] for n in notifications_of(session, agency["personnel"])]
+    assert waiting == ["personnel_proposal", "notification", "notification"]
+
 
 def run_scheduled(app, day: str) -> str:
     result = app.test_cli_runner().invoke(args=["notify", "scheduled", "--today", day])
