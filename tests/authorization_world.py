@@ -54,6 +54,7 @@ from evaluation.plans import services as plans
 from evaluation.plans.models import EvidenceFile, Plan, PlanStatus, TaskOutcome
 from evaluation.plans.periods import Period, PeriodKind
 from evaluation.rankings import emulation
+from evaluation.rulesets import services as rulesets
 from evaluation.scoring import procedure
 from evaluation.scoring.models import AnnualEvaluation
 from tests.imports.helpers import staff_book, task_book
@@ -339,9 +340,32 @@ def build(session: Session) -> tuple[dict[str, Owner], dict[str, str], dict[str,
     )
     owners["personnel:tasks"] = _task_batch(session, office, div_b, "CB-SB")
     owners["head_a:tasks"] = _task_batch(session, head_a, div_a, "CB-SA")
+    owners.update(_rulesets(session, admin, accounts[people["personnel"].id], units))
     usernames = {name: person.code.lower() for name, person in people.items()}
     usernames["admin"] = admin.username
     return owners, usernames, {name: person.full_name for name, person in people.items()}
+
+
+def _rulesets(session: Session, admin: User, office: User, units: dict[str, Unit]) -> dict:
+    """A built-in set (published), a draft kept by the department's office and one kept by
+    the administrator, a draft of the policy, and a set pinned to div_a and to div_c."""
+    built_in = rulesets.versions_of(session, "nd90-cong-chuc")[-1]
+    data = {**built_in.data, "name": "so-rieng"}
+    kept = rulesets.draft_set(session, data, unit=units["dept"], actor_id=office.id)
+    own = rulesets.draft_set(session, {**data, "name": "tinh-rieng"}, unit=None, actor_id=admin.id)
+    policy = rulesets.draft_policy(session, {"nd90_quota_pct": 15}, None, actor_id=admin.id)
+    pins = {
+        name: rulesets.pin_set(session, units[name], "nd90-vien-chuc", actor_id=admin.id).id
+        for name in ("div_a", "div_c")
+    }
+    return {
+        "set:built_in": Owner(built_in.id),
+        "set:dept": Owner(kept.id),
+        "set:admin": Owner(own.id),
+        "policy:draft": Owner(policy.id),
+        "pin:div_a": Owner(pins["div_a"]),
+        "pin:div_c": Owner(pins["div_c"]),
+    }
 
 
 def _batch(result: imports.UploadResult) -> Owner:

@@ -30,6 +30,7 @@ refusal (--, 404, 422) only if every row of every table is as it was.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -41,8 +42,8 @@ from sqlalchemy.orm import Session
 
 from criteria.procedure import Step
 from evaluation.core.db import db
-from tests.authorization_world import (
 from tests.api.access import COVERED as API_COVERED  # tokens' grids: tests/api/
+from tests.authorization_world import (
     PASSWORD,
     PDF,
     REOPEN_YEAR,
@@ -55,6 +56,7 @@ from tests.api.access import COVERED as API_COVERED  # tokens' grids: tests/api/
     snapshot,
     upload,
 )
+from tests.conftest import ROOT
 from tests.imports.helpers import staff_book, task_book
 
 ACTORS = ("staff_a", "deputy_a", "head_a", "head_dept", "personnel", "admin")
@@ -129,6 +131,23 @@ def acting_head(o: Any) -> dict[str, Any]:
     """Someone of the unit made its acting head for March."""
     return {"kind": "acting_head", "unit_id": o.id, "to_code": "CB-SB", "starts_on": "2026-03-01",
             "ends_on": "2026-03-31", "reason": "Quyết định 4/QĐ"}  # fmt: skip
+
+
+def criteria_set_file(o: Any) -> dict[str, Any]:
+    """A set another province sent (the built-in one for civil servants, renamed)."""
+    data = json.loads((ROOT / "criteria/sets/nd90-cong-chuc@1.json").read_text(encoding="utf-8"))
+    content = json.dumps({**data, "name": "tinh-ban"}).encode()
+    return {"file": upload("bo-tieu-chi.json", content)}
+
+
+POLICY = {"nd90_quota_pct": "15", "quota_rounding": "down", "quota_base": "final",
+          "chien_si_cap_pct": "15", "s3_own": "50", "s3_unit": "30",
+          "s3_organising": "20"}  # fmt: skip
+PUBLISH = {"effective_from": "2030-01-01", "confirm": "y"}
+SET_DATA = {
+    **json.loads((ROOT / "criteria/sets/nd90-cong-chuc@1.json").read_text(encoding="utf-8")),
+    "title": "Bộ tiêu chí đã sửa",
+}
 
 
 def assignment(o: Any) -> dict[str, Any]:
@@ -209,6 +228,10 @@ OWN = {
     "account_admin.new_account": get("/admin/accounts/new"),
     "account_admin.delegation_list": get("/admin/delegations"),
     "account_admin.new_delegation": get("/admin/delegations/new"),
+    # criteria sets and policy: an office drafts sets, an administrator the policy too
+    "rulesets.index": get("/rulesets"),
+    "rulesets.new_set": post("/rulesets/sets/new", criteria_set_file),
+    "rulesets.new_policy": post("/rulesets/policy/new", POLICY),
 }
 
 # fmt: off
@@ -256,6 +279,9 @@ account_admin.account_list       --       --      --      --        ok      ok
 account_admin.new_account        --       --      --      --        ok      ok
 account_admin.delegation_list    --       --      --      --        ok      ok
 account_admin.new_delegation     --       --      --      --        ok      ok
+rulesets.index                   --       --      --      --        ok      ok
+rulesets.new_set                 --       --      --      --        ->      ->
+rulesets.new_policy              --       --      --      --        --      ->
 """
 # fmt: on
 
@@ -747,6 +773,127 @@ head_dept   --       --      --      ->        --       --
 personnel   --       --      --      --        ->       --
 admin       --       --      --      --        --       --
 """),
+    # criteria sets: a built-in one (the province's), one kept by dept's office, one by the
+    # administrator; pins on div_a (in the office's reach) and div_c (not); the policy's draft
+    "rulesets.set_detail": get("/rulesets/sets/{o.id}", """
+          set:built_in set:dept set:admin
+staff_a         --          --        --
+deputy_a        --          --        --
+head_a          --          --        --
+head_dept       --          --        --
+personnel       ok          ok        ok
+admin           ok          ok        ok
+"""),
+    "rulesets.edit_set": post(
+        "/rulesets/sets/{o.id}/edit", lambda o: {"content": json.dumps(SET_DATA)}, """
+          set:built_in set:dept set:admin
+staff_a         --          --        --
+deputy_a        --          --        --
+head_a          --          --        --
+head_dept       --          --        --
+personnel       --          ->        --
+admin          404          ->        ->
+"""),
+    "rulesets.publish_set": post("/rulesets/sets/{o.id}/publish", PUBLISH, """
+          set:built_in set:dept set:admin
+staff_a         --          --        --
+deputy_a        --          --        --
+head_a          --          --        --
+head_dept       --          --        --
+personnel       --          ->        --
+admin          422          ->        ->
+"""),
+    "rulesets.delete_set": post("/rulesets/sets/{o.id}/delete", {}, """
+          set:built_in set:dept set:admin
+staff_a         --          --        --
+deputy_a        --          --        --
+head_a          --          --        --
+head_dept       --          --        --
+personnel       --          ->        --
+admin           ~>          ->        ->
+"""),
+    "rulesets.next_version": post("/rulesets/sets/{o.id}/next", {}, """
+          set:built_in set:dept set:admin
+staff_a         --          --        --
+deputy_a        --          --        --
+head_a          --          --        --
+head_dept       --          --        --
+personnel       --          ~>        --
+admin           ->          ~>        ~>
+"""),
+    "rulesets.export_json": get("/rulesets/sets/{o.id}/export.json", """
+          set:built_in set:dept set:admin
+staff_a         --          --        --
+deputy_a        --          --        --
+head_a          --          --        --
+head_dept       --          --        --
+personnel       ok          ok        ok
+admin           ok          ok        ok
+"""),
+    "rulesets.export_xlsx": get("/rulesets/sets/{o.id}/export.xlsx", """
+          set:built_in set:dept set:admin
+staff_a         --          --        --
+deputy_a        --          --        --
+head_a          --          --        --
+head_dept       --          --        --
+personnel       ok          ok        ok
+admin           ok          ok        ok
+"""),
+    "rulesets.preview_set": get("/rulesets/sets/{o.id}/preview", """
+          set:built_in set:dept set:admin
+staff_a         --          --        --
+deputy_a        --          --        --
+head_a          --          --        --
+head_dept       --          --        --
+personnel       ok          ok        ok
+admin           ok          ok        ok
+"""),
+    "rulesets.unit_pins": post(
+        "/rulesets/units/{o.id}/pins", {"set_name": "nd90-cong-chuc"}, """
+          div_a dept div_c province
+staff_a     --     --    --       --
+deputy_a    --     --    --       --
+head_a      --     --    --       --
+head_dept   --     --    --       --
+personnel   ->     ->    --       --
+admin       ->     ->    ->       ->
+"""),
+    "rulesets.unpin": post("/rulesets/pins/{o.id}/delete", {}, """
+          pin:div_a pin:div_c
+staff_a       --         --
+deputy_a      --         --
+head_a        --         --
+head_dept     --         --
+personnel     ->         --
+admin         ->         ->
+"""),
+    "rulesets.policy_detail": get("/rulesets/policy/{o.id}", """
+          policy:draft
+staff_a         --
+deputy_a        --
+head_a          --
+head_dept       --
+personnel       ok
+admin           ok
+"""),
+    "rulesets.publish_policy": post("/rulesets/policy/{o.id}/publish", PUBLISH, """
+          policy:draft
+staff_a         --
+deputy_a        --
+head_a          --
+head_dept       --
+personnel       --
+admin           ->
+"""),
+    "rulesets.preview_policy": get("/rulesets/policy/{o.id}/preview", """
+          policy:draft
+staff_a         --
+deputy_a        --
+head_a          --
+head_dept       --
+personnel       ok
+admin           ok
+"""),
 }
 # fmt: on
 
@@ -862,6 +1009,7 @@ PUBLIC = {
     "sso.start": "single sign-on starts before there is a session (404 until configured)",
     "sso.callback": "the provider sends the browser back here to sign in",
     "health.healthz": "the load balancer asks it, without a session",
+    "api-docs.openapi_json": "the API's contract, public as its copy docs/openapi.json is",
 }
 
 
@@ -1009,7 +1157,6 @@ def test_public_endpoints_answer_without_signing_in(app: Flask, world: World) ->
 
 
 # The pages that list people; each must name only people whose own page the viewer may open.
-    "api-docs.openapi_json": "the API's contract, public as its copy docs/openapi.json is",
 LISTS = ("plans.my_unit", "plans.overdue_report", "scoring.scoring_period",
          "scoring.evaluations_year", "rankings.dashboard", "audit.trail")  # fmt: skip
 
