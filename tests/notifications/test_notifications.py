@@ -21,6 +21,7 @@ from evaluation.notifications.models import (
     Notification,
     NotificationEmail,
 )
+from evaluation.notifications.services import notify
 from evaluation.organisation.models import LeadershipRole, UnitKind
 from evaluation.plans import services as plans
 from evaluation.plans.models import PlanStatus
@@ -29,6 +30,7 @@ from evaluation.plans.services import TaskInput
 from evaluation.scoring import procedure
 from tests.conftest import account_id
 from tests.notifications.conftest import BASE_URL
+from tests.test_plain_language import read_page, vietnamese_findings
 
 WEEK_11 = Period(PeriodKind.WEEK, 2026, 11)  # 9–15 March 2026
 
@@ -344,3 +346,35 @@ def test_the_job_runner_runs_the_same_schedule(app, session, team):
 
     [digest] = notifications_of(session, staff)
     assert (digest.kind, digest.params) == (EventKind.OVERDUE_DIGEST, {"count": 1})
+
+
+def test_the_list_and_the_settings_speak_plain_vietnamese(session, client, login_as, team):
+    """Every kind of notification, as the list shows it: no code, internal value or English."""
+    _unit, head, staff = team
+    plan = draft_plan(session, staff)
+    week = {"kind": "week", "year": 2026, "number": 11}
+    every_kind = {
+        EventKind.PLAN_SUBMITTED: {"plan_id": plan.id, "period": week, "person": "Võ Thị Hạnh"},
+        EventKind.PLAN_RETURNED: {"plan_id": plan.id, "period": week, "comment": "Thiếu"},
+        EventKind.PLAN_APPROVED: {"plan_id": plan.id, "period": week},
+        EventKind.TASK_ASSIGNED: {"plan_id": plan.id, "title": "Báo cáo", "deadline": "2026-03-13"},
+        EventKind.OVERDUE_DIGEST: {"count": 3},
+        EventKind.STEP_WAITING: {"year": 2026, "person_id": staff.id, "person": "Võ Thị Hạnh",
+                                 "step": "personnel_proposal"},
+        EventKind.DECISION_DEADLINE: {"count": 2, "days": 7, "year": 2026,
+                                      "deadline": "2026-12-15"},
+        EventKind.DECISION_NOTIFIED: {"year": 2026, "person_id": staff.id, "level": "tot"},
+    }  # fmt: skip
+    for kind, params in every_kind.items():
+        notify(session, [account_id(session, head)], kind, params)
+    session.commit()
+
+    login_as(head)
+    for url in ("/notifications", "/notifications/settings"):
+        text = read_page(client.get(url).get_data(as_text=True)).text
+        assert vietnamese_findings(text) == [], url
+    inbox = read_page(client.get("/notifications").get_data(as_text=True)).text
+    assert "Bộ phận tổ chức cán bộ tổng hợp, đề xuất" in inbox
+    assert "Hoàn thành tốt nhiệm vụ" in inbox
+    assert "Bạn có 3 nhiệm vụ đã quá hạn" in inbox
+    assert "Còn 7 ngày đến hạn quyết định xếp loại năm 2026 (15/12/2026)" in inbox
