@@ -597,6 +597,10 @@ class YearBuilder:
                 "delays": None,
                 "objective_cause": None,
                 "coefficient": self.decimals[1],
+                # sent by no other system
+                "external_ref": None,
+                "source_system": None,
+                "override_reason": None,
             }
             draw = rng.random()
             if draw < CANCEL_RATE:

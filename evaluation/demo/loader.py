@@ -510,6 +510,10 @@ class PlanBuilder:
             "delays": None,
             "objective_cause": None,
             "coefficient": Decimal(1),
+            # sent by no other system
+            "external_ref": None,
+            "source_system": None,
+            "override_reason": None,
         }
         self.result(row, plan, template, rng)
         return row
