@@ -94,6 +94,8 @@ def world(session, make_unit, make_person, make_admin) -> dict[str, object]:
         "agency_id": dept.id, "batch_id": 1, "decision_id": 1, "file_id": stored.id,
     }  # fmt: skip
     return {"ids": {k: str(v) for k, v in ids.items()}, "admin": admin, "personnel": personnel}
+        "token_id": 1,  # its only route is a POST: never requested in range
+        "job_id": _close_job(session, dept, admin), **_rulesets(session, division, admin),
 
 
 def _good(rule: Rule, ids: dict[str, str]) -> dict[str, str]:

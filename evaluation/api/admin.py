@@ -91,7 +91,7 @@ def tokens() -> ResponseReturnValue:
     return html, 200, {"Cache-Control": "no-store"}
 
 
-@blueprint.route("/<int:token_id>/revoke", methods=["POST"])
+@blueprint.route("/<id:token_id>/revoke", methods=["POST"])
 @login_required
 def revoke(token_id: int) -> ResponseReturnValue:
     _admin_only()

@@ -25,6 +25,7 @@ from evaluation.api.admin import blueprint as token_admin
 from evaluation.api.auth import authenticate, caller
 from evaluation.api.problems import PROBLEM_TYPE, from_http_exception, problem
 from evaluation.core.clock import local_today
+from evaluation.core.converters import LARGEST_ID, IdConverter
 from evaluation.core.db import db
 from evaluation.core.errors import DomainError
 from evaluation.plans.periods import Period, PeriodKind
@@ -97,7 +98,7 @@ def units(args: dict[str, Any]) -> Any:
     return services.units(db.session, caller().viewer, args["page"], args["per_page"]).dump()
 
 
-@blueprint.route("/units/<int:unit_id>")
+@blueprint.route("/units/<id:unit_id>")
 @blueprint.doc(**READ)
 @blueprint.response(200, schemas.UnitOut)
 def unit(unit_id: int) -> Any:
@@ -115,7 +116,7 @@ def people(args: dict[str, Any]) -> Any:
     ).dump()
 
 
-@blueprint.route("/people/<int:person_id>")
+@blueprint.route("/people/<id:person_id>")
 @blueprint.doc(**READ)
 @blueprint.response(200, schemas.PersonOut)
 def person(person_id: int) -> Any:
@@ -139,7 +140,7 @@ def plans(args: dict[str, Any]) -> Any:
     ).dump()
 
 
-@blueprint.route("/plans/<int:plan_id>")
+@blueprint.route("/plans/<id:plan_id>")
 @blueprint.doc(**READ)
 @blueprint.response(200, schemas.PlanOut)
 def plan(plan_id: int) -> Any:
@@ -317,6 +318,9 @@ def init_api(app: Flask) -> Api:
                 "description": "API của hệ thống đánh giá, xếp loại cán bộ, công chức, viên chức."
             },
         },
+    )
+    api.register_converter(
+        IdConverter, lambda _converter: {"type": "integer", "minimum": 1, "maximum": LARGEST_ID}
     )
     api.spec.components.security_scheme("token", {"type": "http", "scheme": "bearer"})
     api.spec.components.security_scheme(
