@@ -98,6 +98,23 @@ def test_no_token_a_wrong_one_or_a_revoked_one_is_refused(
     assert api("GET", "/api/v1/units", secret).status_code == 401
 
 
+@pytest.fixture(params=["memory", "redis"])
+def rate_store(request: pytest.FixtureRequest, app: Flask, monkeypatch: pytest.MonkeyPatch):
+    """The sign-in throttle's store the limit counts in: memory, or the real Redis, under a
+    key prefix of this test's own, cleared after."""
+    if request.param == "memory":
+        yield
+        return
+    prefix = "danhgia-test-api"
+    store = throttle.RedisStore("redis://127.0.0.1:6379/0", prefix)
+    monkeypatch.setitem(app.config, "RATELIMIT_KEY_PREFIX", prefix)
+    monkeypatch.setitem(app.extensions, "sign_in_throttle", store)
+    store.clear()
+    yield
+    store.clear()
+
+
+@pytest.mark.usefixtures("rate_store")
 def test_each_token_is_rate_limited(
     app: Flask, agency, make_token, api, monkeypatch: pytest.MonkeyPatch
 ) -> None:
