@@ -199,6 +199,9 @@ TEXT_MAX = {
 TEXT_MAX_DEFAULT = 4000
 # Columns written by the app itself, not typed by anyone.
 NOT_TYPED = {("user_account", "password_hash"), ("audit_record", "old"), ("audit_record", "new")}
+# The year close's snapshot: rulebook values the close computed, in tables keyed without an id.
+NOT_TYPED |= {("year_close_person", "level"), ("year_close_person", "rulebook"),
+              ("year_close_unit", "level")}  # fmt: skip
 
 
 def stored_text_problems(session: Session) -> list[str]:

@@ -259,7 +259,7 @@ rankings.rankings_home           ->       ->      ->      ->        ->      ->
 rankings.ranking                 --       ok      ok      ok        ok      ok
 rankings.emulation_page          --       ok      ok      ok        ok      ok
 rankings.dashboard               --       ok      ok      ok        ok      ok
-yearend.close_home               --       --      --      --        ->      ->
+yearend.close_home               --       --      --      --        ok      ok
 audit.trail                      --       --      --      --        ok      ok
 audit.trail_export               --       --      --      --        ok      ok
 imports.staff_upload             --       --      --      --        ok      --

@@ -647,6 +647,12 @@ def notification_settings(world: World) -> Target:
     return Target(_told(world)[0], "/notifications/settings", fields, "/notifications/settings")
 
 
+def close_year(world: World) -> Target:
+    url = f"/year-end/{YEAR}/units/{world.agency.id}"
+    fields = {"confirm": check_box(), "version": version(None)}
+    return Target(world.personnel, f"{url}/close", fields, url)
+
+
 # endpoint → the ways of posting to it (a route serving several forms has several)
 CASES: dict[str, dict[str, Callable[[World], Target]]] = {
     "plans.new_plan": {"new_plan": new_plan},
@@ -669,6 +675,7 @@ CASES: dict[str, dict[str, Callable[[World], Target]]] = {
     "rankings.add_achievement": {"achievement": achievement},
     "rankings.record_decision": {"emulation_decision": record_decision},
     "rankings.revoke": {"revoke_decision": revoke_decision},
+    "yearend.close_year": {"close_year": close_year},
     "accounts.login": {"login": login},
     "accounts.change_password": {"change_password": change_password},
     "accounts.set_language": {"set_language": set_language},

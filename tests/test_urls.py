@@ -20,6 +20,7 @@ from werkzeug.routing import IntegerConverter, Rule, UnicodeConverter
 
 from evaluation.accounts.models import AccountRole
 from evaluation.core.converters import IdConverter, YearConverter
+from evaluation.core.jobs import Job
 from evaluation.organisation.models import LeadershipRole, UnitKind
 from evaluation.plans import evidence
 from evaluation.plans import services as plans
@@ -92,10 +93,19 @@ def world(session, make_unit, make_person, make_admin) -> dict[str, object]:
     ids = {
         "plan_id": plan.id, "task_id": task.id, "person_id": person.id, "unit_id": division.id,
         "agency_id": dept.id, "batch_id": 1, "decision_id": 1, "file_id": stored.id,
+        "job_id": _close_job(session, dept, admin),
     }  # fmt: skip
     return {"ids": {k: str(v) for k, v in ids.items()}, "admin": admin, "personnel": personnel}
         "token_id": 1,  # its only route is a POST: never requested in range
         "job_id": _close_job(session, dept, admin), **_rulesets(session, division, admin),
+
+
+def _close_job(session, unit, admin) -> int:
+    """A year close of the department, asked by the administrator (its status page)."""
+    job = Job(kind="year.close", params={"year": 2025, "unit_id": unit.id}, requested_by=admin.id)
+    session.add(job)
+    session.flush()
+    return job.id
 
 
 def _good(rule: Rule, ids: dict[str, str]) -> dict[str, str]:

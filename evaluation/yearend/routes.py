@@ -73,7 +73,7 @@ def close_home(year: int) -> ResponseReturnValue:
             abort(404)
     else:
         abort(403)
-    return redirect(url_for("yearend.close_page", year=year, unit_id=unit_id))
+    return close_page(year, unit_id)
 
 
 @blueprint.route("/year-end/<year:year>/units/<id:unit_id>")
