@@ -7,6 +7,8 @@ posted: no 500, nothing stored outside its rules, and no payload rendered as mar
 
 from __future__ import annotations
 
+import itertools
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,9 +32,10 @@ from evaluation.plans.models import Plan
 from evaluation.plans.periods import Period, PeriodKind
 from evaluation.plans.services import ResultInput, TaskInput
 from evaluation.rankings import emulation
+from evaluation.rulesets import services as rulesets
 from evaluation.scoring import procedure
 from evaluation.scoring.models import AnnualEvaluation
-from tests.conftest import account_id
+from tests.conftest import ROOT, account_id
 from tests.fuzz_helpers import (
     Posted,
     accepted_text,
@@ -653,6 +656,97 @@ def close_year(world: World) -> Target:
     return Target(world.personnel, f"{url}/close", fields, url)
 
 
+# --- criteria sets and policy -------------------------------------------------------------
+
+SET_JSON = (ROOT / "criteria/sets/nd90-cong-chuc@1.json").read_text(encoding="utf-8")
+
+
+def _draft_set(world: World) -> int:
+    """A valid draft kept by the agency's personnel office."""
+    data = {**json.loads(SET_JSON), "name": f"so-rieng-{next(_drafts)}"}
+    actor = world.user_id(world.personnel)
+    return rulesets.draft_set(world.session, data, unit=world.agency, actor_id=actor).id
+
+
+_drafts = itertools.count(1)
+
+
+def _admin(world: World) -> Person:
+    return world.make_person(world.agency, account_role=AccountRole.ADMIN)
+
+
+def _publish_fields() -> dict[str, Posted]:
+    return {"effective_from": day(date(2026, 1, 1), date(2030, 12, 31)), "confirm": check_box()}
+
+
+def new_criteria_set(world: World) -> Target:
+    built_in = rulesets.versions_of(world.session, "nd90-cong-chuc")[-1].id
+    fields = {"copy_of": choice(str(built_in), ""), "name": text("so-moi"), "title": text()}
+    return Target(world.personnel, "/rulesets/sets/new", fields, "/rulesets")
+
+
+def edit_criteria_set(world: World) -> Target:
+    draft = _draft_set(world)
+    page = f"/rulesets/sets/{draft}"
+    return Target(world.personnel, f"{page}/edit", {"content": text(SET_JSON)}, page,
+                  [f"{page}/preview", f"{page}/export.xlsx"])  # fmt: skip
+
+
+def publish_criteria_set(world: World) -> Target:
+    page = f"/rulesets/sets/{_draft_set(world)}"
+    return Target(world.personnel, f"{page}/publish", _publish_fields(), page)
+
+
+def criteria_set_button(verb: str) -> Callable[[World], Target]:
+    def build(world: World) -> Target:
+        page = f"/rulesets/sets/{_draft_set(world)}"
+        return Target(world.personnel, f"{page}/{verb}", {"version": version(None)}, "/rulesets")
+
+    return build
+
+
+def pin_criteria_set(world: World) -> Target:
+    page = f"/rulesets/units/{world.division.id}/pins"
+    fields = {"set_name": choice("nd90-cong-chuc", "nd90-vien-chuc", "")}
+    return Target(world.personnel, page, fields, page)
+
+
+def unpin_criteria_set(world: World) -> Target:
+    pins = rulesets.pins_of(world.session, world.division)  # an earlier example's, if kept
+    pin = pins[0] if pins else rulesets.pin_set(world.session, world.division, "nd90-cong-chuc",
+                                                actor_id=None)  # fmt: skip
+    page = f"/rulesets/units/{world.division.id}/pins"
+    return Target(world.personnel, f"/rulesets/pins/{pin.id}/delete", {}, page)
+
+
+def new_policy(world: World) -> Target:
+    fields = {
+        "nd90_quota_pct": number(0, 100),
+        "quota_rounding": choice("down", "half_up"),
+        "quota_base": choice("final", "with_proposed"),
+        "chien_si_cap": check_box(),
+        "chien_si_cap_pct": number(0, 100),
+        "s3_own": number(0, 100),
+        "s3_unit": number(0, 100),
+        "s3_organising": number(0, 100),
+        "points_may_fail": check_box(),
+        "note": text(),
+    }
+    return Target(_admin(world), "/rulesets/policy/new", fields, "/rulesets")
+
+
+def publish_policy(world: World) -> Target:
+    admin = _admin(world)
+    versions = rulesets.policy_versions(world.session)  # an earlier example's draft, if open
+    draft = (
+        versions[0]
+        if versions and versions[0].status.value == "draft"
+        else rulesets.draft_policy(world.session, {}, None, actor_id=world.user_id(admin))
+    )
+    page = f"/rulesets/policy/{draft.id}"
+    return Target(admin, f"{page}/publish", _publish_fields(), page, [f"{page}/preview"])
+
+
 # endpoint → the ways of posting to it (a route serving several forms has several)
 CASES: dict[str, dict[str, Callable[[World], Target]]] = {
     "plans.new_plan": {"new_plan": new_plan},
@@ -683,6 +777,15 @@ CASES: dict[str, dict[str, Callable[[World], Target]]] = {
     "notifications.mark_read": {"mark_notification_read": mark_notification_read},
     "notifications.read_all": {"read_all_notifications": read_all_notifications},
     "notifications.settings": {"notification_settings": notification_settings},
+    "rulesets.new_set": {"new_criteria_set": new_criteria_set},
+    "rulesets.edit_set": {"edit_criteria_set": edit_criteria_set},
+    "rulesets.publish_set": {"publish_criteria_set": publish_criteria_set},
+    "rulesets.delete_set": {"delete_criteria_set": criteria_set_button("delete")},
+    "rulesets.next_version": {"next_criteria_set": criteria_set_button("next")},
+    "rulesets.unit_pins": {"pin_criteria_set": pin_criteria_set},
+    "rulesets.unpin": {"unpin_criteria_set": unpin_criteria_set},
+    "rulesets.new_policy": {"new_policy": new_policy},
+    "rulesets.publish_policy": {"publish_policy": publish_policy},
 }
 ALL_CASES = {name: build for builds in CASES.values() for name, build in builds.items()}
 
