@@ -24,7 +24,12 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from evaluation.core.forms import ActionForm, no_control_characters, plausible_date
+from evaluation.core.forms import (
+    ActionForm,
+    finite_number,
+    no_control_characters,
+    plausible_date,
+)
 
 
 class NewSetForm(FlaskForm):
@@ -79,7 +84,7 @@ class PolicyForm(FlaskForm):
     nd90_quota_pct = DecimalField(
         _l("Tỷ lệ Hoàn thành xuất sắc (%) theo Nghị định 90"),
         places=None,
-        validators=[InputRequired(), NumberRange(min=0, max=100)],
+        validators=[InputRequired(), finite_number, NumberRange(min=0, max=100)],
     )
     quota_rounding = SelectField(
         _l("Làm tròn số người Xuất sắc"),
@@ -99,22 +104,22 @@ class PolicyForm(FlaskForm):
     chien_si_cap_pct = DecimalField(
         _l("Tỷ lệ Chiến sĩ thi đua cơ sở tối đa (%)"),
         places=None,
-        validators=[InputRequired(), NumberRange(min=0, max=100)],
+        validators=[InputRequired(), finite_number, NumberRange(min=0, max=100)],
     )
     s3_own = DecimalField(
         _l("Trọng số kết quả công việc cá nhân (%)"),
         places=None,
-        validators=[InputRequired(), NumberRange(min=0, max=100)],
+        validators=[InputRequired(), finite_number, NumberRange(min=0, max=100)],
     )
     s3_unit = DecimalField(
         _l("Trọng số kết quả của đơn vị (%)"),
         places=None,
-        validators=[InputRequired(), NumberRange(min=0, max=100)],
+        validators=[InputRequired(), finite_number, NumberRange(min=0, max=100)],
     )
     s3_organising = DecimalField(
         _l("Trọng số năng lực tổ chức (%)"),
         places=None,
-        validators=[InputRequired(), NumberRange(min=0, max=100)],
+        validators=[InputRequired(), finite_number, NumberRange(min=0, max=100)],
     )
     points_may_fail = BooleanField(_l("Điểm thấp tự đưa đến mức Không hoàn thành nhiệm vụ"))
     note = TextAreaField(

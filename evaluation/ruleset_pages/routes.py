@@ -460,7 +460,7 @@ def new_policy() -> ResponseReturnValue:
                 )
             draft_id = draft.id
             if commit(_("Đã lưu bản nháp tham số chính sách.")):
-                return redirect(url_for("rulesets.policy_detail", version_id=draft_id))
+                return redirect(url_for("rulesets.policy_detail", policy_id=draft_id))
         except DomainError as error:
             status = show_domain_error(form, error)
     elif form.is_submitted():
@@ -497,11 +497,11 @@ def _policy_from_form(form: PolicyForm) -> dict[str, Any]:
     }
 
 
-@blueprint.route("/rulesets/policy/<id:version_id>")
+@blueprint.route("/rulesets/policy/<id:policy_id>")
 @login_required
-def policy_detail(version_id: int) -> ResponseReturnValue:
+def policy_detail(policy_id: int) -> ResponseReturnValue:
     viewer = _viewer()
-    version = _policy_or_404(version_id)
+    version = _policy_or_404(policy_id)
     return _render_policy(viewer, version, PublishForm(formdata=None, effective_from=local_today()))
 
 
@@ -519,11 +519,11 @@ def _render_policy(viewer: Viewer, version: PolicyVersion, form: PublishForm) ->
     )
 
 
-@blueprint.route("/rulesets/policy/<id:version_id>/publish", methods=["POST"])
+@blueprint.route("/rulesets/policy/<id:policy_id>/publish", methods=["POST"])
 @login_required
-def publish_policy(version_id: int) -> ResponseReturnValue:
+def publish_policy(policy_id: int) -> ResponseReturnValue:
     viewer = _viewer()
-    version = _policy_or_404(version_id)
+    version = _policy_or_404(policy_id)
     if not can_keep_policy(viewer):
         abort(403)
     form = PublishForm()
@@ -537,18 +537,18 @@ def publish_policy(version_id: int) -> ResponseReturnValue:
                 actor_id=viewer.user_id,
             )
             if commit(_("Đã ban hành tham số chính sách.")):
-                return redirect(url_for("rulesets.policy_detail", version_id=version_id))
+                return redirect(url_for("rulesets.policy_detail", policy_id=policy_id))
         except DomainError as error:
             status = show_domain_error(form, error)
-            return _render_policy(viewer, _policy_or_404(version_id), form), status
+            return _render_policy(viewer, _policy_or_404(policy_id), form), status
     return _render_policy(viewer, version, form), 422
 
 
-@blueprint.route("/rulesets/policy/<id:version_id>/preview")
+@blueprint.route("/rulesets/policy/<id:policy_id>/preview")
 @login_required
-def preview_policy(version_id: int) -> ResponseReturnValue:
+def preview_policy(policy_id: int) -> ResponseReturnValue:
     viewer = _viewer()
-    version = _policy_or_404(version_id)
+    version = _policy_or_404(policy_id)
     form, year, units = _preview_form(viewer)
     if year is None or not units:
         return render_template("rulesets/preview.html", policy=version, form=form), 200

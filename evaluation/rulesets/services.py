@@ -377,8 +377,9 @@ def policy_versions(session: Session) -> list[PolicyVersion]:
 def draft_policy(
     session: Session, data: dict[str, Any], note: str | None, *, actor_id: int
 ) -> PolicyVersion:
-    """A draft of the policy; its parameters are checked at once (they have no partial form)."""
-    _checked_policy(data)
+    """A draft of the policy; its parameters are checked at once (they have no partial form)
+    and kept whole: those not given keep the defaults."""
+    data = policy_data(_checked_policy(data))
     versions = policy_versions(session)
     if versions and versions[0].status is VersionStatus.DRAFT:
         raise DomainError(_("Đang có một bản nháp tham số chính sách; hãy sửa bản nháp đó."))
@@ -407,7 +408,7 @@ def update_policy_draft(
     actor_id: int,
 ) -> None:  # fmt: skip
     _ensure_draft(version)
-    _checked_policy(data)
+    data = policy_data(_checked_policy(data))
     old = version.data
     version.data, version.note = data, (note or "").strip() or None
     session.flush()
