@@ -21,6 +21,7 @@ from evaluation.scoring.models import AnnualEvaluation
 from evaluation.yearend import close
 from evaluation.yearend.models import YearClose, YearClosePerson, YearCloseProposal, YearCloseUnit
 from evaluation.yearend.services import year_end
+from tests.test_plain_language import read_page, vietnamese_findings
 
 YEAR = 2025
 
@@ -133,7 +134,7 @@ def test_the_snapshot_is_the_year_end_of_the_subtree(app: Flask, session: Sessio
 
 
 def test_a_new_close_replaces_the_previous_and_shows_what_changed(
-    app: Flask, session: Session, province
+    app: Flask, session: Session, province, make_admin, login_as
 ):
     first = close.current_close(session, YEAR, _close(app, session, province).params["unit_id"])
     levels = _levels(session, first.id)
@@ -161,6 +162,12 @@ def test_a_new_close_replaces_the_previous_and_shows_what_changed(
     assert before is Level(levels[good]) and after is not None and after is not before
     assert changes.people_count == len(changed)
     assert all(b != a for b, a in changed.values())
+
+    page = login_as(make_admin()).get(f"/year-end/{YEAR}/units/{province.id}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Thay đổi so với lần chốt trước" in html
+    assert session.get(Person, good).full_name in html
+    assert vietnamese_findings(read_page(html).text) == []
 
 
 def test_reopening_an_evaluation_in_a_closed_subtree_closes_it_again(

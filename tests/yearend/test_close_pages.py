@@ -16,6 +16,7 @@ from evaluation.core.jobs import Job, JobState, drain
 from evaluation.organisation.models import UnitKind
 from evaluation.yearend.models import YearClose
 from tests.conftest import form_errors
+from tests.test_plain_language import read_page, vietnamese_findings
 
 YEAR = 2025
 
@@ -76,6 +77,8 @@ def test_the_office_closes_its_subtree_after_confirming(
     done = client.get(f"/year-end/{YEAR}/units/{tree['dept'].id}").get_data(as_text=True)
     assert "Kết quả chốt" in done and "Đây là lần chốt đầu tiên." in done
     assert "<progress" not in done
+    for html in (running, done):  # plain Vietnamese: no codes, internal values or English
+        assert vietnamese_findings(read_page(html).text) == []
     session.expire_all()
     snapshot = session.scalars(sa.select(YearClose)).one()
     assert (snapshot.unit_id, snapshot.people, snapshot.created_by) == (
