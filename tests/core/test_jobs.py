@@ -195,3 +195,16 @@ def test_the_in_process_thread_runs_jobs_of_a_real_database(tmp_path):
                 assert _notes(session, "threaded") == 1
     finally:
         db.engine_of(application).dispose()
+
+
+def test_the_recover_command_queues_a_dead_workers_job_again(app: Flask, session):
+    job = _left_running(session, _dead_pid(), attempts=1)
+    result = app.test_cli_runner().invoke(args=["jobs", "recover"])
+    assert result.exit_code == 0, result.output
+    assert "Queued again: 1 jobs." in result.output
+    session.expire_all()
+    assert session.get(Job, job.id).state is JobState.QUEUED
+    with app.app_context():
+        drain(app)
+    session.expire_all()
+    assert session.get(Job, job.id).state is JobState.DONE
