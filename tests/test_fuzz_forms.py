@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -25,7 +26,14 @@ from evaluation.accounts.models import AccountRole, User
 from evaluation.core.throttle import limiter
 from evaluation.notifications.models import EventKind
 from evaluation.notifications.services import notify
-from evaluation.organisation.models import LeadershipRole, Person, Unit, UnitKind
+from evaluation.organisation.models import (
+    Delegation,
+    DelegationKind,
+    LeadershipRole,
+    Person,
+    Unit,
+    UnitKind,
+)
 from evaluation.plans import evidence
 from evaluation.plans import services as plans
 from evaluation.plans.models import Plan
@@ -747,6 +755,82 @@ def publish_policy(world: World) -> Target:
     return Target(admin, f"{page}/publish", _publish_fields(), page, [f"{page}/preview"])
 
 
+# --- account administration -------------------------------------------------------------
+
+
+def _account_of(world: World, person: Person) -> str:
+    return f"/admin/accounts/{world.user_id(person)}"
+
+
+def new_account(world: World) -> Target:
+    person = world.staff()
+    world.session.execute(sa.delete(User).where(User.person_id == person.id))
+    fields = {
+        "person_code": text(person.code),
+        "username": text("tai.khoan-moi"),
+        "role": choice("staff", "personnel", "admin"),
+        "served_unit_id": choice(str(world.division.id), ""),
+        "reason": text(),
+    }
+    return Target(world.personnel, "/admin/accounts/new", fields, "/admin/accounts")
+
+
+def account_button(verb: str) -> Callable[[World], Target]:
+    def build(world: World) -> Target:
+        page = _account_of(world, world.staff())
+        fields = {"reason": text(), "version": version(None)}
+        return Target(world.personnel, f"{page}/{verb}", fields, page)
+
+    return build
+
+
+def account_role(world: World) -> Target:
+    page = _account_of(world, world.staff())
+    fields = {
+        "role-role": choice("staff", "personnel", "admin"),
+        "role-served_unit_id": choice(str(world.division.id), str(world.agency.id), ""),
+        "role-reason": text(),
+    }
+    return Target(world.personnel, f"{page}/role", fields, page)
+
+
+def account_leadership(world: World) -> Target:
+    page = _account_of(world, world.staff())
+    fields = {"lead-leadership": choice("head", "deputy", "none"), "lead-reason": text()}
+    return Target(world.personnel, f"{page}/leadership", fields, page)
+
+
+def new_delegation(world: World) -> Target:
+    fields = {
+        "kind": choice("delegation", "acting_head"),
+        "unit_id": choice(str(world.division.id)),
+        "from_code": text(world.head.code),
+        "to_code": text(world.staff().code),
+        "starts_on": day(date(2026, 1, 1), date(2026, 6, 30)),
+        "ends_on": day(date(2026, 1, 1), date(2026, 12, 31)),
+        "reason": text(),
+    }
+    return Target(world.personnel, "/admin/delegations/new", fields, "/admin/delegations")
+
+
+def end_delegation(world: World) -> Target:
+    acting = Delegation(
+        kind=DelegationKind.ACTING_HEAD, to_person=world.staff(), unit=world.division,
+        role=LeadershipRole.HEAD, starts_on=date(2026, 1, 1), ends_on=date(2099, 12, 31),
+        reason="Quyết định giao quyền trưởng",
+    )  # fmt: skip
+    world.session.add(acting)
+    world.session.flush()
+    url = f"/admin/delegations/{acting.id}/end"
+    return Target(world.personnel, url, {"reason": text()}, "/admin/delegations")
+
+
+def close_year(world: World) -> Target:
+    url = f"/year-end/{YEAR}/units/{world.agency.id}"
+    fields = {"confirm": check_box(), "version": version(None)}
+    return Target(world.personnel, f"{url}/close", fields, url)
+
+
 # endpoint → the ways of posting to it (a route serving several forms has several)
 CASES: dict[str, dict[str, Callable[[World], Target]]] = {
     "plans.new_plan": {"new_plan": new_plan},
@@ -774,6 +858,15 @@ CASES: dict[str, dict[str, Callable[[World], Target]]] = {
     "accounts.change_password": {"change_password": change_password},
     "accounts.set_language": {"set_language": set_language},
     "accounts.logout": {"logout": logout},
+    "account_admin.new_account": {"new_account": new_account},
+    "account_admin.deactivate": {"deactivate_account": account_button("deactivate")},
+    "account_admin.reactivate": {"reactivate_account": account_button("reactivate")},
+    "account_admin.unlock": {"unlock_account": account_button("unlock")},
+    "account_admin.reset_password": {"reset_password": account_button("password")},
+    "account_admin.change_role": {"account_role": account_role},
+    "account_admin.change_leadership": {"account_leadership": account_leadership},
+    "account_admin.new_delegation": {"new_delegation": new_delegation},
+    "account_admin.end_delegation": {"end_delegation": end_delegation},
     "notifications.mark_read": {"mark_notification_read": mark_notification_read},
     "notifications.read_all": {"read_all_notifications": read_all_notifications},
     "notifications.settings": {"notification_settings": notification_settings},
