@@ -825,12 +825,6 @@ def end_delegation(world: World) -> Target:
     return Target(world.personnel, url, {"reason": text()}, "/admin/delegations")
 
 
-def close_year(world: World) -> Target:
-    url = f"/year-end/{YEAR}/units/{world.agency.id}"
-    fields = {"confirm": check_box(), "version": version(None)}
-    return Target(world.personnel, f"{url}/close", fields, url)
-
-
 # endpoint → the ways of posting to it (a route serving several forms has several)
 CASES: dict[str, dict[str, Callable[[World], Target]]] = {
     "plans.new_plan": {"new_plan": new_plan},
