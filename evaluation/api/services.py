@@ -184,16 +184,20 @@ def evaluations(
     return Page([_evaluation(e) for e in found.items], found.page, found.per_page, found.total)
 
 
+def _value(member: Any) -> Any:
+    return None if member is None else member.value
+
+
 def _evaluation(evaluation: AnnualEvaluation) -> dict[str, Any]:
     return {
         "id": evaluation.id,
         "person_id": evaluation.person_id,
         "unit_id": evaluation.unit_id,
         "year": evaluation.year,
-        "step": evaluation.step,
-        "computed_level": evaluation.computed_level,
-        "final_level": evaluation.final_level,
-        "level": evaluation.level,
+        "step": _value(evaluation.step),
+        "computed_level": evaluation.computed_level.value,
+        "final_level": _value(evaluation.final_level),
+        "level": evaluation.level.value,
         "computed_points": evaluation.computed_points,
         "decided_at": evaluation.decided_at,
         "reasons": [
