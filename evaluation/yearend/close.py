@@ -341,9 +341,7 @@ def changes(session: Session, close: YearClose, before: YearClose, limit: int = 
     (joined in SQL: a province's snapshot holds 40 000 people)."""
     changed_people = _changed_levels(close, before)
     people_count = session.scalar(sa.select(sa.func.count()).select_from(changed_people)) or 0
-    listed = (
-        sa.select(changed_people).order_by(changed_people.c.person_id).limit(limit).subquery()
-    )
+    listed = sa.select(changed_people).order_by(changed_people.c.person_id).limit(limit).subquery()
     people = [
         PersonChange(
             row.person_id,
@@ -543,10 +541,17 @@ def _rerun_after_reopening(session: Session) -> None:
     """Before the reopening commits: queue the close again for each closed subtree holding
     the evaluation (it runs after the commit, so it sees the reopened record)."""
     _note_reopenings(session, None)  # the audit records not flushed yet
-    reopened = session.info.pop(_REOPENED, [])
+    reopened = dict(session.info.pop(_REOPENED, []))  # evaluation id → who reopened it
     if not reopened or not has_app_context():
         return
-    for evaluation_id, actor_id in reopened:
+    try:
+        _queue_closes_again(session, reopened)
+    finally:
+        session.info.pop(_REOPENED, None)  # noted again by the flushes of the lines above
+
+
+def _queue_closes_again(session: Session, reopened: dict[int, int | None]) -> None:
+    for evaluation_id, actor_id in reopened.items():
         found = session.execute(
             sa.select(AnnualEvaluation.year, Unit.path)
             .join(Person, Person.id == AnnualEvaluation.person_id)
@@ -556,7 +561,7 @@ def _rerun_after_reopening(session: Session) -> None:
         if found is None:
             continue
         year, path = found
-        for close in session.scalars(
+        for close in session.scalars(  # read whole before queuing writes more
             sa.select(YearClose)
             .join(Unit, Unit.id == YearClose.unit_id)
             .where(
@@ -564,7 +569,7 @@ def _rerun_after_reopening(session: Session) -> None:
                 YearClose.is_current,
                 sa.literal(path).startswith(Unit.path),
             )
-        ):
+        ).all():
             if running_close(session, year, close.unit_id) is None:
                 unit = session.get(Unit, close.unit_id)
                 assert unit is not None

@@ -198,6 +198,9 @@ def test_reopening_an_evaluation_in_a_closed_subtree_closes_it_again(
     again = close.current_close(session, YEAR, province.id)
     assert again.id != first.id
     assert session.get(Job, again.job_id).requested_by == admin.id
+    jobs = session.scalar(sa.select(sa.func.count()).select_from(Job))
+    session.commit()  # the next commit of the same session queues nothing more
+    assert session.scalar(sa.select(sa.func.count()).select_from(Job)) == jobs
 
 
 def test_a_rolled_back_reopening_queues_nothing(app: Flask, session: Session, province, make_admin):
