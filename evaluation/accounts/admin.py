@@ -44,16 +44,22 @@ def may_administer(viewer: Viewer) -> bool:
 
 def may_manage(viewer: Viewer, user: User) -> bool:
     """An administrator manages any other account; a personnel office, the other accounts of
-    people in its subtree, except administrators'."""
+    people in its subtree whose rights stay inside it: no administrator, no office serving a
+    wider unit (a reset password would let the office act with rights it has not)."""
     if user.id == viewer.user_id:
         return False
     if viewer.is_admin:
         return True
+    served = viewer.served_path
     return (
-        viewer.served_path is not None
+        served is not None
         and user.role is not AccountRole.ADMIN
         and user.person is not None
-        and user.person.unit.path.startswith(viewer.served_path)
+        and user.person.unit.path.startswith(served)
+        and (
+            user.role is not AccountRole.PERSONNEL
+            or (user.served_unit is not None and user.served_unit.path.startswith(served))
+        )
     )
 
 
@@ -115,7 +121,12 @@ def account_scope(viewer: Viewer) -> sa.ColumnElement[bool]:
     own = User.id == viewer.user_id
     if viewer.served_path is None:
         return own
-    office = sa.and_(User.role != AccountRole.ADMIN, Unit.path.startswith(viewer.served_path))
+    within = sa.select(Unit.id).where(Unit.path.startswith(viewer.served_path))
+    office = sa.and_(
+        Unit.path.startswith(viewer.served_path),
+        User.role != AccountRole.ADMIN,
+        sa.or_(User.role != AccountRole.PERSONNEL, User.served_unit_id.in_(within)),
+    )
     return sa.or_(own, office)
 
 

@@ -404,3 +404,36 @@ def test_the_pages_and_their_trail_speak_plain_vietnamese(
     assert not any(findings.values()), findings
     trail = pages["trail"].text
     assert "đổi vai trò của" in trail and "Tổ chức cán bộ" in trail
+
+
+def test_an_office_cannot_reset_a_wider_office(
+    client: FlaskClient, session: Session, world: World, make_person
+) -> None:
+    """Someone placed in the office's subtree who serves the whole province has more rights
+    than the office: resetting their password would hand those rights over."""
+    wider = make_person(world.div_a, account_role=AccountRole.PERSONNEL, served_unit=world.province)
+    act_as(client, world, "office")
+    target = account_id(session, wider)
+    assert client.post(f"/admin/accounts/{target}/password").status_code == 403
+    assert username_of(wider) not in client.get("/admin/accounts").text
+    act_as(client, world, "admin")
+    assert client.post(f"/admin/accounts/{target}/password").status_code == 200
+
+
+def test_the_list_runs_as_many_statements_for_many_accounts(
+    app: Flask, client: FlaskClient, world: World, make_person
+) -> None:
+    """No query per row: 5 or 40 accounts on the page, the same statements."""
+    from evaluation.core.db import db, statements_run
+
+    act_as(client, world, "office")
+
+    def statements() -> int:
+        with statements_run(db.engine_of(app)) as run:
+            assert client.get("/admin/accounts").status_code == 200
+        return len(run)
+
+    few = statements()
+    for _ in range(35):
+        make_person(world.div_a)
+    assert statements() == few
