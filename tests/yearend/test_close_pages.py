@@ -142,3 +142,19 @@ def test_a_dead_workers_close_is_run_again_when_its_page_asks(
     assert client.get(f"/jobs/{job.id}").get_json()["state"] == "done"
     session.expire_all()
     assert session.get(Job, job.id).attempts == 2
+
+
+def test_after_a_failed_close_the_page_says_the_previous_result_stands(
+    session: Session, tree, login_as
+):
+    session.add(
+        Job(
+            kind="year.close", params={"year": YEAR, "unit_id": tree["dept"].id},
+            state=JobState.FAILED, attempts=3, error="the worker stopped during attempt 3",
+        )
+    )  # fmt: skip
+    session.commit()
+    html = login_as(tree["office"]).get(f"/year-end/{YEAR}/units/{tree['dept'].id}")
+    text = read_page(html.get_data(as_text=True)).text
+    assert "Lần chốt gần nhất không thành công" in text and "Chốt kết quả năm" in text
+    assert "worker" not in text  # the operator's error stays in the job's row
