@@ -858,6 +858,16 @@ head_dept   --     --    --       --
 personnel   ->     ->    --       --
 admin       ->     ->    ->       ->
 """),
+    "rulesets.unit_rulebook": post(
+        "/rulesets/units/{o.id}/rulebook", {"rulebook_pin": "nd90"}, """
+          div_a dept div_c province
+staff_a     --   --    --     --
+deputy_a    --   --    --     --
+head_a      --   --    --     --
+head_dept   --   --    --     --
+personnel   ->   ->    --     --
+admin       ->   ->    ->     ->
+"""),
     "rulesets.unpin": post("/rulesets/pins/{o.id}/delete", {}, """
           pin:div_a pin:div_c
 staff_a       --         --

@@ -719,6 +719,12 @@ def pin_criteria_set(world: World) -> Target:
     return Target(world.personnel, page, fields, page)
 
 
+def unit_rulebook(world: World) -> Target:
+    page = f"/rulesets/units/{world.division.id}/pins"
+    fields = {"rulebook_pin": choice("", "nd90", "nd335")}
+    return Target(world.personnel, f"/rulesets/units/{world.division.id}/rulebook", fields, page)
+
+
 def unpin_criteria_set(world: World) -> Target:
     pins = rulesets.pins_of(world.session, world.division)  # an earlier example's, if kept
     pin = pins[0] if pins else rulesets.pin_set(world.session, world.division, "nd90-cong-chuc",
@@ -871,6 +877,7 @@ CASES: dict[str, dict[str, Callable[[World], Target]]] = {
     "rulesets.next_version": {"next_criteria_set": criteria_set_button("next")},
     "rulesets.unit_pins": {"pin_criteria_set": pin_criteria_set},
     "rulesets.unpin": {"unpin_criteria_set": unpin_criteria_set},
+    "rulesets.unit_rulebook": {"unit_rulebook": unit_rulebook},
     "rulesets.new_policy": {"new_policy": new_policy},
     "rulesets.publish_policy": {"publish_policy": publish_policy},
 }

@@ -70,6 +70,19 @@ class PinForm(FlaskForm):
     set_name = SelectField(_l("Bộ tiêu chí"), validators=[DataRequired()])
 
 
+class RulebookPinForm(FlaskForm):
+    rulebook_pin = SelectField(
+        _l("Văn bản áp dụng cho đơn vị"),
+        choices=[
+            SelectChoice("", _l("Theo văn bản có hiệu lực với từng người")),
+            SelectChoice(
+                "nd90", _l("Nghị định 90/2020/NĐ-CP (sửa đổi, bổ sung bởi Nghị định 48/2023/NĐ-CP)")
+            ),
+            SelectChoice("nd335", _l("Nghị định 335/2025/NĐ-CP")),
+        ],
+    )
+
+
 class PreviewForm(FlaskForm):
     """GET parameters of a preview: the year run again, and the unit a set would be pinned to."""
 

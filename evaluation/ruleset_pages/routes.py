@@ -18,7 +18,7 @@ from evaluation.core.clock import local_today
 from evaluation.core.db import db
 from evaluation.core.errors import DomainError
 from evaluation.core.labels import LABELS, rulebook_name
-from evaluation.core.views import commit, show_domain_error
+from evaluation.core.views import commit, flash_form_errors, show_domain_error
 from evaluation.organisation.models import Unit
 from evaluation.organisation.permissions import Viewer, current_viewer
 from evaluation.ruleset_pages import preview as previews
@@ -31,6 +31,7 @@ from evaluation.ruleset_pages.forms import (
     PolicyForm,
     PreviewForm,
     PublishForm,
+    RulebookPinForm,
 )
 from evaluation.ruleset_pages.wording import POLICY_EFFECTS, problem_text
 from evaluation.rulesets import services
@@ -409,9 +410,34 @@ def unit_pins(unit_id: int) -> ResponseReturnValue:
         form=form,
         pins=services.pins_of(db.session, unit),
         titles={v.name: v.title for v in services.published_versions(db.session)},
+        rulebook_form=RulebookPinForm(formdata=None, rulebook_pin=unit.rulebook_pin or ""),
         action_form=ActionForm(formdata=None),
         today=local_today(),
     ), status
+
+
+@blueprint.route("/rulesets/units/<id:unit_id>/rulebook", methods=["POST"])
+@login_required
+def unit_rulebook(unit_id: int) -> ResponseReturnValue:
+    """The rule set the unit chooses (Unit.rulebook_pin), on the same page as its sets."""
+    viewer = _viewer()
+    unit = db.session.get(Unit, unit_id)
+    if unit is None:
+        abort(404)
+    if not can_pin(viewer, unit):
+        abort(403)
+    form = RulebookPinForm()
+    if form.validate_on_submit():
+        try:
+            services.set_rulebook_pin(
+                db.session, unit, form.rulebook_pin.data or None, actor_id=viewer.user_id
+            )
+            commit(_("Đã lưu văn bản áp dụng cho đơn vị."))
+        except DomainError as error:
+            show_domain_error(None, error)
+    else:
+        flash_form_errors(form)
+    return redirect(url_for("rulesets.unit_pins", unit_id=unit_id))
 
 
 @blueprint.route("/rulesets/pins/<id:pin_id>/delete", methods=["POST"])

@@ -367,6 +367,26 @@ def unpin_set(session: Session, pin: CriteriaSetPin, *, actor_id: int) -> None:
     forget_published(session)
 
 
+def set_rulebook_pin(session: Session, unit: Unit, pin: str | None, *, actor_id: int) -> None:
+    """The rule set a unit chooses over the one in force by year and category (rules.md §11;
+    a pin the rulebook's table gives no force is refused person by person, and says why)."""
+    if pin not in (None, "nd90", "nd335"):
+        raise DomainError(_("Văn bản áp dụng không hợp lệ."), field="rulebook_pin")
+    if unit.rulebook_pin == pin:
+        return
+    old, unit.rulebook_pin = unit.rulebook_pin, pin
+    session.flush()
+    audit.record(
+        session,
+        actor_id=actor_id,
+        object_type="unit",
+        object_id=unit.id,
+        action="rulebook_pin",
+        old={"rulebook_pin": old},
+        new={"rulebook_pin": pin},
+    )
+
+
 # --- policy ------------------------------------------------------------------------------
 
 

@@ -13,6 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from criteria import StaffCategory
+from evaluation.core.audit import AuditRecord
 from evaluation.plans.models import Plan, PlanStatus, Task, TaskOutcome
 from evaluation.plans.periods import Period, PeriodKind
 from evaluation.rulesets import services
@@ -238,3 +239,29 @@ def test_a_pin_is_removed_with_its_own_form(session, client, login_as, office):
     assert client.post(f"/rulesets/pins/{pin.id}/delete").status_code == 302
     assert session.scalar(sa.select(CriteriaSetPin)) is None
     assert periods.criteria_set_for(office.staff, 2026).id == "nd335-non-leader@1"
+
+
+def test_the_unit_chooses_its_rule_set_on_the_same_page(session, client, login_as, office):
+    login_as(office.personnel)
+    url = f"/rulesets/units/{office.division.id}/rulebook"
+    assert client.post(url, data={"rulebook_pin": "nd90"}).status_code == 302
+    session.expire_all()
+    assert office.division.rulebook_pin == "nd90"
+    audit = session.scalar(
+        sa.select(AuditRecord).where(
+            AuditRecord.object_id == office.division.id, AuditRecord.action == "rulebook_pin"
+        )
+    )
+    assert json.loads(audit.new_value) == {"rulebook_pin": "nd90"}
+    client.post(url, data={"rulebook_pin": "nd48"})  # not a choice: nothing changes
+    session.expire_all()
+    assert office.division.rulebook_pin == "nd90"
+    client.post(url, data={"rulebook_pin": ""})
+    session.expire_all()
+    assert office.division.rulebook_pin is None
+    assert (
+        client.post(
+            f"/rulesets/units/{office.other.id}/rulebook", data={"rulebook_pin": "nd90"}
+        ).status_code
+        == 403
+    )
