@@ -23,6 +23,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from evaluation.api import schemas, services
 from evaluation.api.admin import blueprint as token_admin
 from evaluation.api.auth import authenticate, caller
+from evaluation.api.contract import write_spec
 from evaluation.api.problems import PROBLEM_TYPE, from_http_exception, problem
 from evaluation.core.clock import local_today
 from evaluation.core.converters import LARGEST_ID, IdConverter
@@ -329,4 +330,5 @@ def init_api(app: Flask) -> Api:
     api.register_blueprint(blueprint)
     app.extensions["csrf"].exempt(blueprint)
     app.register_blueprint(token_admin)
+    app.cli.add_command(write_spec)
     return api

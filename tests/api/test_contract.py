@@ -37,7 +37,7 @@ def test_the_spec_is_served_as_openapi_3_1(client) -> None:
 
 
 def test_the_committed_copy_is_the_live_spec(app: Flask, client) -> None:
-    """Regenerate with: .venv/bin/python -m evaluation.api.contract docs/openapi.json"""
+    """Regenerate with: .venv/bin/flask --app app api-spec docs/openapi.json"""
     live = client.get("/api/v1/openapi.json").get_json()
     assert json.loads(COMMITTED.read_text(encoding="utf-8")) == live
     assert COMMITTED.read_text(encoding="utf-8") == render(spec_of(app))
