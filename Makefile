@@ -51,10 +51,15 @@ chromium:
 
 # Liberation Serif 2 (fonts-liberation2: fonts-liberation's 1.x lacks the Vietnamese letters),
 # embedded in the official forms' PDFs; without it they fall back to DejaVu Serif.
+# WeasyPrint also wants HarfBuzz's subsetter (libharfbuzz-subset0) to embed only the glyphs used;
+# without it, it warns on import, and the suite turns warnings into errors.
 fonts:
 	@test -f /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf || { \
 	  echo "Installing Debian's fonts-liberation2 for the official forms"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-liberation2 >/dev/null; }
+	@ldconfig -p | grep -q libharfbuzz-subset || { \
+	  echo "Installing Debian's libharfbuzz-subset0 for the official forms' PDFs"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libharfbuzz-subset0 >/dev/null; }
 
 test: install chromium fonts test-sqlite test-postgres
 
