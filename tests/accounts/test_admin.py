@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import uuid
 from dataclasses import dataclass
 
 import pytest
@@ -437,3 +438,53 @@ def test_the_list_runs_as_many_statements_for_many_accounts(
     for _ in range(35):
         make_person(world.div_a)
     assert statements() == few
+
+
+@pytest.fixture(params=["memory", "redis"])
+def throttled_app(request, database_url: str, session: Session):
+    """An application on the test's connection with its own throttle store (in memory, or in
+    Redis under a prefix of this test), cleared at the end."""
+    from evaluation import create_app
+    from evaluation.core.db import db
+    from tests.accounts.test_throttle import _redis_or_skip
+
+    uri = "memory://" if request.param == "memory" else _redis_or_skip()
+    application = create_app(
+        {"DATABASE_URL": database_url, "TESTING": True, "SECRET_KEY": "t",
+         "WTF_CSRF_ENABLED": False, "RATELIMIT_STORAGE_URI": uri,
+         "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}:signin"}
+    )  # fmt: skip
+    db.bind_to(application, session.get_bind())
+    yield application
+    application.extensions["sign_in_throttle"].clear()
+    db.engine_of(application).dispose()
+
+
+def test_unlock_forgets_every_address_in_each_store(
+    throttled_app: Flask, world: World, session: Session
+) -> None:
+    """Failures from two addresses, in memory or in Redis: one unlock frees both."""
+    name = username_of(world.staff_a)
+    addresses = ("203.0.113.7", "198.51.100.9")
+    browsers = {address: throttled_app.test_client() for address in addresses}
+
+    def attempt(address: str, password: str) -> int:
+        return (
+            browsers[address]
+            .post(
+                "/login",
+                data={"username": name, "password": password},
+                environ_base={"REMOTE_ADDR": address},
+            )
+            .status_code
+        )
+
+    for address in addresses:
+        for _ in range(6):
+            attempt(address, "sai-mat-khau-1")
+        assert attempt(address, PASSWORD) == 429
+    administrator = throttled_app.test_client()
+    sign_in(administrator, username_of(world.admin))
+    target = account_id(session, world.staff_a)
+    assert administrator.post(f"/admin/accounts/{target}/unlock").status_code == 302
+    assert all(attempt(address, PASSWORD) == 302 for address in addresses)
