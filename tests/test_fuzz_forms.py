@@ -23,6 +23,8 @@ from hypothesis import strategies as st
 
 from criteria import GeneralAssessment, Level, Title
 from evaluation.accounts.models import AccountRole, User
+from evaluation.api import services as api_tokens
+from evaluation.api.models import TokenScope
 from evaluation.core.throttle import limiter
 from evaluation.notifications.models import EventKind
 from evaluation.notifications.services import notify
@@ -76,7 +78,9 @@ FUZZ = settings(
 # button whose only field, the version, is covered by every ActionForm here.
 # An evidence file is bytes, not typed text: tests/plans/test_evidence_file.py posts hostile ones.
 FUZZED_ELSEWHERE = {"imports.staff_upload", "imports.tasks_upload", "imports.batch_confirm",
-                    "plans.add_evidence_file"}  # fmt: skip
+                    "plans.add_evidence_file",
+                    # JSON, fuzzed by schemathesis from the contract: tests/api/test_contract.py
+                    "api.push_task", "api.push_rating"}  # fmt: skip
 
 
 # --- field kinds with their valid values ----------------------------------------------------
@@ -831,6 +835,24 @@ def end_delegation(world: World) -> Target:
     return Target(world.personnel, url, {"reason": text()}, "/admin/delegations")
 
 
+# --- the API's token page (the API itself is fuzzed by schemathesis: tests/api/) ---------------
+
+
+def new_api_token(world: World) -> Target:
+    fields = {"name": text("Quản lý văn bản"), "unit_code": text(world.agency.code),
+              "scope": choice("read", "write")}  # fmt: skip
+    return Target(_admin(world), "/admin/api-tokens", fields, "/admin/api-tokens")
+
+
+def revoke_api_token(world: World) -> Target:
+    token, _secret = api_tokens.create_token(
+        world.session, name=f"Cổng dịch vụ công {next(_drafts)}", unit=world.agency,
+        scope=TokenScope.READ, actor_id=None,
+    )  # fmt: skip
+    url = f"/admin/api-tokens/{token.id}/revoke"
+    return Target(_admin(world), url, {}, "/admin/api-tokens")
+
+
 # endpoint → the ways of posting to it (a route serving several forms has several)
 CASES: dict[str, dict[str, Callable[[World], Target]]] = {
     "plans.new_plan": {"new_plan": new_plan},
@@ -868,6 +890,8 @@ CASES: dict[str, dict[str, Callable[[World], Target]]] = {
     "account_admin.new_delegation": {"new_delegation": new_delegation},
     "account_admin.end_delegation": {"end_delegation": end_delegation},
     "notifications.mark_read": {"mark_notification_read": mark_notification_read},
+    "api_tokens.tokens": {"new_api_token": new_api_token},
+    "api_tokens.revoke": {"revoke_api_token": revoke_api_token},
     "notifications.read_all": {"read_all_notifications": read_all_notifications},
     "notifications.settings": {"notification_settings": notification_settings},
     "rulesets.new_set": {"new_criteria_set": new_criteria_set},
