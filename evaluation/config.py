@@ -86,6 +86,9 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "JOB_STALE_AFTER": _count("JOB_STALE_AFTER", 600),
         "JOB_MAX_ATTEMPTS": _count("JOB_MAX_ATTEMPTS", 3),
         "JOB_TIMEOUT": _count("JOB_TIMEOUT", 3600),
+        # An export of more rows than this (the classification summary) is built by a job and
+        # downloaded when ready (reports.exports).
+        "EXPORT_JOB_ROWS": _count("EXPORT_JOB_ROWS", 5000),
         # Tests only: seconds the year-end close waits after each step, so it can be killed
         # in the middle (tests/yearend/test_close_kill.py). Leave unset.
         "YEAR_CLOSE_STEP_DELAY": _count("YEAR_CLOSE_STEP_DELAY", 0),

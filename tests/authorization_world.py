@@ -37,7 +37,7 @@ from criteria.levels import StaffCategory
 from criteria.procedure import Step
 from evaluation.accounts.models import AccountRole, User
 from evaluation.core.db import Base, db
-from evaluation.core.jobs import Job
+from evaluation.core.jobs import Job, JobState
 from evaluation.core.throttle import limiter
 from evaluation.imports import services as imports
 from evaluation.notifications.models import Notification
@@ -105,6 +105,7 @@ class Owner:
     task: dict[str, int] = field(default_factory=dict)
     decision: int = 0
     job: int = 0  # a unit's year close, asked by the administrator
+    export: int = 0  # a unit's large summary export, asked by head_dept (it failed)
     evidence: dict[str, int] = field(default_factory=dict)  # a file on each task, by state
     notification: int = 0  # a person's first notification, unread (the evaluations' steps)
     account: int = 0  # a person's login (and the administrator's, as the owner "admin")
@@ -303,6 +304,15 @@ def build(session: Session) -> tuple[dict[str, Owner], dict[str, str], dict[str,
         session.add(close)
         session.flush()
         owners[name].job = close.id
+        export = Job(
+            kind="export.classification_summary",
+            params={"year": 2026, "unit_id": unit.id, "today": "2026-12-01", "locale": "vi"},
+            requested_by=accounts[people["head_dept"].id].id,
+            state=JobState.FAILED,
+        )
+        session.add(export)
+        session.flush()
+        owners[name].export = export.id
     for name, person in people.items():
         owners[name].account = accounts[person.id].id
     owners["admin"] = Owner(admin.id, account=admin.id)

@@ -657,6 +657,26 @@ head_dept  --    --    --     --      --
 personnel  ok    ok    ok     --      --
 admin      ok    ok    ok     ok      ok
 """),
+    # a large export built by a job: its requester (head_dept, while reaching the unit) or an
+    # administrator; a failed job's download leads back to its page
+    "reports.export_page": get("/reports/exports/{o.export}", """
+          div_a div_b dept province commune
+staff_a    --    --    --     --      --
+deputy_a   --    --    --     --      --
+head_a     --    --    --     --      --
+head_dept  ok    ok    ok     --      --
+personnel  --    --    --     --      --
+admin      ok    ok    ok     ok      ok
+"""),
+    "reports.export_download": get("/reports/exports/{o.export}.xlsx", """
+          div_a div_b dept province commune
+staff_a    --    --    --     --      --
+deputy_a   --    --    --     --      --
+head_a     --    --    --     --      --
+head_dept  ->    ->    ->     --      --
+personnel  --    --    --     --      --
+admin      ->    ->    ->     ->      ->
+"""),
     "rankings.unit_drilldown": get("/rankings/2026-03/units/{o.id}", """
           div_a div_b dept province commune
 staff_a    --    --    --     --      --
@@ -674,6 +694,17 @@ head_a     ok    --    --     --      --
 head_dept  ok    ok    ok     --      --
 personnel  ok    ok    ok     --      --
 admin      ok    ok    ok     ok      ok
+"""),
+    # a summary too large to build at once: asked for (a job), by whoever may download it
+    "reports.classification_summary post": post(
+        "/reports/evaluations/2026/units/{o.id}.xlsx", {}, """
+          div_a div_b dept province commune
+staff_a    --    --    --     --      --
+deputy_a   ->    --    --     --      --
+head_a     ->    --    --     --      --
+head_dept  ->    ->    ->     --      --
+personnel  ->    ->    ->     --      --
+admin      ->    ->    ->     ->      ->
 """),
     "reports.meeting_minutes": get(
         "/reports/forms/evaluations/2026/units/{o.id}/minutes/print", """

@@ -9,12 +9,16 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_login import login_required
+from flask_babel import get_locale
+from flask_login import current_user, login_required
 
 from evaluation.core.clock import local_today
 from evaluation.core.db import db
+from evaluation.core.forms import ActionForm
+from evaluation.core.jobs import Job
+from evaluation.core.views import refusal_status
 from evaluation.core.workbook import xlsx_response
 from evaluation.organisation.models import Unit
 from evaluation.organisation.permissions import current_viewer
@@ -23,7 +27,7 @@ from evaluation.plans.permissions import PlanAction, can_plan
 from evaluation.plans.routes import overdue_filter_args
 from evaluation.plans.services import plan_with_tasks
 from evaluation.rankings.routes import units_in_reach
-from evaluation.reports import forms_documents, overdue, services
+from evaluation.reports import exports, forms_documents, overdue, services
 from evaluation.reports.forms_render import stylesheet
 from evaluation.scoring.access import get_evaluation_or_404, rulebook_result
 
@@ -49,11 +53,28 @@ def evaluation_sheet(year: int, person_id: int) -> ResponseReturnValue:
     )
 
 
-@blueprint.route("/reports/evaluations/<year:year>/units/<id:unit_id>.xlsx")
+@blueprint.route(
+    "/reports/evaluations/<year:year>/units/<id:unit_id>.xlsx", methods=["GET", "POST"]
+)
 @login_required
 def classification_summary(year: int, unit_id: int) -> ResponseReturnValue:
-    """A subtree's summary: its managers, the personnel office serving it, administrators."""
+    """A subtree's summary: its managers, the personnel office serving it, administrators.
+
+    More rows than `EXPORT_JOB_ROWS`: a page offers to build it by a job (a POST, so that no
+    GET writes), whose page then shows its progress."""
     unit = _unit_or_404(unit_id)
+    form = ActionForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            return _export_request(unit, year, form), refusal_status()
+        job = exports.request_summary(
+            db.session, unit, year, requested_by=current_user.id, today=local_today(),
+            locale=str(get_locale() or "vi"),
+        )  # fmt: skip
+        db.session.commit()
+        return redirect(url_for("reports.export_page", job_id=job.id))
+    if exports.is_large(db.session, unit, year):
+        return _export_request(unit, year, form)
     return xlsx_response(
         services.classification_summary(
             db.session,
@@ -63,6 +84,51 @@ def classification_summary(year: int, unit_id: int) -> ResponseReturnValue:
             today=local_today(),
         )
     )
+
+
+def _export_request(unit: Unit, year: int, form: ActionForm) -> str:
+    return render_template(
+        "reports/export_job.html", job=None, unit=unit, year=year, ready=False, form=form,
+        rows=exports.summary_row_count(db.session, unit, year),
+    )  # fmt: skip
+
+
+def _export_job_or_404(job_id: int) -> Job:
+    """An export job, for its requester (while they still reach its unit) or an administrator."""
+    job = db.session.get(Job, job_id)
+    if job is None or job.kind not in exports.KINDS:
+        abort(404)
+    viewer = current_viewer()
+    if viewer.is_admin:
+        return job
+    unit_id = job.params.get("unit_id") if isinstance(job.params, dict) else None
+    unit = db.session.get(Unit, unit_id) if isinstance(unit_id, int) else None
+    if job.requested_by != viewer.user_id or unit is None or not viewer.reaches_unit(unit):
+        abort(403)
+    return job
+
+
+@blueprint.route("/reports/exports/<id:job_id>")
+@login_required
+def export_page(job_id: int) -> ResponseReturnValue:
+    """A large export's progress, then its download link."""
+    job = _export_job_or_404(job_id)
+    unit = db.session.get(Unit, job.params.get("unit_id"))
+    ready = exports.stored_export(current_app, job) is not None
+    return render_template(
+        "reports/export_job.html", job=job, unit=unit, year=job.params.get("year"), ready=ready
+    )
+
+
+@blueprint.route("/reports/exports/<id:job_id>.xlsx")
+@login_required
+def export_download(job_id: int) -> ResponseReturnValue:
+    """The workbook a finished job built; before that (or if its file is gone), its page."""
+    job = _export_job_or_404(job_id)
+    export = exports.stored_export(current_app, job)
+    if export is None:
+        return redirect(url_for("reports.export_page", job_id=job.id))
+    return xlsx_response(export)
 
 
 @blueprint.route("/reports/plans/<id:plan_id>.xlsx")
