@@ -178,20 +178,27 @@ def emulation_page(
     if chosen is not None and (selected is None or selected.id != chosen):
         abort(404)
     proposals: list[emulation.Proposal] = []
-    if selected is not None:
+    closes = _year_closes()
+    closed = closes.closed_proposals(db.session, year, selected) if closes and selected else None
+    if selected is not None and closed is None:
         subtree = [unit for unit in units if unit.path.startswith(selected.path)]
         results = services.unit_results(
             db.session, subtree, Period(PeriodKind.YEAR, year, 1), local_today()
         )
         proposals = emulation.proposals(db.session, [selected], year, results, among=agencies)
+    if closed is not None:
+        proposed = [(p.person_id, p.person) for p in closed.people if p.titles]
+    else:
+        proposed = _proposed_people(selected, proposals) if selected is not None else []
     return render_template(
         "rankings/emulation.html",
         year=year,
         agencies=agencies,
         selected=selected,
         proposals=proposals,
+        closed=closed,
         decisions=emulation.decisions(db.session, [a.id for a in agencies], year),
-        forms={selected.id: _decision_form(selected, proposals, decision_form)}
+        forms={selected.id: _decision_form(selected, proposed, decision_form)}
         if viewer.is_personnel and selected is not None
         else {},
         revoke_form=RevokeForm(),
@@ -199,18 +206,22 @@ def emulation_page(
     )
 
 
-def _decision_form(
-    agency: Unit, proposals: list[emulation.Proposal], posted: DecisionForm | None = None
-) -> DecisionForm:
-    form = posted or DecisionForm(prefix=f"a{agency.id}", decided_on=local_today())
-    people = [
-        evaluation
+def _proposed_people(agency: Unit, proposals: list[emulation.Proposal]) -> list[tuple[int, str]]:
+    """(person id, name) of those proposed a title in the agency: the decision's choices."""
+    return [
+        (evaluation.person_id, evaluation.person.full_name)
         for proposal in proposals
         if proposal.agency.id == agency.id
         for evaluation in proposal.evaluations
         if proposal.titles_of(evaluation)
     ]
-    form.people.choices = [SelectChoice(str(e.person_id), e.person.full_name) for e in people]
+
+
+def _decision_form(
+    agency: Unit, people: list[tuple[int, str]], posted: DecisionForm | None = None
+) -> DecisionForm:
+    form = posted or DecisionForm(prefix=f"a{agency.id}", decided_on=local_today())
+    form.people.choices = [SelectChoice(str(person_id), name) for person_id, name in people]
     form.units.choices = [SelectChoice(str(agency.id), agency.name)]
     return form
 

@@ -21,7 +21,7 @@ from flask import current_app, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session, aliased
 
-from criteria import Level
+from criteria import Level, Title
 from criteria.reasons import Reason, decode
 from criteria.unit_results import UnitFigures, UnitScore
 from evaluation.core import audit
@@ -482,6 +482,82 @@ def closed_unit_results(
     if len(rows) != len(covering):
         return None  # a unit added after the close: the page computes
     return {row.unit_id: unit_result(row, by_id[row.unit_id]) for row in rows}
+
+
+@dataclass(frozen=True)
+class ClosedProposal:
+    """A person's titles as the close proposed them, with the level the close gave them."""
+
+    person_id: int
+    person: str
+    unit: str
+    level: Level | None
+    titles: tuple[Title, ...]
+
+
+@dataclass(frozen=True)
+class ClosedEmulation:
+    """An agency's proposals as the close in force keeps them (the emulation page of a
+    closed year shows these, whatever changed since)."""
+
+    close: YearClose
+    people: list[ClosedProposal]
+    collective: tuple[Title, ...]
+    warnings: tuple[str, ...]
+
+
+def closed_proposals(session: Session, year: int, agency: Unit) -> ClosedEmulation | None:
+    """The agency's proposals from the newest close in force that covers it; None when none
+    does (the page computes them)."""
+    close = session.scalars(
+        sa.select(YearClose)
+        .join(Unit, Unit.id == YearClose.unit_id)
+        .where(
+            YearClose.year == year,
+            YearClose.is_current,
+            sa.literal(agency.path).startswith(Unit.path),
+        )
+        .order_by(YearClose.id.desc())
+        .limit(1)
+    ).first()
+    if close is None:
+        return None
+    placed = aliased(Unit)
+    rows = session.execute(
+        sa.select(
+            YearCloseProposal.person_id,
+            Person.full_name,
+            placed.name,
+            YearClosePerson.level,
+            YearCloseProposal.titles,
+            YearCloseProposal.warning,
+        )
+        .outerjoin(Person, Person.id == YearCloseProposal.person_id)
+        .outerjoin(
+            YearClosePerson,
+            (YearClosePerson.close_id == YearCloseProposal.close_id)
+            & (YearClosePerson.person_id == YearCloseProposal.person_id),
+        )
+        .outerjoin(placed, placed.id == YearClosePerson.unit_id)
+        .where(YearCloseProposal.close_id == close.id, YearCloseProposal.agency_id == agency.id)
+        .order_by(Person.full_name, YearCloseProposal.id)
+    ).all()
+    people = [
+        ClosedProposal(
+            person_id=row.person_id,
+            person=row.full_name,
+            unit=row.name or "",
+            level=Level(row.level) if row.level else None,
+            titles=tuple(Title(title) for title in row.titles),
+        )
+        for row in rows
+        if row.person_id is not None and row.full_name is not None
+    ]
+    collective = tuple(
+        Title(title) for row in rows if row.person_id is None for title in row.titles
+    )
+    warnings = tuple(row.warning for row in rows if row.warning)
+    return ClosedEmulation(close, people, collective, warnings)
 
 
 def version(session: Session, year: int, *, before: bool = False) -> tuple[int, ...]:
