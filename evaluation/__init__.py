@@ -79,14 +79,14 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         health, sign_on, notifications, account_admin, rulesets,
     ):  # fmt: skip
         app.register_blueprint(blueprint)
+    from evaluation.api.routes import init_api
+
+    init_api(app)
     register_commands(app)
     init_security(app)
     init_throttle(app)
     _register_error_pages(app)
     return app
-    from evaluation.api.routes import init_api
-
-    init_api(app)
 
 
 def _register_error_pages(app: Flask) -> None:
@@ -101,11 +101,6 @@ def _register_error_pages(app: Flask) -> None:
     app.register_error_handler(OperationalError, _database_busy)
 
 
-def _discard_request_work() -> None:
-    """Roll the request's session back, so rendering a page can query again (a failed flush
-    leaves it refusing every statement with PendingRollbackError)."""
-    session = g.get("db_session")
-    if session is not None:
 def _error_page(error: HTTPException, status: int) -> ResponseReturnValue:
     """The HTML error page; under /api/ a problem+json, whatever refused the request."""
     from evaluation.api.problems import from_http_exception, is_api_request
@@ -115,6 +110,11 @@ def _error_page(error: HTTPException, status: int) -> ResponseReturnValue:
     return render_template("error.html", status=status), status
 
 
+def _discard_request_work() -> None:
+    """Roll the request's session back, so rendering a page can query again (a failed flush
+    leaves it refusing every statement with PendingRollbackError)."""
+    session = g.get("db_session")
+    if session is not None:
         session.rollback()
 
 
