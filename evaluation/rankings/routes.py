@@ -145,13 +145,24 @@ def unit_drilldown(key: str, unit_id: int) -> ResponseReturnValue:
             sa.select(Unit).where(Unit.path.startswith(unit.path)).order_by(Unit.path)
         )
     )
-    result = services.unit_results(db.session, subtree, period, local_today())[unit.id]
+    closes = _year_closes()
+    closed = (
+        closes.covering_close(db.session, period.year, unit)
+        if closes is not None and period.kind is PeriodKind.YEAR
+        else None
+    )  # a closed year: the unit's result as the close keeps it, like the ranking's
+    stored = closes.closed_unit_results(db.session, period.year, [unit]) if closed else None
+    result = (
+        stored[unit.id]
+        if stored
+        else services.unit_results(db.session, subtree, period, local_today())[unit.id]
+    )
     members = services.unit_members(db.session, unit, period)
     targets = services.unit_targets(db.session, unit, period)
     return render_template(
         "rankings/unit.html", period=period, unit=unit, result=result, members=members,
-        targets=targets, today=local_today(),
-        provisional=dashboards.is_open(period, local_today()),
+        targets=targets, today=local_today(), closed=closed if stored else None,
+        provisional=dashboards.is_open(period, local_today()) and not stored,
     )  # fmt: skip
 
 

@@ -96,8 +96,10 @@ def _export_request(unit: Unit, year: int, form: ActionForm) -> str:
 def _export_job_or_404(job_id: int) -> Job:
     """An export job, for its requester (while they still reach its unit) or an administrator."""
     job = db.session.get(Job, job_id)
-    if job is None or job.kind not in exports.KINDS:
+    if job is None:
         abort(404)
+    if job.kind not in exports.KINDS:
+        abort(403)  # another kind of job (a close): no workbook to give
     viewer = current_viewer()
     if viewer.is_admin:
         return job

@@ -506,20 +506,25 @@ class ClosedEmulation:
     warnings: tuple[str, ...]
 
 
-def closed_proposals(session: Session, year: int, agency: Unit) -> ClosedEmulation | None:
-    """The agency's proposals from the newest close in force that covers it; None when none
-    does (the page computes them)."""
-    close = session.scalars(
+def covering_close(session: Session, year: int, unit: Unit) -> YearClose | None:
+    """The newest close in force whose subtree holds `unit` (as `closed_unit_results`)."""
+    return session.scalars(
         sa.select(YearClose)
         .join(Unit, Unit.id == YearClose.unit_id)
         .where(
             YearClose.year == year,
             YearClose.is_current,
-            sa.literal(agency.path).startswith(Unit.path),
+            sa.literal(unit.path).startswith(Unit.path),
         )
         .order_by(YearClose.id.desc())
         .limit(1)
     ).first()
+
+
+def closed_proposals(session: Session, year: int, agency: Unit) -> ClosedEmulation | None:
+    """The agency's proposals from the newest close in force that covers it; None when none
+    does (the page computes them)."""
+    close = covering_close(session, year, agency)
     if close is None:
         return None
     placed = aliased(Unit)

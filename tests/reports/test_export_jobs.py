@@ -122,6 +122,10 @@ def test_only_the_requester_and_an_administrator_download_it(
     login_as(org["admin"])
     assert client.get(f"/reports/exports/{job.id}.xlsx").mimetype == XLSX
     assert client.get("/reports/exports/999999.xlsx").status_code == 404
+    other_kind = Job(kind="year.close", params={"year": YEAR, "unit_id": org["dept"].id})
+    session.add(other_kind)
+    session.commit()
+    assert client.get(f"/reports/exports/{other_kind.id}").status_code == 403
 
 
 def test_a_second_click_while_it_waits_asks_for_no_second_job(

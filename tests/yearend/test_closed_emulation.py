@@ -1,9 +1,10 @@
-"""The emulation page of a closed year reads the close's snapshot: a level changed afterwards
-(without closing again) does not change the proposals it shows, and it says whose figures they
-are; a year without a close is computed as before."""
+"""The emulation page and a unit's drill-down of a closed year read the close's snapshot: a level
+changed afterwards (without closing again) does not change the proposals shown, and the pages say
+whose figures they are; a year without a close is computed as before."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -112,3 +113,23 @@ def test_a_close_of_another_subtree_leaves_the_page_computed(
     session.commit()
     page = client.get(f"/emulation/{YEAR}?agency={agency['unit'].id}").get_data(as_text=True)
     assert LDTT not in _title_cell(page, "Đinh Thị Lan")
+
+
+def test_the_drill_down_of_a_closed_year_shows_the_stored_result(
+    app: Flask, session: Session, agency, login_as
+):
+    from evaluation.yearend.models import YearCloseUnit
+
+    client = login_as(agency["office"])
+    url = f"/rankings/{YEAR}/units/{agency['unit'].id}"
+    live = client.get(url).get_data(as_text=True)
+    assert 'id="closed-note"' not in live
+    _close(app, session, agency["unit"])
+    current = close.current_close(session, YEAR, agency["unit"].id)
+    stored = session.get(YearCloseUnit, (current.id, agency["unit"].id))
+    stored.points = 61.25  # edited in the snapshot: the page must show it, not recompute
+    session.commit()
+    page = client.get(url).get_data(as_text=True)
+    assert 'id="closed-note"' in page and current.as_of.strftime("%d/%m/%Y") in page
+    assert re.search(r"Điểm đơn vị: <strong>61[,.]25</strong>", page)
+    assert vietnamese_findings(read_page(page).text) == []
