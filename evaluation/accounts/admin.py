@@ -46,8 +46,8 @@ def may_manage(viewer: Viewer, user: User) -> bool:
     """An administrator manages any other account; a personnel office, the other accounts of
     people in its subtree whose rights stay inside it: no administrator, no office serving a
     wider unit (a reset password would let the office act with rights it has not)."""
-    if user.id == viewer.user_id:
-        return False
+    if user.id == viewer.user_id or user.is_integration:
+        return False  # an integration token's account is the token page's (evaluation.api)
     if viewer.is_admin:
         return True
     served = viewer.served_path
@@ -116,8 +116,9 @@ def _role_name(role: AccountRole) -> str:
 
 def account_scope(viewer: Viewer) -> sa.ColumnElement[bool]:
     """`may_view` in SQL, on a query that outer-joins the person and their unit."""
+    people = User.is_integration.is_(False)  # integration tokens' accounts: the token page's
     if viewer.is_admin:
-        return sa.true()
+        return people
     own = User.id == viewer.user_id
     if viewer.served_path is None:
         return own
@@ -127,7 +128,7 @@ def account_scope(viewer: Viewer) -> sa.ColumnElement[bool]:
         User.role != AccountRole.ADMIN,
         sa.or_(User.role != AccountRole.PERSONNEL, User.served_unit_id.in_(within)),
     )
-    return sa.or_(own, office)
+    return sa.and_(people, sa.or_(own, office))
 
 
 def _search(search: str | None) -> sa.ColumnElement[bool]:

@@ -60,6 +60,9 @@ class User(UserMixin, Base):
     # A password an administrator or the personnel office gave out (an account just made, a
     # reset): changed at the first sign-in in every environment, not only in production.
     one_time_password: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # An integration token's account (evaluation.api): it never signs in, and the account
+    # pages leave it out, so nobody reactivates it or gives it a password there.
+    is_integration: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

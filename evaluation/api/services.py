@@ -400,6 +400,7 @@ def create_token(
         password_hash="!",  # noqa: S106 (no password matches: the account never signs in)
         role=AccountRole.ADMIN,  # the schema's only role without a person; reach is the token's
         active=False,
+        is_integration=True,
     )
     secret = new_secret()
     token = ApiToken(

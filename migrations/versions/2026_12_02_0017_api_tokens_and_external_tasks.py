@@ -120,6 +120,11 @@ def upgrade() -> None:
         postgresql_where=sa.text('person_id IS NULL'),
     )
 
+    with op.batch_alter_table('user_account', schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column('is_integration', sa.Boolean(), server_default=sa.false(), nullable=False)
+        )
+
     with op.batch_alter_table('task', schema=None) as batch_op:
         batch_op.add_column(sa.Column('external_ref', sa.String(length=100), nullable=True))
         batch_op.add_column(sa.Column('source_system', sa.String(length=50), nullable=True))
@@ -158,4 +163,6 @@ def downgrade() -> None:
     )
     op.drop_index(op.f('ix_satisfaction_rating_person_id'), table_name='satisfaction_rating')
     op.drop_table('satisfaction_rating')
+    with op.batch_alter_table('user_account', schema=None) as batch_op:
+        batch_op.drop_column('is_integration')
     op.drop_table('api_token')
