@@ -28,4 +28,4 @@ def test_the_account_pages_leave_a_tokens_account_out(
     for verb in ("reactivate", "password", "unlock"):
         assert client.post(f"/admin/accounts/{account.id}/{verb}").status_code == 403
     session.refresh(account)
-    assert account.active is False and account.password_hash == "!"  # noqa: S105
+    assert account.active is False and account.password_hash == "!"
