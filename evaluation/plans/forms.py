@@ -124,6 +124,20 @@ class TaskForm(ActionForm):
         )
 
 
+class ExternalTaskForm(TaskForm):
+    """A task another system sent (a document system): changed only with a written reason,
+    which keeps later pushes of the same document from overwriting the change."""
+
+    reason = TextAreaField(
+        _l("Lý do điều chỉnh"),
+        description=_l(
+            "Bắt buộc: nhiệm vụ này do hệ thống quản lý văn bản giao. Sau khi điều chỉnh, "
+            "văn bản gửi lại không còn ghi đè lên nhiệm vụ."
+        ),
+        validators=[Optional(), Length(max=TITLE_MAX), no_control_characters],
+    )
+
+
 class AssignTaskForm(TaskForm):
     """A manager gives a task to a staff member, in that person's plan for the period."""
 

@@ -42,6 +42,7 @@ from evaluation.plans.forms import (
     NO_CHOICE,
     AssignTaskForm,
     EvidenceFileForm,
+    ExternalTaskForm,
     NewPlanForm,
     ResultForm,
     ReturnForm,
@@ -55,7 +56,7 @@ from evaluation.plans.models import (
     Task,
 )
 from evaluation.plans.periods import Period, PeriodKind
-from evaluation.plans.permissions import PlanAction, can_plan
+from evaluation.plans.permissions import PlanAction, can_plan, can_put_tasks
 
 blueprint = Blueprint("plans", __name__)
 
@@ -208,6 +209,10 @@ def plan_detail(plan_id: int, refused: ActionForm | None = None) -> ResponseRetu
         task_actions={
             "edit": can["edit"] and decided_year is None,
             "report": can["report"] and decided_year is None,
+            # a task another system sent: those above the owner adjust it too, with a reason
+            "adjust": (can["edit"] or can["assign"])
+            and decided_year is None
+            and any(task.external_ref is not None for task in plan.tasks),
         },
         decided_year=decided_year,
         history=services.plan_history(db.session, plan),
@@ -339,13 +344,27 @@ def new_task(plan_id: int) -> ResponseReturnValue:
 @blueprint.route("/tasks/<id:task_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_task(task_id: int) -> ResponseReturnValue:
-    task = get_task_or_404(task_id, PlanAction.EDIT)
+    task = _task_to_edit(task_id)
     plan = task.plan
-    form = _task_form(TaskForm, plan, obj=task, version=plan.version)
+    if task.external_ref is not None:  # sent by another system: changed with a reason only
+        form = _task_form(
+            ExternalTaskForm, plan, obj=task, version=plan.version, reason=task.override_reason
+        )
+    else:
+        form = _task_form(TaskForm, plan, obj=task, version=plan.version)
     if form.validate_on_submit():
         try:
             services.check_version(plan, form.version.data)
-            services.update_task(db.session, task, form.to_input(), actor_id=current_user.id)
+            if isinstance(form, ExternalTaskForm):
+                services.override_task(
+                    db.session,
+                    task,
+                    form.to_input(),
+                    reason=form.reason.data or "",
+                    actor_id=current_user.id,
+                )
+            else:
+                services.update_task(db.session, task, form.to_input(), actor_id=current_user.id)
         except DomainError as error:
             show_domain_error(form, error)
         else:
@@ -353,6 +372,24 @@ def edit_task(task_id: int) -> ResponseReturnValue:
                 return redirect(url_for("plans.plan_detail", plan_id=plan.id))
     status = 422 if request.method == "POST" else 200
     return render_template("plans/task_form.html", form=form, plan=plan, task=task), status
+
+
+def _task_to_edit(task_id: int) -> Task:
+    """The owner edits their tasks; a task another system sent may also be adjusted, with a
+    reason, by those above the owner: the rule the integration's own changes follow."""
+    task = db.session.get(Task, task_id)
+    if task is None:
+        abort(404)
+    plan = get_plan_or_404(task.plan_id)
+    viewer = current_viewer()
+    allowed = (
+        can_put_tasks(viewer, plan)
+        if task.external_ref is not None
+        else can_plan(viewer, PlanAction.EDIT, plan)
+    )
+    if not allowed:
+        abort(403)
+    return task
 
 
 @blueprint.route("/tasks/<id:task_id>/delete", methods=["POST"])
