@@ -668,6 +668,12 @@ def close_year(world: World) -> Target:
     return Target(world.personnel, f"{url}/close", fields, url)
 
 
+def export_summary(world: World) -> Target:
+    """Asking for a summary to be built by a job (a button: its version only)."""
+    url = f"/reports/evaluations/{YEAR}/units/{world.agency.id}.xlsx"
+    return Target(world.personnel, url, {"version": version(None)}, f"/evaluations/{YEAR}")
+
+
 # --- criteria sets and policy -------------------------------------------------------------
 
 SET_JSON = (ROOT / "criteria/sets/nd90-cong-chuc@1.json").read_text(encoding="utf-8")
@@ -876,6 +882,7 @@ CASES: dict[str, dict[str, Callable[[World], Target]]] = {
     "rankings.record_decision": {"emulation_decision": record_decision},
     "rankings.revoke": {"revoke_decision": revoke_decision},
     "yearend.close_year": {"close_year": close_year},
+    "reports.classification_summary": {"export_summary": export_summary},
     "accounts.login": {"login": login},
     "accounts.change_password": {"change_password": change_password},
     "accounts.set_language": {"set_language": set_language},
