@@ -89,6 +89,8 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         # An export of more rows than this (the classification summary) is built by a job and
         # downloaded when ready (reports.exports).
         "EXPORT_JOB_ROWS": _count("EXPORT_JOB_ROWS", 5000),
+        # Where those jobs write the workbooks: instance/exports/ when empty.
+        "EXPORT_DIRECTORY": os.environ.get("EXPORT_DIRECTORY", "").strip(),
         # Tests only: seconds the year-end close waits after each step, so it can be killed
         # in the middle (tests/yearend/test_close_kill.py). Leave unset.
         "YEAR_CLOSE_STEP_DELAY": _count("YEAR_CLOSE_STEP_DELAY", 0),
