@@ -27,6 +27,7 @@ from evaluation.plans import services as plans
 from evaluation.plans.periods import Period, PeriodConverter, PeriodKind
 from evaluation.plans.services import TaskInput
 from evaluation.rulesets import services as rulesets
+from tests.conftest import account_id
 
 BAD = {
     IdConverter: ["0", str(2**31), "99999999999999999999", "9" * 5000],
@@ -95,15 +96,20 @@ def world(session, make_unit, make_person, make_admin) -> dict[str, object]:
         "plan_id": plan.id, "task_id": task.id, "person_id": person.id, "unit_id": division.id,
         "agency_id": dept.id, "batch_id": 1, "decision_id": 1, "file_id": stored.id,
         "token_id": 1,  # its only route is a POST: never requested in range
+        "notification_id": 1, "delegation_id": 1,  # likewise
+        "user_id": account_id(session, person),
         "job_id": _close_job(session, dept, admin), **_rulesets(session, division, admin),
     }  # fmt: skip
     return {"ids": {k: str(v) for k, v in ids.items()}, "admin": admin, "personnel": personnel}
 
 
 def _rulesets(session, unit, admin) -> dict[str, int]:
-    """A built-in criteria set, a draft of the policy and a pin (their pages)."""
+    """A draft criteria set, a draft of the policy and a pin (their pages)."""
     return {
-        "version_id": rulesets.versions_of(session, "nd90-cong-chuc")[-1].id,
+        # A draft: its edit page is in range (a published version's answers 404).
+        "version_id": rulesets.draft_set(
+            session, {"name": "thu-duong-dan"}, unit=None, actor_id=admin.id
+        ).id,
         "policy_id": rulesets.draft_policy(session, {}, None, actor_id=admin.id).id,
         "pin_id": rulesets.pin_set(session, unit, "nd90-cong-chuc", actor_id=admin.id).id,
     }
