@@ -662,18 +662,6 @@ def notification_settings(world: World) -> Target:
     return Target(_told(world)[0], "/notifications/settings", fields, "/notifications/settings")
 
 
-def close_year(world: World) -> Target:
-    url = f"/year-end/{YEAR}/units/{world.agency.id}"
-    fields = {"confirm": check_box(), "version": version(None)}
-    return Target(world.personnel, f"{url}/close", fields, url)
-
-
-def export_summary(world: World) -> Target:
-    """Asking for a summary to be built by a job (a button: its version only)."""
-    url = f"/reports/evaluations/{YEAR}/units/{world.agency.id}.xlsx"
-    return Target(world.personnel, url, {"version": version(None)}, f"/evaluations/{YEAR}")
-
-
 # --- criteria sets and policy -------------------------------------------------------------
 
 SET_JSON = (ROOT / "criteria/sets/nd90-cong-chuc@1.json").read_text(encoding="utf-8")
@@ -841,6 +829,18 @@ def end_delegation(world: World) -> Target:
     return Target(world.personnel, url, {"reason": text()}, "/admin/delegations")
 
 
+def close_year(world: World) -> Target:
+    url = f"/year-end/{YEAR}/units/{world.agency.id}"
+    fields = {"confirm": check_box(), "version": version(None)}
+    return Target(world.personnel, f"{url}/close", fields, url)
+
+
+def export_summary(world: World) -> Target:
+    """Asking for a summary to be built by a job (a button: its version only)."""
+    url = f"/reports/evaluations/{YEAR}/units/{world.agency.id}.xlsx"
+    return Target(world.personnel, url, {"version": version(None)}, f"/evaluations/{YEAR}")
+
+
 # --- the API's token page (the API itself is fuzzed by schemathesis: tests/api/) ---------------
 
 
@@ -857,6 +857,11 @@ def revoke_api_token(world: World) -> Target:
     )  # fmt: skip
     url = f"/admin/api-tokens/{token.id}/revoke"
     return Target(_admin(world), url, {}, "/admin/api-tokens")
+
+
+def sign_on_policy(world: World) -> Target:
+    """Requiring sign-on (refused while sign-on is not configured: nothing may be saved)."""
+    return Target(_admin(world), "/admin/sign-on", {"required": check_box()}, "/admin/sign-on")
 
 
 # endpoint → the ways of posting to it (a route serving several forms has several)
@@ -899,6 +904,7 @@ CASES: dict[str, dict[str, Callable[[World], Target]]] = {
     "notifications.mark_read": {"mark_notification_read": mark_notification_read},
     "api_tokens.tokens": {"new_api_token": new_api_token},
     "api_tokens.revoke": {"revoke_api_token": revoke_api_token},
+    "sso.policy": {"sign_on_policy": sign_on_policy},
     "notifications.read_all": {"read_all_notifications": read_all_notifications},
     "notifications.settings": {"notification_settings": notification_settings},
     "rulesets.new_set": {"new_criteria_set": new_criteria_set},
