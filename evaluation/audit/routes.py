@@ -68,6 +68,7 @@ def trail() -> ResponseReturnValue:
         args=args,
         kinds=services.KINDS,
         readable=services.readable,
+        reason_of=services.reason_of,
     )
 
 

@@ -28,6 +28,8 @@ from evaluation.plans.models import Plan, Task
 from evaluation.plans.periods import Period
 from evaluation.rankings.models import Achievement, EmulationDecision
 from evaluation.records.models import DisciplineRecord, LeaveRecord
+from evaluation.records.satisfaction import SatisfactionRating
+from evaluation.rulesets.models import CriteriaSetVersion, PolicyVersion
 from evaluation.scoring.models import AnnualEvaluation, PeriodScore
 
 Key = tuple[str, int]
@@ -66,6 +68,31 @@ VERBS: dict[Any, Any] = {
     "unlock_account": _l("mở khoá đăng nhập của"),
     "create_delegation": _l("ủy quyền hoặc giao quyền trưởng tại"),
     "end_delegation": _l("kết thúc ủy quyền hoặc giao quyền trưởng tại"),
+    # a document system's tasks (the API) and a manager's adjustment of them
+    ("task", "create"): _l("giao"),
+    "update": _l("cập nhật"),
+    "override": _l("điều chỉnh"),
+    # logins and notifications
+    "link_sign_on": _l("gắn danh tính đăng nhập một lần với"),
+    "require_sign_on": _l("bật yêu cầu đăng nhập một lần trong"),
+    "allow_passwords": _l("tắt yêu cầu đăng nhập một lần trong"),
+    "notification_settings": _l("đổi cài đặt nhận thư thông báo của"),
+    # criteria sets and policy parameters
+    "draft": _l("soạn bản nháp"),
+    "edit": _l("sửa"),
+    "delete_draft": _l("xoá bản nháp"),
+    "publish": _l("ban hành"),
+    "pin_criteria_set": _l("áp dụng bộ tiêu chí riêng cho"),
+    "unpin_criteria_set": _l("bỏ bộ tiêu chí riêng của"),
+    "rulebook_pin": _l("chọn quy định áp dụng cho"),
+    # the year-end close
+    "close_requested": _l("yêu cầu chốt kết quả năm của"),
+    ("year_close", "close"): _l("chốt kết quả năm của"),
+}
+
+# What a record is about once its row is gone, for kinds whose records outlive it.
+GONE: dict[str, Any] = {
+    "criteria_set_version": _l("bộ tiêu chí (đã xoá)"),
 }
 
 
@@ -93,9 +120,11 @@ def moment(value: datetime) -> str:
 
 def describe(record: AuditRecord, actor: str, subjects: Mapping[Key, str]) -> str:
     """The record as one sentence: who did what to which object, and when."""
-    subject = subjects.get((record.object_type, record.object_id)) or _(
-        "dữ liệu đã xoá (mã %(id)d)", id=record.object_id
-    )
+    subject = subjects.get((record.object_type, record.object_id))
+    if subject is None and record.object_type in GONE:
+        subject = str(GONE[record.object_type])
+    if subject is None:
+        subject = _("dữ liệu đã xoá (mã %(id)d)", id=record.object_id)
     return _(
         "%(actor)s %(verb)s %(subject)s lúc %(time)s",
         actor=actor,
@@ -187,6 +216,52 @@ def _users(session: Session, ids: Iterable[int]) -> dict[int, str]:
     return {id_: _("tài khoản %(name)s", name=name) for id_, name in rows}
 
 
+def _ratings(session: Session, ids: Iterable[int]) -> dict[int, str]:
+    rows = session.execute(
+        sa.select(SatisfactionRating, Person.full_name, Unit.name)
+        .outerjoin(Person, SatisfactionRating.person_id == Person.id)
+        .join(Unit, SatisfactionRating.unit_id == Unit.id)
+        .where(SatisfactionRating.id.in_(ids))
+    )
+    return {
+        rating.id: _("số liệu mức độ hài lòng %(period)s", period=rating.period.label)
+        + _of(person or unit)
+        for rating, person, unit in rows
+    }
+
+
+# The API sits above the audit trail and may not be imported here: its table, by name.
+API_TOKEN = sa.table(
+    "api_token", sa.column("id", sa.Integer), sa.column("name"), sa.column("unit_id", sa.Integer)
+)
+
+
+def _api_tokens(session: Session, ids: Iterable[int]) -> dict[int, str]:
+    rows = session.execute(
+        sa.select(API_TOKEN.c.id, API_TOKEN.c.name).where(API_TOKEN.c.id.in_(ids))
+    )
+    return {id_: _("khoá tích hợp “%(name)s”", name=name) for id_, name in rows}
+
+
+def _criteria_sets(session: Session, ids: Iterable[int]) -> dict[int, str]:
+    rows = session.scalars(sa.select(CriteriaSetVersion).where(CriteriaSetVersion.id.in_(ids)))
+    return {
+        row.id: _(
+            "bộ tiêu chí “%(title)s” phiên bản %(version)d", title=row.title, version=row.version
+        )
+        for row in rows
+    }
+
+
+def _policies(session: Session, ids: Iterable[int]) -> dict[int, str]:
+    rows = session.execute(
+        sa.select(PolicyVersion.id, PolicyVersion.version).where(PolicyVersion.id.in_(ids))
+    )
+    return {
+        id_: _("tham số chính sách phiên bản %(version)d", version=version) for id_, version in rows
+    }
+
+
 def _batches(_session: Session, ids: Iterable[int]) -> dict[int, str]:
     """An import batch is named by its number (imports sit beside audit, not below it)."""
     return {id_: _("đợt nhập dữ liệu số %(id)d", id=id_) for id_ in ids}
@@ -209,6 +284,12 @@ LOADERS: dict[str, Callable[[Session, Iterable[int]], dict[int, str]]] = {
     "emulation_decision": _decisions,
     "user": _users,
     "import_batch": _batches,
+    "satisfaction": _ratings,
+    "api_token": _api_tokens,
+    "criteria_set_version": _criteria_sets,
+    "policy_version": _policies,
+    "year_close": _units,  # a close is recorded against the unit whose subtree it covers
+    "sign_on_policy": lambda _s, ids: {i: _("cài đặt đăng nhập") for i in ids},
 }
 
 

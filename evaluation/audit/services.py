@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -31,6 +32,8 @@ from evaluation.organisation.services import LIST_PAGE_SIZE, name_matches
 from evaluation.plans.models import Plan, Task
 from evaluation.rankings.models import Achievement, EmulationDecision
 from evaluation.records.models import DisciplineRecord, LeaveRecord
+from evaluation.records.satisfaction import SatisfactionRating
+from evaluation.rulesets.models import CriteriaSetVersion
 from evaluation.scoring.models import AnnualEvaluation, PeriodScore
 
 PAGE_SIZE = LIST_PAGE_SIZE
@@ -57,6 +60,11 @@ KINDS: dict[str, Any] = {
     "emulation_decision": _l("Quyết định khen thưởng"),
     "import_batch": _l("Nhập dữ liệu từ Excel"),
     "user": _l("Tài khoản"),
+    "satisfaction": _l("Mức độ hài lòng của người dân"),
+    "api_token": _l("Khoá tích hợp"),
+    "criteria_set_version": _l("Bộ tiêu chí"),
+    "policy_version": _l("Tham số chính sách"),
+    "year_close": _l("Chốt kết quả năm"),
 }
 
 
@@ -138,6 +146,16 @@ def _object_unit(actor_unit_id: sa.ColumnElement[int]) -> sa.ColumnElement[int |
             User.served_unit_id,
             joined=sa.outerjoin(User, Person, User.person_id == Person.id),
         ).where(User.id == object_id),
+        "satisfaction": unit_of(SatisfactionRating.unit_id).where(
+            SatisfactionRating.id == object_id
+        ),
+        "api_token": unit_of(sentences.API_TOKEN.c.unit_id).where(
+            sentences.API_TOKEN.c.id == object_id
+        ),
+        "criteria_set_version": unit_of(CriteriaSetVersion.unit_id).where(
+            CriteriaSetVersion.id == object_id
+        ),
+        "year_close": unit_of(Unit.id).where(Unit.id == object_id),
     }
     return sa.func.coalesce(
         sa.case(*((AuditRecord.object_type == kind, unit) for kind, unit in by_type.items())),
@@ -242,9 +260,9 @@ def export(
                 format_moment(record.at),
                 entry.sentence,
                 entry.actor,
-                readable(record.old_value),
-                readable(record.new_value),
-                record.reason or "",
+                readable(record.old_value, record.object_type),
+                readable(record.new_value, record.object_type),
+                reason_of(record),
             ]
         )
     sheet.footer(today)
@@ -253,9 +271,24 @@ def export(
     return Export(stream, f"nhat-ky-{today:%Y-%m-%d}.xlsx", f"Nhật ký {today:%d-%m-%Y}.xlsx")
 
 
-def readable(value: str | None) -> str:
+def reason_of(record: AuditRecord) -> str:
+    """The reason as written, or the words for a reason the system gave by code (a close of
+    the year asked on its page, from the command line, or after a reopening)."""
+    reason = record.reason or ""
+    return str(SYSTEM_REASONS.get((record.object_type, reason), reason))
+
+
+# Reasons the system writes by code, by the kind of record.
+SYSTEM_REASONS: dict[tuple[str, str], Any] = {
+    ("year_close", "asked"): _l("yêu cầu trên trang chốt kết quả năm"),
+    ("year_close", "command"): _l("chạy theo lịch hoặc bằng dòng lệnh"),
+    ("year_close", "reopened"): _l("có hồ sơ đánh giá năm được mở lại"),
+}
+
+
+def readable(value: str | None, kind: str | None = None) -> str:
     """A stored old or new value as text: a status's name rather than its code, a JSON object
-    as "key: value" lines."""
+    as "key: value" lines, each field named as the kind of record (`object_type`) means it."""
     if value is None:
         return ""
     try:
@@ -263,20 +296,21 @@ def readable(value: str | None) -> str:
     except ValueError:
         return value
     if isinstance(data, dict):
+        names = FIELD_NAMES | KIND_FIELD_NAMES.get(kind or "", {})
         return "\n".join(
-            f"{FIELD_NAMES.get(key, key)}: {_field(key, item)}" for key, item in data.items()
+            f"{names.get(key, key)}: {_field(key, item)}" for key, item in data.items()
         )
     return _plain(data)
 
 
 def _field(key: str, value: Any) -> str:
     """A value by its field: a rule set by its decree, a day in the page's format."""
-    if key == "criteria_set" and isinstance(value, str):
+    if key in ("criteria_set", "set") and isinstance(value, str):
         try:
             return load_criteria_set(value).title
         except CriteriaSetError:
             return str(rulebook_name(value))
-    if key == "rulebook" and isinstance(value, str):
+    if key in ("rulebook", "rulebook_pin") and isinstance(value, str):
         return str(rulebook_name(value))
     if key in DAY_FIELDS and isinstance(value, str):
         try:
@@ -297,32 +331,45 @@ def _plain(value: Any) -> str:
     if isinstance(value, str):
         if NUMBER.fullmatch(value):
             return format_number(Decimal(value))
-        return str(STATUS_NAMES.get(value, value))
+        return str(_status_names().get(value, value))
     if isinstance(value, list):
         return ", ".join(_plain(item) for item in value)
     return json.dumps(value, ensure_ascii=False)
 
 
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
-DAY_FIELDS = frozenset({"from", "to", "effective_on", "starts_on", "ends_on", "decided_on"})
+DAY_FIELDS = frozenset(
+    {"from", "to", "effective_on", "starts_on", "ends_on", "decided_on", "deadline",
+     "effective_from"}
+)  # fmt: skip
 
 # Stored codes by the names the pages show: plan statuses, task outcomes, levels, titles,
-# general assessments, discipline forms and leadership roles (issue 16: no code on a page).
-STATUS_NAMES: dict[str, Any] = {
-    member.value: label
-    for kind in (
-        "plan_status",
-        "outcome",
-        "level",
-        "title",
-        "general",
-        "discipline_form",
-        "role",
-        "account_role",
-        "delegation_kind",
-    )
-    for member, label in LABELS.get(kind, {}).items()
-}
+# general assessments, discipline forms, leadership roles, token scopes and the events one is
+# told of by email (issue 16: no code on a page).
+STATUS_KINDS = (
+    "plan_status",
+    "outcome",
+    "level",
+    "title",
+    "general",
+    "discipline_form",
+    "role",
+    "account_role",
+    "delegation_kind",
+    "token_scope",
+    "event_kind",
+)
+
+
+@cache
+def _status_names() -> dict[str, Any]:
+    """Built at first use: areas above this one (the API) register their names on import."""
+    return {
+        member.value: label
+        for kind in STATUS_KINDS
+        for member, label in LABELS.get(kind, {}).items()
+    }
+
 
 # The fields of stored old and new values, by name.
 FIELD_NAMES: dict[str, Any] = {
@@ -357,4 +404,30 @@ FIELD_NAMES: dict[str, Any] = {
     "holder": _l("Người được giao"),
     "starts_on": _l("Từ ngày"),
     "ends_on": _l("Đến hết ngày"),
+    # a task as a document system sent it, or as a manager adjusted it
+    "description": _l("Mô tả"),
+    "target_quantity": _l("Số lượng sản phẩm"),
+    "unit_of_measure": _l("Đơn vị tính"),
+    "weight": _l("Trọng số"),
+    "deadline": _l("Hạn hoàn thành"),
+    # a portal's satisfaction counts, an integration token
+    "responses": _l("Số lượt đánh giá"),
+    "satisfied": _l("Số lượt hài lòng"),
+    "name": _l("Tên"),
+    "scope": _l("Quyền"),
+    # sign-on, rule sets and the year-end close
+    "issuer": _l("Nơi cấp danh tính"),
+    "subject": _l("Mã danh tính"),
+    "claim": _l("Thông tin dùng để đối chiếu"),
+    "set": _l("Bộ tiêu chí"),
+    "effective_from": _l("Có hiệu lực từ"),
+    "rulebook_pin": _l("Quy định áp dụng"),
+    "job": _l("Số tác vụ"),
+    "close": _l("Số lần chốt"),
+}
+
+# Where a field means something else for one kind of record.
+KIND_FIELD_NAMES: dict[str, dict[str, Any]] = {
+    "task": {"title": _l("Tên nhiệm vụ")},
+    "year_close": {"people": _l("Số người")},
 }
