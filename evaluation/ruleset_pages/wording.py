@@ -99,8 +99,8 @@ def _points(value: Any) -> str:
 POLICY_EFFECTS = {
     "nd90_quota_pct": _l(
         "Tỷ lệ tối đa được xếp loại Hoàn thành xuất sắc nhiệm vụ, tính trên số được xếp loại "
-        "Hoàn thành tốt nhiệm vụ (Nghị định 90/48). Theo Nghị định 335 tỷ lệ là 20% do luật "
-        "định, không đổi ở đây. Giảm tỷ lệ làm ít người được giữ mức Xuất sắc hơn."
+        "Hoàn thành tốt nhiệm vụ (Nghị định 90/48). Theo Nghị định 335, luật định tỷ lệ này là "
+        "20%, không đổi ở đây. Giảm tỷ lệ làm ít người được giữ mức Xuất sắc hơn."
     ),
     "quota_rounding": _l(
         "Cách làm tròn số người được xếp loại Xuất sắc: làm tròn xuống (mặc định) hay làm tròn "
