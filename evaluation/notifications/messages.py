@@ -16,7 +16,7 @@ from flask_babel.speaklater import LazyString
 
 from criteria import Level
 from criteria.procedure import Step
-from evaluation.core.labels import LABELS
+from evaluation.core.labels import LABELS, register_labels
 from evaluation.core.templating import format_date
 from evaluation.notifications.models import EventKind
 from evaluation.plans.periods import Period, PeriodKind
@@ -32,6 +32,8 @@ KIND_NAMES: dict[EventKind, LazyString] = {
     EventKind.DECISION_DEADLINE: _l("Nhắc hạn quyết định xếp loại 15 tháng 12"),
     EventKind.DECISION_NOTIFIED: _l("Kết quả xếp loại của tôi được thông báo"),
 }
+# The audit trail names the events a person turned off by these words, not their codes.
+register_labels("event_kind", KIND_NAMES)
 
 
 def period_params(period: Period) -> dict[str, Any]:

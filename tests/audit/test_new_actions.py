@@ -149,6 +149,10 @@ def test_the_values_of_the_new_records_read_as_names(app, session: Session, subj
         ]
         # an emulation title keeps its own field name
         assert readable('{"title": "Tham mưu"}', "emulation_decision") == "Danh hiệu: Tham mưu"
+        # the events a person chose to get by email, by their names
+        assert readable('["plan_approved", "task_assigned"]', "user") == (
+            "Kế hoạch của tôi được duyệt, Tôi được giao nhiệm vụ"
+        )
 
 
 def test_a_close_of_the_year_gives_its_reason_in_words(app, session: Session, subjects) -> None:
