@@ -226,7 +226,7 @@ def create_account(
         raise DomainError(_("Cần nhập tên đăng nhập."), field="username")
     if session.scalar(sa.select(User.id).where(sa.func.lower(User.username) == name)):
         raise DomainError(_("Tên đăng nhập này đã có người dùng."), field="username")
-    user = User(username=name, role=role, person=person, served_unit=served, password_hash="")
+    user = User(username=name, role=role, person=person, served_unit=served, password_hash="")  # nosec B106: set below
     password = _give_one_time_password(user)
     session.add(user)
     session.flush()
@@ -277,7 +277,7 @@ def issue_logins(
             refusal = _("Tên đăng nhập %(name)s đã có người dùng.", name=name)
             issued.append(IssuedLogin(person, None, None, refusal))
             continue
-        user = User(username=name, role=AccountRole.STAFF, person=person, password_hash="")
+        user = User(username=name, role=AccountRole.STAFF, person=person, password_hash="")  # nosec B106: set below
         login = IssuedLogin(person, name, _give_one_time_password(user))
         session.add(user)
         issued.append(login)

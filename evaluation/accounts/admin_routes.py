@@ -4,6 +4,8 @@ and delegations with acting heads. For administrators and personnel offices (`ac
 
 from __future__ import annotations
 
+from typing import cast
+
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -233,8 +235,7 @@ def reset_password(user_id: int) -> ResponseReturnValue:
 def change_role(user_id: int) -> ResponseReturnValue:
     user, viewer = get_account_or_404(user_id)
     forms = _detail_forms(user, viewer)
-    form = forms["role_form"]
-    assert isinstance(form, RoleForm)
+    form = cast(RoleForm, forms["role_form"])
     if form.validate_on_submit():
         try:
             changed = admin.change_role(
@@ -267,8 +268,7 @@ def change_leadership(user_id: int) -> ResponseReturnValue:
     if user.person is None or not viewer.can_place(user.person):
         abort(403)
     forms = _detail_forms(user, viewer)
-    form = forms["leadership_form"]
-    assert isinstance(form, LeadershipForm)
+    form = cast(LeadershipForm, forms["leadership_form"])
     if form.validate_on_submit():
         try:
             changed = admin.change_leadership(

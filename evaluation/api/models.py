@@ -17,7 +17,7 @@ from evaluation.core.db import Base, UTCDateTime, enum_type, utcnow
 from evaluation.core.labels import register_labels
 from evaluation.organisation.models import Unit
 
-TOKEN_PREFIX = "dgt_"  # noqa: S105 (a marker, not a secret)
+TOKEN_PREFIX = "dgt_"  # noqa: S105  # nosec B105: a marker, not a secret
 NAME_MAX = 60
 
 

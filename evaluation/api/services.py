@@ -397,7 +397,7 @@ def create_token(
         raise DomainError(_("Đã có tài khoản trùng tên với khoá này."), field="name")
     account = User(
         username=username,
-        password_hash="!",  # noqa: S106 (no password matches: the account never signs in)
+        password_hash="!",  # noqa: S106  # nosec B106: no password matches it
         role=AccountRole.ADMIN,  # the schema's only role without a person; reach is the token's
         active=False,
         is_integration=True,

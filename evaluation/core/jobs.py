@@ -275,8 +275,7 @@ def run(
     with app.app_context():
         session = db.new_session(app)
         try:
-            job = session.get(Job, job_id)
-            assert job is not None
+            job = session.get_one(Job, job_id)
             work = _HANDLERS.get(job.kind)
             if work is None:
                 raise JobFailed(f"no handler for job kind {job.kind!r}")

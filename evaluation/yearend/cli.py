@@ -57,8 +57,7 @@ def register_commands(app: Flask) -> None:
         else:
             state = jobs.run(application, job_id, on_progress=show)
         with db.transaction() as session:
-            finished = session.get(Job, job_id)
-            assert finished is not None
+            finished = session.get_one(Job, job_id)
             if state is not JobState.DONE:
                 raise click.ClickException(f"the close failed: {finished.error}")
             click.echo(f"Done: {finished.result}")
@@ -68,8 +67,7 @@ def _wait(app: Flask, job_id: int, show) -> JobState:  # type: ignore[no-untyped
     seen = None
     while True:
         with db.transaction() as session:
-            job = session.get(Job, job_id)
-            assert job is not None
+            job = session.get_one(Job, job_id)
             now = (job.done, job.total, job.message)
             if now != seen:
                 show(*now)

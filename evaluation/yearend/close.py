@@ -652,8 +652,7 @@ def _queue_closes_again(session: Session, reopened: dict[int, int | None]) -> No
             )
         ).all():
             if running_close(session, year, close.unit_id) is None:
-                unit = session.get(Unit, close.unit_id)
-                assert unit is not None
+                unit = session.get_one(Unit, close.unit_id)
                 request_close(session, year, unit, actor_id=actor_id, reason="reopened")
 
 

@@ -140,8 +140,7 @@ def job_status(job_id: int) -> ResponseReturnValue:
         db.session.rollback()
         recover_and_dispatch(current_app._get_current_object(), only=job_id)  # type: ignore[attr-defined]
         db.session.expire_all()
-        job = db.session.get(Job, job_id)
-        assert job is not None
+        job = db.session.get_one(Job, job_id)
     return jsonify(_status(job))
 
 
