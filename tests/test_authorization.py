@@ -208,6 +208,7 @@ OWN = {
     "rankings.emulation_page": get("/emulation/2026"),
     "rankings.dashboard": get("/dashboard"),
     "yearend.close_home": get("/year-end/2026"),
+    "home.administration": get("/admin"),
     "audit.trail": get("/audit"),
     "audit.trail_export": get("/audit.xlsx"),
     "imports.staff_upload": get("/imports/staff"),
@@ -260,6 +261,7 @@ rankings.ranking                 --       ok      ok      ok        ok      ok
 rankings.emulation_page          --       ok      ok      ok        ok      ok
 rankings.dashboard               --       ok      ok      ok        ok      ok
 yearend.close_home               --       --      --      --        ok      ok
+home.administration              --       --      --      --        ok      ok
 audit.trail                      --       --      --      --        ok      ok
 audit.trail_export               --       --      --      --        ok      ok
 imports.staff_upload             --       --      --      --        ok      --

@@ -58,6 +58,13 @@ MAIN_PAGES = [
     MainPage("person", "tccb", "/organisation/", (_UNIT, _PERSON)),
     MainPage("records", "tccb", "/organisation/", (_UNIT, _PERSON, r"^/people/\d+/records$")),
     MainPage("password", "nhanvien", "/account/password"),
+    MainPage("notifications", "truongphong", "/notifications"),
+    MainPage("accounts", "tccb", "/admin/accounts"),
+    MainPage("account", "tccb", "/admin/accounts", (r"^/admin/accounts/\d+$",)),
+    MainPage("delegations", "tccb", "/admin/delegations"),
+    MainPage("rulesets", "tccb", "/rulesets"),
+    MainPage("year-close", "tccb", f"/year-end/{_year()}"),
+    MainPage("api-tokens", "admin", "/admin/api-tokens"),
 ]
 
 
