@@ -8,6 +8,7 @@ from __future__ import annotations
 import itertools
 import os
 import re
+import shutil
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, time, tzinfo
 from pathlib import Path
@@ -18,6 +19,7 @@ import sqlalchemy as sa
 from alembic import command
 from flask import Flask
 from flask.testing import FlaskClient
+from playwright.sync_api import Browser, sync_playwright
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
@@ -275,3 +277,19 @@ ROOT = Path(__file__).resolve().parent.parent
 def account_id(session: Session, person: Person) -> int:
     """The login account of a person made by `make_person`."""
     return session.scalar(sa.select(User.id).where(User.person_id == person.id))
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium, started once for the whole session: one Playwright may run at a time
+    (a second, started beside it, finds its event loop running), so every test shares this."""
+    if not shutil.which(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: `make chromium` installs Debian's package")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -26,13 +25,14 @@ from wtforms.validators import (
 
 from evaluation.core.forms import (
     ActionForm,
+    BaseForm,
     finite_number,
     no_control_characters,
     plausible_date,
 )
 
 
-class NewSetForm(FlaskForm):
+class NewSetForm(BaseForm):
     """A draft: a copy of a published set under a new code, or a file another province sent."""
 
     copy_of = SelectField(_l("Sao chép từ bộ tiêu chí"), validators=[Optional()])
@@ -51,14 +51,14 @@ class NewSetForm(FlaskForm):
     file = FileField(_l("Hoặc nhập từ tệp (.json hoặc .xlsx)"))
 
 
-class EditSetForm(FlaskForm):
+class EditSetForm(BaseForm):
     content = TextAreaField(
         _l("Nội dung bộ tiêu chí (JSON)"),
         validators=[DataRequired(), Length(max=200_000), no_control_characters],
     )
 
 
-class PublishForm(FlaskForm):
+class PublishForm(BaseForm):
     effective_from = DateField(_l("Áp dụng từ ngày"), validators=[InputRequired(), plausible_date])
     confirm = BooleanField(
         _l("Tôi hiểu rằng phiên bản đã ban hành không sửa được nữa."),
@@ -66,11 +66,11 @@ class PublishForm(FlaskForm):
     )
 
 
-class PinForm(FlaskForm):
+class PinForm(BaseForm):
     set_name = SelectField(_l("Bộ tiêu chí"), validators=[DataRequired()])
 
 
-class RulebookPinForm(FlaskForm):
+class RulebookPinForm(BaseForm):
     rulebook_pin = SelectField(
         _l("Văn bản áp dụng cho đơn vị"),
         choices=[
@@ -83,7 +83,7 @@ class RulebookPinForm(FlaskForm):
     )
 
 
-class PreviewForm(FlaskForm):
+class PreviewForm(BaseForm):
     """GET parameters of a preview: the year run again, and the unit a set would be pinned to."""
 
     class Meta:
@@ -93,7 +93,7 @@ class PreviewForm(FlaskForm):
     unit = SelectField(_l("Đơn vị sẽ áp dụng"), coerce=int, validators=[Optional()])
 
 
-class PolicyForm(FlaskForm):
+class PolicyForm(BaseForm):
     nd90_quota_pct = DecimalField(
         _l("Tỷ lệ Hoàn thành xuất sắc (%) theo Nghị định 90"),
         places=None,

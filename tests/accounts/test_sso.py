@@ -27,7 +27,6 @@ from evaluation.accounts.sso import SignOnIdentity, SignOnPolicy
 from evaluation.core.audit import AuditRecord
 from evaluation.organisation.models import Person
 from tests import oidc_provider
-from tests.browser.conftest import browser  # noqa: F401  (Debian's Chromium, for the last test)
 from tests.conftest import PASSWORD, account_id, form_errors
 
 CLIENT_ID = "danhgia-test"
@@ -493,7 +492,7 @@ def sign_on_server(
 
 
 @pytest.fixture
-def tab(browser) -> Iterator[Any]:  # noqa: F811  (the fixture imported above)
+def tab(browser) -> Iterator[Any]:  # Debian's Chromium, shared by the session (tests/conftest.py)
     context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15_000)

@@ -6,7 +6,6 @@ when the suite runs on PostgreSQL, a schema of its own in the test database.
 
 from __future__ import annotations
 
-import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 from alembic import command
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 from sqlalchemy.orm import Session
 from werkzeug.serving import make_server
 
@@ -27,8 +26,6 @@ from tests.conftest import private_database
 if TYPE_CHECKING:
     from tests.browser.main_pages import SignedIn
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 BROWSER_SCHEMA = "browser_e2e"
 
 
@@ -65,16 +62,6 @@ def live_server(live_database: str) -> Iterator[str]:
     server.shutdown()
     thread.join()
     db.engine_of(app).dispose()
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    if not shutil.which(CHROMIUM):
-        pytest.fail(f"{CHROMIUM} is missing: `make chromium` installs Debian's package")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="session")

@@ -13,10 +13,12 @@ from flask import Flask
 from criteria.levels import DisciplineForm, GeneralAssessment, Level, StaffCategory, Title
 from criteria.procedure import Decider, Step
 from evaluation.accounts.models import AccountRole
+from evaluation.api.models import TokenScope
 from evaluation.core.forms import BaseForm, text_area
 from evaluation.core.labels import LABELS
 from evaluation.core.workbook import XLSX_MIMETYPE, Export, xlsx_response
-from evaluation.organisation.models import LeadershipRole, UnitKind
+from evaluation.notifications.models import EventKind
+from evaluation.organisation.models import DelegationKind, LeadershipRole, UnitKind
 from evaluation.plans.models import PlanStatus, SelfQuality, TaskOutcome, TaskSource
 
 
@@ -79,6 +81,9 @@ def test_a_download_is_an_attachment_named_twice_and_never_cached(app: Flask) ->
         ("general", GeneralAssessment),
         ("discipline_form", DisciplineForm),
         ("title", Title),
+        ("delegation_kind", DelegationKind),
+        ("token_scope", TokenScope),
+        ("event_kind", EventKind),
     ],
 )
 def test_every_member_of_every_enumeration_has_its_name(
@@ -109,4 +114,8 @@ def test_the_label_table_holds_exactly_the_registered_enumerations() -> None:
         "general",
         "discipline_form",
         "title",
+        # named by the areas of accounts' delegations, the API and the notifications
+        "delegation_kind",
+        "token_scope",
+        "event_kind",
     }
