@@ -100,7 +100,7 @@ def signed_in_as(client: FlaskClient) -> str | None:
     if response.status_code != 200:
         return None
     page = response.get_data(as_text=True)
-    found = re.search(r'<span>([^<]*)</span>\s*<form method="post" action="/logout"', page)
+    found = re.search(r'<a class="me"[^>]*>([^<]*)</a>', page)
     return html.unescape(found.group(1)) if found else None
 
 

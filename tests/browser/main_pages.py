@@ -85,12 +85,21 @@ class SignedIn:
         if user is None:
             return self.browser.new_context(**options)
         key = (user, viewport)
-        if key not in self.states:
-            context = self.browser.new_context(**options)
-            sign_in(context.new_page(), self.base_url, user, DEMO_PASSWORD)
-            self.states[key] = context.storage_state()
-            context.close()
+        if key in self.states:
+            context = self.browser.new_context(storage_state=self.states[key], **options)
+            if self._signed_in(context):
+                return context
+            context.close()  # a journey signed this user out: every earlier session ended
+        context = self.browser.new_context(**options)
+        sign_in(context.new_page(), self.base_url, user, DEMO_PASSWORD)
+        self.states[key] = context.storage_state()
+        context.close()
         return self.browser.new_context(storage_state=self.states[key], **options)
+
+    def _signed_in(self, context: BrowserContext) -> bool:
+        """Whether the saved session still opens a page (the request shares its cookies)."""
+        answer = context.request.get(f"{self.base_url}/account/password", max_redirects=0)
+        return answer.status == 200
 
 
 def _first_link(page: Page, pattern: str) -> str:
