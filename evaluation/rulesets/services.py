@@ -160,31 +160,19 @@ def versions_of(session: Session, name: str) -> list[CriteriaSetVersion]:
 
 def published_versions(session: Session) -> list[CriteriaSetVersion]:
     """Each set's newest published version, by name: what may be copied or pinned."""
-    newest = (
-        sa.select(CriteriaSetVersion.name, sa.func.max(CriteriaSetVersion.version).label("v"))
-        .where(CriteriaSetVersion.status == VersionStatus.PUBLISHED)
-        .group_by(CriteriaSetVersion.name)
-        .subquery()
-    )
-    return list(
-        session.scalars(
-            sa.select(CriteriaSetVersion)
-            .join(
-                newest,
-                sa.and_(
-                    CriteriaSetVersion.name == newest.c.name,
-                    CriteriaSetVersion.version == newest.c.v,
-                ),
-            )
-            .order_by(CriteriaSetVersion.name)
-        )
-    )
+    return _newest_versions(session, CriteriaSetVersion.status == VersionStatus.PUBLISHED)
 
 
 def latest_versions(session: Session) -> list[CriteriaSetVersion]:
     """Each set's newest version (a draft, if one is open), by name."""
+    return _newest_versions(session, sa.true())
+
+
+def _newest_versions(session: Session, among: sa.ColumnElement[bool]) -> list[CriteriaSetVersion]:
+    """Each set's highest version number among the versions `among` admits, in one query."""
     newest = (
         sa.select(CriteriaSetVersion.name, sa.func.max(CriteriaSetVersion.version).label("v"))
+        .where(among)
         .group_by(CriteriaSetVersion.name)
         .subquery()
     )
