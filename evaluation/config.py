@@ -76,6 +76,10 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         # Rendered fragments of pages (the ranking of a closed period): memory:// per process,
         # or redis://… shared by every worker and server (core.page_cache).
         "PAGE_CACHE_URL": os.environ.get("PAGE_CACHE_URL", "memory://"),
+        # Seconds a page that sums the whole province (ranking, dashboard, emulation) may show
+        # figures older than the latest write: one rendering per page, reach and lag, however
+        # many read it while people write (core.page_cache). 0: every write shows at once.
+        "PAGE_CACHE_MAX_LAG": _count("PAGE_CACHE_MAX_LAG", 20),
         # Background jobs (core.jobs): "inprocess", a thread of the app process (nothing more
         # to run), or "rq", a queue on Redis served by `flask --app app jobs worker`.
         "JOB_RUNNER": os.environ.get("JOB_RUNNER", "inprocess"),

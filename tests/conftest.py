@@ -33,6 +33,11 @@ from evaluation.core.throttle import limiter
 from evaluation.organisation import services as organisation
 from evaluation.organisation.models import LeadershipRole, Person, Unit, UnitKind
 
+# Every write shows at once on every page the tests read (the lag a busy province allows the
+# pages that sum it is tested on its own, tests/core/test_page_cache.py); the environment
+# carries it to the live servers the browser tests start.
+os.environ.setdefault("PAGE_CACHE_MAX_LAG", "0")
+
 PASSWORD = "Matkhau2026"
 # Tests hash with cheap parameters; production uses scrypt (see accounts.models).
 _TEST_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")

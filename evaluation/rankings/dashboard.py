@@ -6,7 +6,7 @@ ranking page's own computation, month by month); the template draws them as SVG 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -176,6 +176,14 @@ def completion_by_agency(session: Session, units: Sequence[Unit], year: int) -> 
         Completion(item.agency, item.people, item.decided)
         for item in queries.agency_progress(session, units, year)
     ]
+
+
+def family(viewer: Viewer, today: date, language: str) -> tuple[Hashable, ...]:
+    """What the dashboard's content depends on besides the data: the reader's view of it."""
+    return (
+        "dashboard", today, language, viewer.is_admin, viewer.is_personnel,
+        viewer.managed_unit_id if viewer.is_manager else None, viewer.reach_paths,
+    )  # fmt: skip
 
 
 def dashboard(

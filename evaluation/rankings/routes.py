@@ -8,6 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
@@ -72,7 +73,8 @@ def ranking(key: str) -> ResponseReturnValue:
     def render() -> str:
         return _ranking_content(period, viewer, under, today)
 
-    content = page_cache.fragment(cache_key, render)
+    family = services.ranking_family(period, viewer, under)
+    content = page_cache.fragment(cache_key, render, family=family)
     return render_template("rankings/ranking.html", period=period, content=content)
 
 
@@ -335,7 +337,17 @@ def add_achievement(person_id: int) -> ResponseReturnValue:
 @blueprint.route("/dashboard")
 @login_required
 def dashboard() -> ResponseReturnValue:
+    """Figures of the whole reach, read live: one rendering per reader's view and
+    PAGE_CACHE_MAX_LAG, however many open it while people write (`core.page_cache`)."""
     viewer = current_viewer()
-    units = units_in_reach(viewer)
-    context = dashboards.dashboard(db.session, viewer, units, local_today())
-    return render_template("rankings/dashboard.html", **context)
+    if not (viewer.is_admin or viewer.reach_paths):
+        abort(403)
+    today = local_today()
+
+    def render() -> str:
+        context = dashboards.dashboard(db.session, viewer, units_in_reach(viewer), today)
+        return render_template("rankings/_dashboard_content.html", **context)
+
+    family = dashboards.family(viewer, today, str(get_locale()))
+    content = page_cache.fragment(None, render, family=family)
+    return render_template("rankings/dashboard.html", content=content, year=today.year)

@@ -276,13 +276,13 @@ def ranking_cache_key(
             stored_key(session, before, today),
             tree_revision(session),
         ),
-        "ranking",
-        period.key,
-        viewer.is_admin,
-        viewer.reach_paths,
-        under,
-        str(get_locale()),
+        *ranking_family(period, viewer, under),
     )
+
+
+def ranking_family(period: Period, viewer: Viewer, under: int | None) -> tuple[Hashable, ...]:
+    """The ranking page whatever the version of its rows: one reader's view of one period."""
+    return ("ranking", period.key, viewer.is_admin, viewer.reach_paths, under, str(get_locale()))
 
 
 def previous_period(period: Period) -> Period:

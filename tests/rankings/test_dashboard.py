@@ -14,7 +14,7 @@ from criteria import Level
 from evaluation.accounts.models import AccountRole
 from evaluation.organisation.models import LeadershipRole, UnitKind
 from evaluation.plans import services as plans
-from evaluation.plans.models import Task, TaskOutcome
+from evaluation.plans.models import Plan, Task, TaskOutcome
 from evaluation.plans.periods import Period, PeriodKind
 from evaluation.plans.services import ResultInput, TaskInput
 from evaluation.scoring import procedure
@@ -175,3 +175,34 @@ def test_rankings_of_an_open_period_are_provisional(world, login_as, url, provis
     unit = world["divisions"][0].id
     html = client.get(f"{url}/units/{unit}").get_data(as_text=True)
     assert ('id="provisional"' in html) is provisional
+
+
+def test_while_people_write_the_dashboard_is_computed_once_per_lag(
+    app, session, world, login_as, monkeypatch
+):
+    """Its figures are read live: with PAGE_CACHE_MAX_LAG, the readers of the same view within
+    the lag share one computation, then the next reader computes the figures again."""
+    from evaluation.core import page_cache
+    from tests.test_query_counts import counting
+
+    now = [1_000_000.0]
+    monkeypatch.setattr(page_cache.time, "time", lambda: now[0])
+    monkeypatch.setitem(app.config, "PAGE_CACHE_MAX_LAG", 20)
+    monkeypatch.setitem(app.extensions, "page_cache", page_cache.MemoryFragments())
+    client = login_as(world["personnel"])
+    first = client.get("/dashboard").get_data(as_text=True)
+    late_before = table(first, "overdue-table")
+    staff = world["staff"][0]
+    task = session.scalars(
+        sa.select(Task).join(Plan).where(Plan.person_id == staff.id, Task.outcome.is_(None))
+    ).first()
+    task.outcome, task.completed_on = TaskOutcome.DONE_LATE, TODAY
+    session.flush()
+    now[0] += 10
+    with counting(app) as statements:
+        within = client.get("/dashboard").get_data(as_text=True)
+    assert table(within, "overdue-table") == late_before
+    assert not any("FROM task" in statement for statement in statements)
+    now[0] += 11
+    after = client.get("/dashboard").get_data(as_text=True)
+    assert table(after, "overdue-table") != late_before

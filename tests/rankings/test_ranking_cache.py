@@ -110,3 +110,32 @@ def test_each_reach_has_its_own_rendering(app, client, session, tree, office, ma
     own, _ = page(app, client)
     assert "Phòng 2" in whole
     assert "Phòng 2" not in own
+
+
+def test_with_a_lag_a_write_shows_once_the_lag_has_passed(app, client, session, tree, office,
+                                                          login_as, monkeypatch):  # fmt: skip
+    """While people write, the page names its rendering's version for PAGE_CACHE_MAX_LAG
+    seconds: the write reaches the page after the lag, rendered once."""
+    from evaluation.core import page_cache
+
+    now = [1_000_000.0]
+    monkeypatch.setattr(page_cache.time, "time", lambda: now[0])
+    monkeypatch.setitem(app.config, "PAGE_CACHE_MAX_LAG", 20)
+    monkeypatch.setitem(app.extensions, "page_cache", page_cache.MemoryFragments())
+    login_as(office)
+    before, _ = page(app, client)
+    task = session.scalars(
+        sa.select(Task)
+        .join(Plan)
+        .where(Plan.unit_id == tree["d2"].id, Task.outcome == TaskOutcome.NOT_DONE)
+    ).one()
+    task.outcome, task.completed_on = TaskOutcome.DONE_ON_TIME, date(2026, 3, 20)
+    session.commit()
+    now[0] += 5
+    within, statements = page(app, client)
+    assert row_of("Phòng 2", within) == row_of("Phòng 2", before)
+    assert not reads_units(statements)
+    now[0] += 20
+    after, statements = page(app, client)
+    assert row_of("Phòng 2", after) != row_of("Phòng 2", before)
+    assert reads_units(statements)
