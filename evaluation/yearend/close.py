@@ -5,13 +5,16 @@ The personnel office (or an administrator) asks for it on the close page or from
 keeps what belongs to the subtree (people placed in it, its units, its agencies' proposals)
 and writes it in one transaction with the `current` flag moved from the previous run: a worker
 killed before that commit leaves the previous snapshot in force, whole. Reopening an annual
-evaluation inside a closed subtree queues the close again (`_rerun_after_reopening`).
+evaluation inside a closed subtree queues the close again (`_rerun_after_reopening`), naming
+the evaluation: that close redoes only what a reopening can change (`_close_again`) and copies
+the rest of the previous snapshot in SQL, or runs whole when it cannot be exact.
 """
 
 from __future__ import annotations
 
+import hashlib
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -21,7 +24,7 @@ from flask import current_app, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session, aliased
 
-from criteria import Level, Title
+from criteria import Level, Title, classify
 from criteria.reasons import Reason, decode
 from criteria.unit_results import UnitFigures, UnitScore
 from evaluation.core import audit
@@ -29,7 +32,17 @@ from evaluation.core.audit import AuditRecord
 from evaluation.core.clock import local_today
 from evaluation.core.jobs import Job, JobContext, JobFailed, JobState, enqueue, handler
 from evaluation.organisation.models import Person, Unit
-from evaluation.rankings.services import UnitResult
+from evaluation.organisation.services import agencies_among, nearest_agency
+from evaluation.rankings import emulation
+from evaluation.rankings.services import RankingGroup, UnitResult, rankings
+from evaluation.rankings.stored import tree_revision
+from evaluation.rulesets import services as rulesets
+from evaluation.rulesets.models import (
+    CriteriaSetPin,
+    CriteriaSetVersion,
+    PolicyVersion,
+    VersionStatus,
+)
 from evaluation.scoring.models import AnnualEvaluation
 from evaluation.yearend.models import (
     YearClose,
@@ -37,13 +50,22 @@ from evaluation.yearend.models import (
     YearCloseProposal,
     YearCloseUnit,
 )
-from evaluation.yearend.services import YearEnd, year_end
+from evaluation.yearend.services import (
+    YearEnd,
+    batch_settings,
+    province_facts,
+    year_end,
+    year_results,
+)
 
 KIND = "year.close"
 # The steps `year_end` names as each ends, then the writing: the progress bar's stages.
 STEPS = ("unit results", "facts", "classification", "rankings", "emulation proposals")
 WRITING = "writing"
 BATCH = 1000  # rows per INSERT while writing the snapshot
+# Reopenings one close applies to the previous snapshot; more queued together: the whole close
+# (each brings its leaders and its agency: past a few dozen, the whole is as quick and simpler).
+REOPENED_MAX = 20
 
 
 def as_of_for(year: int, today: date) -> date:
@@ -52,13 +74,22 @@ def as_of_for(year: int, today: date) -> date:
 
 
 def request_close(
-    session: Session, year: int, unit: Unit, *, actor_id: int | None, reason: str = "asked"
+    session: Session,
+    year: int,
+    unit: Unit,
+    *,
+    actor_id: int | None,
+    reason: str = "asked",
+    reopened: Collection[int] | None = None,
 ) -> Job:
-    """Queue the close of `year` for `unit`'s subtree (it runs after the caller commits)."""
-    job = enqueue(
-        session, KIND, {"year": year, "unit_id": unit.id, "actor_id": actor_id},
-        requested_by=actor_id,
-    )  # fmt: skip
+    """Queue the close of `year` for `unit`'s subtree (it runs after the caller commits).
+
+    `reopened`: the annual evaluations reopened since the close in force, which is all the
+    close then redoes (the whole close when it cannot be exact)."""
+    params: dict[str, Any] = {"year": year, "unit_id": unit.id, "actor_id": actor_id}
+    if reopened is not None:
+        params["reopened"] = sorted(set(reopened))
+    job = enqueue(session, KIND, params, requested_by=actor_id)
     audit.record(
         session, actor_id=actor_id, object_type="year_close", object_id=unit.id,
         action="close_requested", new={"year": year, "job": job.id}, reason=reason,
@@ -85,12 +116,23 @@ def running_close(session: Session, year: int, unit_id: int) -> Job | None:
 
 
 @handler(KIND)
-def close_year(context: JobContext, year: int, unit_id: int, actor_id: int | None = None) -> dict:
+def close_year(
+    context: JobContext,
+    year: int,
+    unit_id: int,
+    actor_id: int | None = None,
+    reopened: list[int] | None = None,
+) -> dict:
     session = context.session
     unit = session.get(Unit, unit_id)
     if unit is None:
         raise JobFailed(f"unit {unit_id} no longer exists")
     as_of = as_of_for(year, local_today())
+    basis = close_basis(session, as_of)  # read first: what the computation below stands on
+    if reopened:
+        again = _close_again(context, unit, year, as_of, basis, reopened, actor_id)
+        if again is not None:
+            return again
     delay = float(current_app.config.get("YEAR_CLOSE_STEP_DELAY", 0) or 0)
     total = len(STEPS) + 1
     context.progress(0, total, STEPS[0])
@@ -124,7 +166,32 @@ def close_year(context: JobContext, year: int, unit_id: int, actor_id: int | Non
             action="close", new={"year": year, "close": close.id, "people": close.people},
         )  # fmt: skip
     return {"close_id": close.id, "people": close.people, "units": close.units,
-            "unit": unit_name, "path": unit_path}  # fmt: skip
+            "unit": unit_name, "path": unit_path, "basis": basis}  # fmt: skip
+
+
+def close_basis(session: Session, as_of: date) -> dict[str, Any]:
+    """What a snapshot stands on besides the year's records: its day, the unit tree's
+    revision and the rule sets, pins and policies published. Kept in the job's result; a
+    close redone after a reopening copies the previous snapshot only on the same basis."""
+    rules = [
+        sorted(
+            session.execute(
+                sa.select(CriteriaSetVersion.id, CriteriaSetVersion.effective_from).where(
+                    CriteriaSetVersion.status == VersionStatus.PUBLISHED
+                )
+            ).all()
+        ),
+        sorted(session.execute(sa.select(CriteriaSetPin.id, CriteriaSetPin.unit_id)).all()),
+        sorted(
+            session.execute(
+                sa.select(PolicyVersion.id, PolicyVersion.effective_from).where(
+                    PolicyVersion.status == VersionStatus.PUBLISHED
+                )
+            ).all()
+        ),
+    ]
+    digest = hashlib.sha256(repr(rules).encode()).hexdigest()[:16]
+    return {"as_of": as_of.isoformat(), "tree": tree_revision(session), "rules": digest}
 
 
 @dataclass
@@ -151,7 +218,15 @@ def snapshot_rows(session: Session, computed: YearEnd, root: Unit) -> SnapshotRo
             sa.select(Person.id, Person.unit_id).where(Person.unit_id.in_(in_subtree))
         )
     }
-    people = [
+    people = _person_rows(computed.classified, placed)
+    units = _unit_rows(computed.unit_results, computed.rankings, in_subtree)
+    proposals = _proposal_rows(computed.proposals, in_subtree)
+    return SnapshotRows(people, units, proposals)
+
+
+def _person_rows(classified: dict[int, Any], placed: dict[int, int]) -> list[dict[str, Any]]:
+    """The snapshot's rows of the people placed in the subtree (`placed`: person → unit)."""
+    return [
         {
             "person_id": person_id,
             "unit_id": placed[person_id],
@@ -160,13 +235,17 @@ def snapshot_rows(session: Session, computed: YearEnd, root: Unit) -> SnapshotRo
             "rulebook": result.rulebook,
             "reasons": [reason.to_record() for reason in result.reasons],
         }
-        for person_id, result in sorted(computed.classified.items())
+        for person_id, result in sorted(classified.items())
         if person_id in placed
     ]
-    positions = {
-        row.result.unit.id: row.position for group in computed.rankings for row in group.rows
-    }
-    units = [
+
+
+def _unit_rows(
+    results: dict[int, UnitResult], ranked: list[RankingGroup], in_subtree: Collection[int]
+) -> list[dict[str, Any]]:
+    """The snapshot's rows of the subtree's units: results and places in their groups."""
+    positions = {row.result.unit.id: row.position for group in ranked for row in group.rows}
+    return [
         {
             "unit_id": unit_id,
             "figures": _figures(result.figures),
@@ -179,11 +258,17 @@ def snapshot_rows(session: Session, computed: YearEnd, root: Unit) -> SnapshotRo
             "overdue_pct": result.overdue_pct,
             "position": positions.get(unit_id) or None,
         }
-        for unit_id, result in sorted(computed.unit_results.items())
+        for unit_id, result in sorted(results.items())
         if unit_id in in_subtree
     ]
+
+
+def _proposal_rows(
+    proposed: list[emulation.Proposal], in_subtree: Collection[int]
+) -> list[dict[str, Any]]:
+    """The snapshot's rows of the subtree's agencies' proposals, in the proposals' order."""
     proposals: list[dict[str, Any]] = []
-    for proposal in computed.proposals:
+    for proposal in proposed:
         if proposal.agency.id not in in_subtree:
             continue
         if proposal.collective:
@@ -206,7 +291,7 @@ def snapshot_rows(session: Session, computed: YearEnd, root: Unit) -> SnapshotRo
                         "warning": None,
                     }
                 )
-    return SnapshotRows(people, units, proposals)
+    return proposals
 
 
 def _figures(figures: UnitFigures) -> dict[str, Any]:
@@ -259,6 +344,219 @@ def write_snapshot(
             if on_batch is not None:
                 on_batch(written)
     return close
+
+
+# --- the close again after a reopening ------------------------------------------------------
+
+
+def _close_again(
+    context: JobContext,
+    unit: Unit,
+    year: int,
+    as_of: date,
+    basis: dict[str, Any],
+    reopened: Sequence[int],
+    actor_id: int | None,
+) -> dict | None:
+    """The close redone after reopenings, from the close in force: None when it cannot be
+    exact (no close in force, another day, tree or rules, other people placed, too many
+    reopenings), and the caller runs the whole close.
+
+    A reopening changes the evaluation's levels, so its unit's stored year sums: the unit
+    results up its chain of units, hence the rankings, the facts of leaders whose sub-units'
+    levels moved, and the proposals of the person's agency and of agencies whose result
+    moved. Those are recomputed (the unit results and rankings from the stored sums, for the
+    whole tree: cheap), the person's facts too; every other row is copied from the previous
+    snapshot by INSERT … SELECT."""
+    session = context.session
+    previous = current_close(session, year, unit.id)
+    if previous is None or previous.as_of != as_of or len(reopened) > REOPENED_MAX:
+        return None
+    done = session.get(Job, previous.job_id) if previous.job_id is not None else None
+    if done is None or (done.result or {}).get("basis") != basis:
+        return None
+    previous_id, previous_people = previous.id, previous.people
+    if not _same_people(session, previous_id, unit.path, previous_people):
+        return None
+    context.progress(0, 2, STEPS[0])
+    batch_settings(session)
+    units = list(session.scalars(sa.select(Unit).order_by(Unit.path)))
+    by_id = {each.id: each for each in units}
+    in_subtree = {each.id for each in units if each.path.startswith(unit.path)}
+    results = year_results(session, year, as_of, units)
+    unit_rows = _unit_rows(results, rankings(results, {}, by_id), in_subtree)
+    before = _previous_units(session, previous_id)
+    if before.keys() != {row["unit_id"] for row in unit_rows}:
+        return None
+    changed_units = {row["unit_id"] for row in unit_rows if before[row["unit_id"]] != row}
+    moved = {  # units whose level changed: their parents' leaders read it
+        row["unit_id"]
+        for row in unit_rows
+        if row["unit_id"] in changed_units and before[row["unit_id"]]["level"] != row["level"]
+    }
+
+    # The reopened: the unit they are placed in, the unit their evaluation was made in.
+    touched = session.execute(
+        sa.select(AnnualEvaluation.person_id, Person.unit_id, AnnualEvaluation.unit_id)
+        .join(Person, Person.id == AnnualEvaluation.person_id)
+        .where(AnnualEvaluation.id.in_(sorted(set(reopened))), AnnualEvaluation.year == year)
+    ).all()
+    chains = {
+        ancestor
+        for _person, placed_in, made_in in touched
+        for unit_id in (placed_in, made_in)
+        if unit_id in by_id
+        for ancestor in _path_ids(by_id[unit_id].path)
+    }
+    leading = (chains | {by_id[unit_id].parent_id for unit_id in moved}) & in_subtree
+    redo_people = {person for person, placed_in, _made in touched if placed_in in in_subtree}
+    redo_people |= {
+        person
+        for person, role in session.execute(
+            sa.select(Person.id, Person.leadership_role).where(Person.unit_id.in_(sorted(leading)))
+        )
+        if role.is_leader
+    }
+    facts = province_facts(session, year, as_of, units=units, results=results, only=redo_people)
+    policy = rulesets.policy_in_force(session, date(year, 12, 31))
+    classified = {person: classify(person_facts, policy) for person, person_facts in facts.items()}
+    placed = dict(
+        session.execute(
+            sa.select(Person.id, Person.unit_id).where(Person.id.in_(sorted(redo_people)))
+        ).all()
+    )
+    people_rows = _person_rows(classified, placed)
+
+    agencies = agencies_among(units)
+    known = {agency.id: agency for agency in agencies}
+    redo_agencies = {
+        nearest_agency(by_id[made_in].path, known).id
+        for _person, _placed, made_in in touched
+        if made_in in by_id
+    } | (changed_units & known.keys())
+    redo_agencies &= in_subtree
+    proposed = emulation.proposals(
+        session, [known[agency_id] for agency_id in redo_agencies], year, results, among=agencies
+    )
+    proposal_rows = _proposal_rows(proposed, in_subtree)
+    context.progress(1, 2, WRITING)
+
+    unit_path, unit_name, unit_id = unit.path, unit.name, unit.id
+    with context.writes() as session:
+        replaced = session.execute(
+            sa.update(YearClose)
+            .where(YearClose.id == previous_id, YearClose.is_current)
+            .values(is_current=False)
+            .execution_options(synchronize_session=False)
+        )
+        if not replaced.rowcount:  # another close came first: the whole one, on its records
+            close = _close_whole(session, unit_id, year, as_of, context.job.id, actor_id)
+        else:
+            close = YearClose(
+                year=year, unit_id=unit_id, as_of=as_of, job_id=context.job.id,
+                created_by=actor_id, is_current=True,
+            )  # fmt: skip
+            session.add(close)
+            session.flush()
+            close.people = _copy_rows(
+                session, YearClosePerson, previous_id, close.id,
+                YearClosePerson.person_id.not_in(sorted(redo_people)), people_rows,
+            )  # fmt: skip
+            close.units = _copy_rows(
+                session, YearCloseUnit, previous_id, close.id,
+                YearCloseUnit.unit_id.not_in(sorted(changed_units)),
+                [row for row in unit_rows if row["unit_id"] in changed_units],
+            )  # fmt: skip
+            close.proposals = _copy_rows(
+                session, YearCloseProposal, previous_id, close.id,
+                YearCloseProposal.agency_id.not_in(sorted(redo_agencies)), proposal_rows,
+            )  # fmt: skip
+            session.flush()
+        audit.record(
+            session, actor_id=actor_id, object_type="year_close", object_id=unit_id,
+            action="close", new={"year": year, "close": close.id, "people": close.people},
+        )  # fmt: skip
+    return {"close_id": close.id, "people": close.people, "units": close.units,
+            "unit": unit_name, "path": unit_path, "basis": basis,
+            "reopened": len(set(reopened)), "recomputed": len(redo_people)}  # fmt: skip
+
+
+def _same_people(session: Session, close_id: int, path: str, people: int) -> bool:
+    """Whether the subtree holds the people the close kept, each in the same unit."""
+    now = session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Person)
+        .join(Unit, Unit.id == Person.unit_id)
+        .where(Unit.path.startswith(path))
+    )
+    kept = session.scalar(
+        sa.select(sa.func.count())
+        .select_from(YearClosePerson)
+        .join(Person, Person.id == YearClosePerson.person_id)
+        .where(YearClosePerson.close_id == close_id, Person.unit_id == YearClosePerson.unit_id)
+    )
+    return now == kept == people
+
+
+def _previous_units(session: Session, close_id: int) -> dict[int, dict[str, Any]]:
+    """The close's unit rows as `_unit_rows` builds them, to see which ones changed."""
+    t = YearCloseUnit
+    columns = (
+        t.unit_id, t.figures, t.points, t.own_points, t.level, t.reasons, t.levels, t.tasks,
+        t.overdue_pct, t.position,
+    )  # fmt: skip
+    return {
+        row.unit_id: dict(row._mapping)
+        for row in session.execute(sa.select(*columns).where(t.close_id == close_id))
+    }
+
+
+def _copy_rows(
+    session: Session,
+    model: type[YearClosePerson] | type[YearCloseUnit] | type[YearCloseProposal],
+    previous_id: int,
+    close_id: int,
+    keep: sa.ColumnElement[bool],
+    new_rows: list[dict[str, Any]],
+) -> int:
+    """The previous close's rows that `keep` selects, copied to the new close in SQL, then
+    `new_rows`; returns how many rows the new close has."""
+    table = model.__table__
+    names = [c.name for c in table.columns if c.name not in ("close_id", "id")]
+    session.execute(
+        sa.insert(table).from_select(
+            ["close_id", *names],
+            sa.select(sa.literal(close_id, sa.Integer), *(table.c[name] for name in names))
+            .where(table.c.close_id == previous_id, keep)
+            # in the previous rows' order: a proposal's id orders an agency's rows
+            .order_by(*(table.c.id,) if "id" in table.c else ()),
+        )
+    )
+    for start in range(0, len(new_rows), BATCH):
+        batch = [row | {"close_id": close_id} for row in new_rows[start : start + BATCH]]
+        session.execute(sa.insert(model), batch)
+    # counted, not summed from rowcount: drivers do not all report an INSERT … SELECT's
+    return (
+        session.scalar(
+            sa.select(sa.func.count()).select_from(table).where(table.c.close_id == close_id)
+        )
+        or 0
+    )
+
+
+def _close_whole(
+    session: Session, unit_id: int, year: int, as_of: date, job_id: int, actor_id: int | None
+) -> YearClose:
+    """The whole close, inside the writing transaction (a race lost to another close)."""
+    computed = year_end(session, year, as_of)
+    rows = snapshot_rows(session, computed, session.get_one(Unit, unit_id))
+    return write_snapshot(
+        session, rows, year=year, unit_id=unit_id, as_of=as_of, job_id=job_id, actor_id=actor_id
+    )
+
+
+def _path_ids(path: str) -> list[int]:
+    return [int(part) for part in path.strip("/").split("/") if part]
 
 
 # --- reading the snapshot -------------------------------------------------------------------
@@ -651,9 +949,48 @@ def _queue_closes_again(session: Session, reopened: dict[int, int | None]) -> No
                 sa.literal(path).startswith(Unit.path),
             )
         ).all():
-            if running_close(session, year, close.unit_id) is None:
-                unit = session.get_one(Unit, close.unit_id)
-                request_close(session, year, unit, actor_id=actor_id, reason="reopened")
+            _queue_again(session, year, close.unit_id, evaluation_id, actor_id)
+
+
+def _queue_again(
+    session: Session, year: int, unit_id: int, evaluation_id: int, actor_id: int | None
+) -> None:
+    """The close of the subtree again, for this reopening: added to the close already queued
+    (not yet started: the statement checks it), else a new one. A close already running may
+    have read the records before the reopening: it does not count."""
+    queued = session.scalars(
+        sa.select(Job)
+        .where(
+            Job.kind == KIND,
+            Job.state == JobState.QUEUED,
+            Job.params["year"].as_integer() == year,
+            Job.params["unit_id"].as_integer() == unit_id,
+        )
+        .order_by(Job.id.desc())
+        .limit(1)
+    ).first()
+    if queued is not None:
+        reopened = queued.params.get("reopened")
+        if reopened is None or evaluation_id in reopened:
+            return  # a whole close, or this reopening already: it will see it
+        params = dict(queued.params)
+        if len(reopened) < REOPENED_MAX:
+            params["reopened"] = sorted({*reopened, evaluation_id})
+        else:
+            params.pop("reopened")  # the whole close
+        widened = session.execute(
+            sa.update(Job)
+            .where(Job.id == queued.id, Job.state == JobState.QUEUED)
+            .values(params=params)
+            .execution_options(synchronize_session=False)
+        )
+        session.expire(queued)
+        if widened.rowcount:
+            return
+    unit = session.get_one(Unit, unit_id)
+    request_close(
+        session, year, unit, actor_id=actor_id, reason="reopened", reopened=[evaluation_id]
+    )
 
 
 def install() -> None:

@@ -12,7 +12,7 @@ follow. `tests/yearend/test_year_end.py` checks that both ways give the same fac
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -82,9 +82,7 @@ def year_end(
     step = on_step or (lambda _name: None)
     batch_settings(session)
     units = list(session.scalars(sa.select(Unit).order_by(Unit.path)))
-    # `unit_results`, the year's lateness read from the task counts when they are complete
-    period = Period(PeriodKind.YEAR, year, 1)
-    results = roll_up(units, stored_period_sums(session, period, as_of, task_counts.year_sums))
+    results = year_results(session, year, as_of, units)
     step("unit results")
     facts = province_facts(session, year, as_of, units=units, results=results)
     step("facts")
@@ -112,6 +110,15 @@ def year_end(
     )
 
 
+def year_results(
+    session: Session, year: int, as_of: date, units: Sequence[Unit]
+) -> dict[int, UnitResult]:
+    """`unit_results` of the year for the whole tree: from the stored sums once the year is
+    stored (cheap), its lateness read from the task counts when they are complete."""
+    period = Period(PeriodKind.YEAR, year, 1)
+    return roll_up(units, stored_period_sums(session, period, as_of, task_counts.year_sums))
+
+
 def batch_settings(session: Session) -> None:
     """PostgreSQL, for this transaction: a few big aggregates, not many small queries. JIT
     compiling them costs about a second each, more than it saves; the default 4 MB of sort
@@ -128,34 +135,52 @@ def province_facts(
     *,
     units: Sequence[Unit],
     results: dict[int, UnitResult],
+    only: Collection[int] | None = None,
 ) -> dict[int, Facts]:
     """The facts of every person placed in `units` for `year`, as `assemble_facts` builds them
     one by one (with the unit's general assessment where the evaluation records one).
 
     `results` are the units' year results (`unit_results` over the same units), from which
-    leaders get their sub-units' levels.
+    leaders get their sub-units' levels. `only`: these people's alone, each query limited to
+    them (the close redone after a reopening recomputes a few dozen, not 40 000).
     """
     start, end = date(year, 1, 1), date(year, 12, 31)
     unit_by_id = {unit.id: unit for unit in units}
+    chosen = None if only is None else sorted(only)
+
+    def theirs(column: Any) -> tuple[sa.ColumnElement[bool], ...]:
+        return () if chosen is None else (column.in_(chosen),)
+
     connection = session.connection()  # plain rows: 500 000 through the ORM cost seconds
     people = connection.execute(
-        sa.select(Person.id, Person.category, Person.leadership_role, Person.unit_id)
+        sa.select(Person.id, Person.category, Person.leadership_role, Person.unit_id).where(
+            *theirs(Person.id)
+        )
     ).all()
     placements = _grouped(
         connection.execute(
             sa.select(Placement.person_id, Placement.starts_on, Placement.ends_on).where(
                 Placement.starts_on <= end,
                 sa.or_(Placement.ends_on.is_(None), Placement.ends_on >= start),
+                *theirs(Placement.person_id),
             )
         )
     )
     leaves: dict[int, list[LeaveRecord]] = defaultdict(list)
     for leave in session.scalars(
-        sa.select(LeaveRecord).where(LeaveRecord.starts_on <= end, LeaveRecord.ends_on >= start)
+        sa.select(LeaveRecord).where(
+            LeaveRecord.starts_on <= end,
+            LeaveRecord.ends_on >= start,
+            *theirs(LeaveRecord.person_id),
+        )
     ):
         leaves[leave.person_id].append(leave)
     disciplines: dict[int, list[DisciplineRecord]] = defaultdict(list)
-    for record in session.scalars(sa.select(DisciplineRecord).order_by(DisciplineRecord.id)):
+    for record in session.scalars(
+        sa.select(DisciplineRecord)
+        .where(*theirs(DisciplineRecord.person_id))
+        .order_by(DisciplineRecord.id)
+    ):
         disciplines[record.person_id].append(record)
     scores = _grouped(
         connection.execute(
@@ -164,19 +189,24 @@ def province_facts(
                 sa.cast(PeriodScore.general_points, sa.Float),  # as build_facts reads them:
                 sa.cast(PeriodScore.task_points, sa.Float),  # no Decimal for 480 000 rows
             )
-            .where(PeriodScore.period_year == year)
+            .where(PeriodScore.period_year == year, *theirs(PeriodScore.person_id))
             .order_by(PeriodScore.person_id, PeriodScore.period_kind, PeriodScore.period_number)
         )
     )
     general: dict[int, GeneralAssessment] = dict(
         connection.execute(
             sa.select(AnnualEvaluation.person_id, AnnualEvaluation.general_assessment).where(
-                AnnualEvaluation.year == year, AnnualEvaluation.general_assessment.is_not(None)
+                AnnualEvaluation.year == year,
+                AnnualEvaluation.general_assessment.is_not(None),
+                *theirs(AnnualEvaluation.person_id),
             )
         ).all()
     )
-    tasks = _task_facts(session, year, as_of)
-    own_targets = _unit_targets(session, year, as_of)
+    tasks = _task_facts(session, year, as_of, chosen)
+    leading = None
+    if chosen is not None:
+        leading = {unit_id for _p, _c, role, unit_id in people if role.is_leader}
+    own_targets = _unit_targets(session, year, as_of, leading)
     children: dict[int, list[Unit]] = defaultdict(list)
     for unit in sorted(units, key=lambda unit: unit.id):
         if unit.parent_id is not None:
@@ -239,15 +269,15 @@ def _task_run(completed: bool, on_time: bool, quality: bool, exceeded: bool) -> 
 
 
 def _task_facts(
-    session: Session, year: int, as_of: date
+    session: Session, year: int, as_of: date, people: Collection[int] | None = None
 ) -> dict[tuple[int, PeriodKind], tuple[TaskFacts, ...]]:
-    """Each person's task criteria of the year, per plan kind: from the year's task counts
-    when complete, else counted in SQL from the tasks (read once, never loaded). The facts'
-    order is not the tasks' (the rules only count)."""
+    """Each person's task criteria of the year, per plan kind (of `people`, or everyone's):
+    from the year's task counts when complete, else counted in SQL from the tasks (read once,
+    never loaded). The facts' order is not the tasks' (the rules only count)."""
     rows = (
-        task_counts.fact_rows(session, year, as_of)
+        task_counts.fact_rows(session, year, as_of, people)
         if task_counts.counted(session, year)
-        else _task_fact_rows(session, year, as_of)
+        else _task_fact_rows(session, year, as_of, people)
     )
     kinds = {kind.value: kind for kind in PeriodKind}
     runs: dict[tuple[int, PeriodKind], tuple[TaskFacts, ...]] = defaultdict(tuple)
@@ -257,7 +287,9 @@ def _task_facts(
     return runs
 
 
-def _task_fact_rows(session: Session, year: int, as_of: date) -> Iterable[Sequence[Any]]:
+def _task_fact_rows(
+    session: Session, year: int, as_of: date, people: Collection[int] | None = None
+) -> Iterable[Sequence[Any]]:
     """(person, plan kind, completed, on time, quality, exceeded, tasks), from the tasks."""
     completed = sa.case((Task.outcome.in_(COMPLETED), 1), else_=0)
     on_time = sa.case((Task.outcome == TaskOutcome.DONE_ON_TIME, 1), else_=0)
@@ -274,15 +306,21 @@ def _task_fact_rows(session: Session, year: int, as_of: date) -> Iterable[Sequen
     return session.connection().execute(
         sa.select(Plan.person_id, kind, completed, on_time, quality, exceeded, sa.func.count())
         .join(Plan, Task.plan_id == Plan.id)
-        .where(Plan.person_id.is_not(None), *_scored_tasks(year, as_of))
+        .where(
+            Plan.person_id.is_not(None) if people is None else Plan.person_id.in_(sorted(people)),
+            *_scored_tasks(year, as_of),
+        )
         .group_by(Plan.person_id, kind, completed, on_time, quality, exceeded)
     )
 
 
 def _unit_targets(
-    session: Session, year: int, as_of: date
+    session: Session, year: int, as_of: date, units: Collection[int] | None = None
 ) -> dict[tuple[int, PeriodKind], UnitFigures]:
-    """Each unit's own targets of the year, per plan kind, as leaders' unit facts count them."""
+    """Each unit's own targets of the year (of `units`, or all), per plan kind, as leaders'
+    unit facts count them."""
+    if units is not None and not units:
+        return {}
     rows = session.execute(
         sa.select(
             Plan.unit_id,
@@ -295,7 +333,11 @@ def _unit_targets(
             ),
         )
         .join(Plan, Task.plan_id == Plan.id)
-        .where(Plan.person_id.is_(None), *_scored_tasks(year, as_of))
+        .where(
+            Plan.person_id.is_(None),
+            *_scored_tasks(year, as_of),
+            *(() if units is None else (Plan.unit_id.in_(sorted(units)),)),
+        )
         .group_by(Plan.unit_id, Plan.period_kind)
     )
     return {
