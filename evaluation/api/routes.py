@@ -12,7 +12,7 @@ import http
 from typing import Any
 
 import flask_smorest
-from flask import Flask, Response
+from flask import Flask, Response, jsonify
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_smorest.utils import prepare_response
@@ -130,7 +130,8 @@ def person(person_id: int) -> Any:
 @blueprint.response(200, schemas.PlanPage)
 def plans(args: dict[str, Any]) -> Any:
     """Plans in reach with their tasks and the tasks' reported results."""
-    return services.plans_page(
+    # Already in PlanPage's form (`schemas.plan_item`): sent as is, not dumped again.
+    found = services.plans_page(
         db.session,
         caller().viewer,
         args["page"],
@@ -138,7 +139,8 @@ def plans(args: dict[str, Any]) -> Any:
         person_id=args.get("person_id"),
         year=args.get("year"),
         kind=args.get("kind"),
-    ).dump()
+    )
+    return jsonify(found.dump())
 
 
 @blueprint.route("/plans/<id:plan_id>")

@@ -20,6 +20,8 @@ from evaluation.plans.models import (
     TEXT_MAX,
     TITLE_MAX,
     UNIT_OF_MEASURE_MAX,
+    Plan,
+    Task,
 )
 from evaluation.plans.periods import Period
 from evaluation.records.satisfaction import RESPONSES_MAX
@@ -139,6 +141,85 @@ class PlanOut(ma.Schema):
     starts_on = fields.Date(required=True)
     ends_on = fields.Date(required=True)
     tasks = fields.List(fields.Nested(TaskOut), required=True)
+
+
+# --- the plans list's fast path -------------------------------------------------------------
+# The plans list prints up to 100 plans and their tasks per request; dumping them field by
+# field through PlanOut costs more than reading them. These build the same answer from plain
+# rows; the schemas above stay its description (the contract), and
+# tests/api/test_plan_items.py dumps realistic plans through both to prove they agree.
+
+# Table columns, not the mapped attributes: plain rows skip the ORM's result machinery.
+_PLAN = Plan.__table__.c
+_TASK = Task.__table__.c
+PLAN_COLUMNS = (
+    _PLAN.id,
+    _PLAN.person_id,
+    _PLAN.unit_id,
+    _PLAN.period_kind,
+    _PLAN.period_year,
+    _PLAN.period_number,
+    _PLAN.status,
+    _PLAN.starts_on,
+    _PLAN.ends_on,
+)
+TASK_COLUMNS = (
+    _TASK.id,
+    _TASK.plan_id,
+    _TASK.title,
+    _TASK.description,
+    _TASK.target_quantity,
+    _TASK.unit_of_measure,
+    _TASK.weight,
+    _TASK.deadline,
+    _TASK.source,
+    _TASK.source_system,
+    _TASK.external_ref,
+    _TASK.override_reason,
+    _TASK.outcome,
+    _TASK.achieved_quantity,
+    _TASK.completed_on,
+)
+
+
+def task_item(row: Any) -> dict[str, Any]:
+    """A row of TASK_COLUMNS as TaskOut prints the task."""
+    (id_, plan_id, title, description, target_quantity, unit_of_measure, weight, deadline,
+     source, source_system, external_ref, override_reason, outcome, achieved_quantity,
+     completed_on) = row  # fmt: skip
+    return {
+        "id": id_,
+        "plan_id": plan_id,
+        "title": title,
+        "description": description,
+        "target_quantity": float(target_quantity),
+        "unit_of_measure": unit_of_measure,
+        "weight": float(weight),
+        "deadline": deadline.isoformat(),
+        "source": source.value,
+        "source_system": source_system,
+        "external_ref": external_ref,
+        "override_reason": override_reason,
+        "outcome": None if outcome is None else outcome.value,
+        "achieved_quantity": None if achieved_quantity is None else float(achieved_quantity),
+        "completed_on": None if completed_on is None else completed_on.isoformat(),
+    }
+
+
+def plan_item(row: Any, tasks: list[dict[str, Any]]) -> dict[str, Any]:
+    """A row of PLAN_COLUMNS and its tasks' items as PlanOut prints the plan."""
+    id_, person_id, unit_id, kind, year, number, status, starts_on, ends_on = row
+    return {
+        "id": id_,
+        "person_id": person_id,
+        "unit_id": unit_id,
+        "period": Period(kind, year, number).key,
+        "kind": kind.value,
+        "status": status.value,
+        "starts_on": starts_on.isoformat(),
+        "ends_on": ends_on.isoformat(),
+        "tasks": tasks,
+    }
 
 
 def _period_key(row: Any) -> str:
