@@ -29,6 +29,12 @@ def _invisible(char: str) -> bool:
     )
 
 
+def _draws(char: str) -> bool:
+    """A letter or digit that draws something: a quick answer for the common case, in C
+    (the Hangul fillers are letters that draw nothing)."""
+    return char.isalnum() and char not in _BLANK_LETTERS
+
+
 def _padding(char: str) -> bool:
     # A combining mark belongs to the letter before it: never cut one off.
     return _invisible(char) and not unicodedata.combining(char)
@@ -41,6 +47,8 @@ def clean_text(value: str) -> str:
     sorts and searches differently, so everything is stored composed.
     """
     text = unicodedata.normalize("NFC", value)
+    if text and _draws(text[0]) and _draws(text[-1]):
+        return text  # the usual cell or field: nothing to trim, something visible
     start, end = 0, len(text)
     while start < end and _padding(text[start]):
         start += 1

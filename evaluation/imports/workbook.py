@@ -23,7 +23,7 @@ import xlsxwriter
 from flask_babel import gettext as _
 from openpyxl.utils import get_column_letter
 
-from evaluation.core.text import clean_text, has_bidi_control
+from evaluation.core.text import BIDI_CONTROLS, clean_text, has_bidi_control
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_DATA_ROWS = 20_000  # per sheet, not counting the header
@@ -40,6 +40,9 @@ _MERGE = re.compile(
 _RANGE_ROWS = re.compile(r"[A-Z]+(\d+)")
 _DATE_TEXT = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+# A one-line cell refuses control characters and bidirectional controls: one search per cell
+# (testing each character in Python took a tenth of reading a 10 000-row file).
+_REFUSED_IN_TEXT = re.compile("[\x00-\x1f\x7f" + "".join(sorted(BIDI_CONTROLS)) + "]")
 
 
 class RefusedFile(Exception):
@@ -204,7 +207,7 @@ class Row:
         if len(text) > max_length:
             self.error(key, _("Nội dung dài quá %(n)d ký tự.", n=max_length))
             return None
-        if any(ord(c) < 32 or ord(c) == 127 for c in text) or has_bidi_control(text):
+        if _REFUSED_IN_TEXT.search(text):
             self.error(key, _("Văn bản chứa ký tự không hợp lệ."))
             return None
         return text
