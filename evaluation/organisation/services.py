@@ -40,7 +40,7 @@ def nearest_agency(path: str, known: Mapping[int, Unit]) -> Unit:
     `known` maps ids to units: the unit's ancestors, or every agency of a subtree read at
     once, so a whole province is grouped without a query per person.
     """
-    line = [known[ident] for ident in _path_ids(path) if ident in known]
+    line = [known[ident] for ident in path_ids(path) if ident in known]
     if not line:
         raise LookupError(f"no known unit on {path}")
     return next(iter(agencies_among(reversed(line))), line[0])
@@ -76,7 +76,7 @@ def units_of_agency(session: Session, agency: Unit) -> sa.ColumnElement[bool]:
     )
 
 
-def _path_ids(path: str) -> list[int]:
+def path_ids(path: str) -> list[int]:
     """The ids on a materialized path ("/1/4/9/" → [1, 4, 9]), the root first."""
     return [int(part) for part in path.strip("/").split("/")]
 

@@ -36,7 +36,7 @@ from evaluation.core import audit
 from evaluation.core.db import utcnow
 from evaluation.core.errors import DomainError
 from evaluation.organisation.models import Person, Unit
-from evaluation.organisation.services import quota_group
+from evaluation.organisation.services import path_ids, quota_group
 from evaluation.rankings.models import (
     Achievement,
     AchievementKind,
@@ -117,12 +117,19 @@ def proposals(
     """
     if not agencies:
         return []
-    scope = (
-        AnnualEvaluation.year == year,
-        sa.or_(*(Unit.path.startswith(agency.path) for agency in agencies)),
-        *(~Unit.path.startswith(other.path) for other in _nested(agencies, among)),
-    )
-    units = {unit.id: unit for unit in session.scalars(sa.select(Unit).where(*scope[1:]))}
+    # The units read: the requested agencies' subtrees, less those of agencies nested in them
+    # and not requested, found from the paths in memory (a condition per nested agency, for
+    # a province's hundreds of communes, cost more than the rows).
+    requested = {agency.id for agency in agencies}
+    tops = [a for a in agencies if requested.isdisjoint(path_ids(a.path)[:-1])]
+    nested = {other.id for other in _nested(agencies, among)}
+    units = {
+        unit.id: unit
+        for unit in session.scalars(
+            sa.select(Unit).where(sa.or_(*(Unit.path.startswith(top.path) for top in tops)))
+        )
+        if nested.isdisjoint(path_ids(unit.path))
+    }
     evaluations = [
         Evaluated(
             id=row.id,
@@ -149,9 +156,8 @@ def proposals(
                 AnnualEvaluation.quota_rank,
                 AnnualEvaluation.quota_exception_reason,
             )
-            .join(Unit, AnnualEvaluation.unit_id == Unit.id)
             .join(Person, AnnualEvaluation.person_id == Person.id)
-            .where(*scope)
+            .where(AnnualEvaluation.year == year, AnnualEvaluation.unit_id.in_(units))
             .order_by(Person.full_name)
         )
     ]
@@ -179,7 +185,6 @@ def proposals(
 
     # Each person belongs to the nearest agency above them, among all agencies (`among`):
     # an agency nested in a requested one keeps its people even when not requested itself.
-    requested = {agency.id for agency in agencies}
     known = {agency.id: agency for agency in (*agencies, *among)}
     groups: dict[tuple[int, str], list[Evaluated]] = {}
     keys: dict[tuple[int, str], tuple[int, str]] = {}  # 40 000 people in 1 500 units
