@@ -14,6 +14,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
+from evaluation.accounts.models import User
 from evaluation.api import schemas, services
 from evaluation.api.auth import token_viewer
 from evaluation.api.models import ApiToken, TokenScope
@@ -21,6 +22,7 @@ from evaluation.organisation.models import LeadershipRole, Unit
 from evaluation.organisation.permissions import Viewer
 from evaluation.plans.models import Plan, PlanStatus, Task, TaskOutcome, TaskSource
 from evaluation.plans.periods import Period, PeriodKind
+from evaluation.plans.permissions import plan_scope
 from tests.api.conftest import Agency
 
 PERIODS = (
@@ -181,3 +183,20 @@ def test_a_head_reads_their_units_plans_and_their_own(
     expected = sorted(p.id for p in plans_of_every_kind if p.unit_id == agency.division.id)
     assert [item["id"] for item in body["items"]] == expected
     assert body["items"] == _through_schema(session, expected)
+
+
+def test_the_scope_with_the_units_read_first_is_the_same_scope(
+    session: Session, agency: Agency, plans_of_every_kind: list[Plan], make_token
+) -> None:
+    """plan_scope with the reach's unit ids as a list (the API's, for the indexes) selects
+    the plans its subquery form selects (the pages')."""
+    make_token(agency.division, TokenScope.READ)
+    head = session.scalars(sa.select(User).where(User.person_id == agency.head.id)).one()
+    for viewer in (head.viewer(), _viewers(session, agency.division)[1]):
+        units = list(session.scalars(viewer.unit_ids_in_reach())) if viewer.reach_paths else None
+        chosen = [
+            set(session.scalars(sa.select(Plan.id).where(plan_scope(viewer, in_reach))))
+            for in_reach in (None, units)
+        ]
+        assert chosen[0] == chosen[1]
+        assert chosen[0] and chosen[0] != {p.id for p in plans_of_every_kind}
