@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.interfaces import ORMOption
 
@@ -63,19 +64,36 @@ class ImportInvalid(DomainError):
         self.errors = errors
 
 
+def among(
+    session: Session, column: sa.ColumnElement[Any], values: Sequence[Any]
+) -> Iterator[sa.ColumnElement[bool]]:
+    """Conditions `column IN values` that together cover `values`, one query each.
+
+    PostgreSQL: one condition, `column = ANY(array)` with the values as a single parameter
+    (an IN list of 500 bound values took longer to send and plan than one array of 10 000).
+    Elsewhere: IN lists of LOOKUP_CHUNK values (SQLite bounds the parameters of a statement).
+    """
+    if not values:
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        array = postgresql.ARRAY(column.type)
+        yield column == sa.any_(sa.bindparam(None, list(values), type_=array))
+        return
+    for start in range(0, len(values), LOOKUP_CHUNK):
+        yield column.in_(values[start : start + LOOKUP_CHUNK])
+
+
 def by_codes(
     session: Session,
     model: type[Model],
     codes: Iterable[str],
     options: Sequence[ORMOption] = (),
 ) -> dict[str, Model]:
-    """Rows of a model with a `code` column, by code, in bounded chunks."""
-    wanted = sorted(set(codes))
+    """Rows of a model with a `code` column, by code, in bounded queries (`among`)."""
     column = model.code  # type: ignore[attr-defined]
     found: dict[str, Model] = {}
-    for start in range(0, len(wanted), LOOKUP_CHUNK):
-        chunk = wanted[start : start + LOOKUP_CHUNK]
-        for item in session.scalars(sa.select(model).options(*options).where(column.in_(chunk))):
+    for condition in among(session, column, sorted(set(codes))):
+        for item in session.scalars(sa.select(model).options(*options).where(condition)):
             found[item.code] = item  # type: ignore[attr-defined]
     return found
 

@@ -26,12 +26,12 @@ from evaluation.core.labels import LABELS
 from evaluation.core.text import fold
 from evaluation.imports.changes import (
     CREATE,
-    LOOKUP_CHUNK,
     UNCHANGED,
     UPDATE,
     Change,
     ImportInvalid,
     Preview,
+    among,
     by_codes,
     cell_error,
 )
@@ -743,9 +743,8 @@ def _insert(session: Session, model: type[Any], rows: list[dict[str, Any]]) -> N
 def _ids(session: Session, model: type[Any], codes: list[str]) -> dict[str, int]:
     """The ids of rows of a model with a `code` column, by code, in bounded chunks."""
     found: dict[str, int] = {}
-    for start in range(0, len(codes), LOOKUP_CHUNK):
-        chunk = codes[start : start + LOOKUP_CHUNK]
-        query = sa.select(model.code, model.id).where(model.code.in_(chunk))
+    for condition in among(session, model.code, codes):
+        query = sa.select(model.code, model.id).where(condition)
         found.update((code, row_id) for code, row_id in session.execute(query))
     return found
 
@@ -957,8 +956,7 @@ def _open_placements(
 ) -> dict[int, tuple[int, date, str, LeadershipRole]]:
     """Each person's open placement: its id, start, unit code and role, by person id."""
     found: dict[int, tuple[int, date, str, LeadershipRole]] = {}
-    for start in range(0, len(person_ids), LOOKUP_CHUNK):
-        chunk = person_ids[start : start + LOOKUP_CHUNK]
+    for condition in among(session, Placement.person_id, person_ids):
         rows = session.execute(
             sa.select(
                 Placement.person_id,
@@ -968,7 +966,7 @@ def _open_placements(
                 Placement.leadership_role,
             )
             .join(Unit, Unit.id == Placement.unit_id)
-            .where(Placement.person_id.in_(chunk), Placement.ends_on.is_(None))
+            .where(condition, Placement.ends_on.is_(None))
         )
         for person_id, placement_id, starts_on, code, role in rows:
             found[person_id] = (placement_id, starts_on, code, role)

@@ -527,6 +527,9 @@ def _bump_tree(session: Session) -> None:
         connection.execute(sa.insert(t).values(id=1, revision=1))
 
 
+DISCIPLINE_LOOKUP_LIMIT = 500
+
+
 def _resolve(session: Session, changes: set[Change]) -> set[Touch]:
     """Turn references (a plan id, a person on a day) into units and days, in bulk."""
     touches = {change for change in changes if isinstance(change, Touch)}
@@ -553,13 +556,13 @@ def _resolve(session: Session, changes: set[Change]) -> set[Touch]:
                     touches.add(Touch(unit, change.day, change.day))
     placements = [change for change in changes if isinstance(change, PersonPlaced)]
     if placements:
-        disciplined = set(
-            session.scalars(
-                sa.select(DisciplineRecord.person_id)
-                .where(DisciplineRecord.person_id.in_(sorted({c.person_id for c in placements})))
-                .distinct()
-            )
-        )
+        placed_people = {c.person_id for c in placements}
+        query = sa.select(DisciplineRecord.person_id).distinct()
+        if len(placed_people) <= DISCIPLINE_LOOKUP_LIMIT:
+            query = query.where(DisciplineRecord.person_id.in_(sorted(placed_people)))
+        # else every disciplined person: records are few, and an IN list of thousands
+        # (an import's placements) took PostgreSQL longer than reading them all
+        disciplined = set(session.scalars(query)) & placed_people
         for change in placements:
             if change.person_id in disciplined and change.unit_id is not None:
                 touches.add(Touch(change.unit_id, change.first, change.last))
