@@ -110,10 +110,12 @@ def proposals(
     year: int,
     results: dict[int, UnitResult],
     among: Sequence[Unit] = (),
+    known_units: Sequence[Unit] | None = None,
 ) -> list[Proposal]:
     """Individuals (A1–A3, after the quota Q1–Q4) and the collective (A5) of each agency.
 
-    Three queries whatever the number of agencies: evaluations, achievements, discipline.
+    Three queries whatever the number of agencies: evaluations, achievements, discipline
+    (four without `known_units`, the agencies' subtrees when the caller has them already).
     """
     if not agencies:
         return []
@@ -123,13 +125,14 @@ def proposals(
     requested = {agency.id for agency in agencies}
     tops = [a for a in agencies if requested.isdisjoint(path_ids(a.path)[:-1])]
     nested = {other.id for other in _nested(agencies, among)}
-    units = {
-        unit.id: unit
-        for unit in session.scalars(
+    subtrees = (
+        [unit for unit in known_units if any(unit.path.startswith(top.path) for top in tops)]
+        if known_units is not None
+        else session.scalars(
             sa.select(Unit).where(sa.or_(*(Unit.path.startswith(top.path) for top in tops)))
         )
-        if nested.isdisjoint(path_ids(unit.path))
-    }
+    )
+    units = {unit.id: unit for unit in subtrees if nested.isdisjoint(path_ids(unit.path))}
     evaluations = [
         Evaluated(
             id=row.id,

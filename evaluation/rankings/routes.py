@@ -195,10 +195,13 @@ def emulation_page(
     closed = closes.closed_proposals(db.session, year, selected) if closes and selected else None
     if selected is not None and closed is None:
         subtree = [unit for unit in units if unit.path.startswith(selected.path)]
-        results = services.unit_results(
-            db.session, subtree, Period(PeriodKind.YEAR, year, 1), local_today()
+        results = services.unit_results(  # the collective titles read the agency's alone
+            db.session, subtree, Period(PeriodKind.YEAR, year, 1), local_today(),
+            only={selected.id},
+        )  # fmt: skip
+        proposals = emulation.proposals(
+            db.session, [selected], year, results, among=agencies, known_units=subtree
         )
-        proposals = emulation.proposals(db.session, [selected], year, results, among=agencies)
     if closed is not None:
         proposed = [(p.person_id, p.person) for p in closed.people if p.titles]
     else:

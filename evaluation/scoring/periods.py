@@ -150,9 +150,12 @@ def people_to_score(session: Session, viewer: Viewer) -> list[Person]:
     units directly below each quarter (the seeds' rule), not the whole subtree."""
     if viewer.managed_unit_id is None:
         return []
-    child_head = sa.and_(
-        Person.leadership_role == LeadershipRole.HEAD, Unit.parent_id == viewer.managed_unit_id
+    # The units below as a list of ids: an OR across the unit table made both engines scan
+    # every person of the province.
+    below = list(
+        session.scalars(sa.select(Unit.id).where(Unit.parent_id == viewer.managed_unit_id))
     )
+    child_head = sa.and_(Person.leadership_role == LeadershipRole.HEAD, Person.unit_id.in_(below))
     candidates = session.scalars(
         sa.select(Person)
         .join(Unit, Person.unit_id == Unit.id)
