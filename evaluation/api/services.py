@@ -68,15 +68,18 @@ def unit_scope(viewer: Viewer) -> sa.ColumnElement[bool]:
     return Unit.id.in_(viewer.unit_ids_in_reach())
 
 
-def _in_reach(viewer: Viewer, person_id: Any, unit_id: Any) -> sa.ColumnElement[bool]:
-    """Rows of a person (their own) or held in a unit in reach: the evaluation pages' VIEW."""
+def _in_reach(
+    session: Session, viewer: Viewer, person_id: Any, unit_id: Any
+) -> sa.ColumnElement[bool]:
+    """Rows of a person (their own) or held in a unit in reach: the evaluation pages' VIEW.
+    The units go in as a list (`Viewer.units_in_reach`), which the indexes serve."""
     if viewer.is_admin:
         return sa.true()
     conditions: list[sa.ColumnElement[bool]] = []
     if viewer.person_id is not None:
         conditions.append(person_id == viewer.person_id)
     if viewer.reach_paths:
-        conditions.append(unit_id.in_(viewer.unit_ids_in_reach()))
+        conditions.append(viewer.units_in_reach(unit_id, session))
     return sa.or_(sa.false(), *conditions)
 
 
@@ -95,7 +98,7 @@ def unit(session: Session, viewer: Viewer, unit_id: int) -> Unit | None:
 def people(
     session: Session, viewer: Viewer, page: int, per_page: int, unit_id: int | None = None
 ) -> Page:
-    query = sa.select(Person).where(viewer.person_scope()).order_by(Person.id)
+    query = sa.select(Person).where(viewer.person_scope(session)).order_by(Person.id)
     if unit_id is not None:
         query = query.where(Person.unit_id == unit_id)
     return _page(session, query, page, per_page)
@@ -103,7 +106,7 @@ def people(
 
 def person(session: Session, viewer: Viewer, person_id: int) -> Person | None:
     return session.scalars(
-        sa.select(Person).where(Person.id == person_id, viewer.person_scope())
+        sa.select(Person).where(Person.id == person_id, viewer.person_scope(session))
     ).first()
 
 
@@ -127,10 +130,7 @@ def plans_page(
     printed. The busiest read of the API (an integration polls it), so it is kept lean."""
     # The reach's units read first: as a list, the scope is looked up by the plans' indexes
     # (a subquery inside its OR makes PostgreSQL read every plan).
-    units = None
-    if viewer.reach_paths and not viewer.is_admin:
-        units = list(session.scalars(viewer.unit_ids_in_reach()))
-    conditions = [plan_scope(viewer, units)]
+    conditions = [plan_scope(viewer, session=session)]
     if person_id is not None:
         conditions.append(Plan.person_id == person_id)
     if year is not None:
@@ -170,7 +170,7 @@ def plan(session: Session, viewer: Viewer, plan_id: int) -> Plan | None:
     return session.scalars(
         sa.select(Plan)
         .options(selectinload(Plan.tasks))
-        .where(Plan.id == plan_id, plan_scope(viewer))
+        .where(Plan.id == plan_id, plan_scope(viewer, session=session))
     ).first()
 
 
@@ -187,7 +187,7 @@ def period_scores(
         sa.select(PeriodScore)
         .where(
             PeriodScore.period_year == year,
-            _in_reach(viewer, PeriodScore.person_id, PeriodScore.unit_id),
+            _in_reach(session, viewer, PeriodScore.person_id, PeriodScore.unit_id),
         )
         .order_by(PeriodScore.id)
     )
@@ -209,7 +209,7 @@ def evaluations(
         sa.select(AnnualEvaluation)
         .where(
             AnnualEvaluation.year == year,
-            _in_reach(viewer, AnnualEvaluation.person_id, AnnualEvaluation.unit_id),
+            _in_reach(session, viewer, AnnualEvaluation.person_id, AnnualEvaluation.unit_id),
         )
         .order_by(AnnualEvaluation.id)
     )

@@ -9,13 +9,19 @@ account that has it builds it (`accounts.models.User.viewer`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask import abort, g
 from flask_login import current_user
+from sqlalchemy.orm import Session
 
 from evaluation.organisation.models import LeadershipRole, Person, Unit
+
+# Beyond this many units in reach a scope keeps the subquery: such a reach (a province's
+# personnel office) covers most rows anyway, so a full read is the right plan, and the list
+# would only lengthen the statement. A 1 500-unit province's office stays under it.
+MAX_LISTED_UNITS = 5000
 
 
 @dataclass(frozen=True)
@@ -32,6 +38,10 @@ class Viewer:
     # A leader's own unit while a delegation or acting-head assignment elsewhere is in force:
     # still in sight, no longer managed (`accounts.models.User.viewer`).
     lent_paths: tuple[str, ...] = ()
+    # The ids of the units in reach, read once (`reach_unit_ids`); the viewer lives one request.
+    _unit_ids: list[tuple[int, ...]] = field(
+        default_factory=list, init=False, repr=False, compare=False
+    )
 
     @property
     def is_manager(self) -> bool:
@@ -106,14 +116,39 @@ class Viewer:
             sa.or_(*(Unit.path.startswith(path) for path in self.reach_paths))
         )
 
-    def person_scope(self) -> sa.ColumnElement[bool]:
+    def reach_unit_ids(self, session: Session) -> tuple[int, ...]:
+        """The ids of the units in reach, read on first use and kept for the viewer's life
+        (one request), so the several lists of a page read them once."""
+        if not self._unit_ids:
+            ids = session.scalars(self.unit_ids_in_reach()) if self.reach_paths else ()
+            self._unit_ids.append(tuple(ids))
+        return self._unit_ids[0]
+
+    def units_in_reach(
+        self, column: sa.ColumnElement[int], session: Session | None = None
+    ) -> sa.ColumnElement[bool]:
+        """`column` names a unit in reach. With a session, as the list of their ids: inside an
+        OR (one's own rows, or those of the units in reach) PostgreSQL cannot use an index for
+        a subquery and reads the whole table, while a list it serves from the indexes. Without
+        one, or for a reach too wide to list (`MAX_LISTED_UNITS`), as the subquery."""
+        if not self.reach_paths:
+            return sa.false()
+        if session is not None:
+            ids = self.reach_unit_ids(session)
+            if len(ids) <= MAX_LISTED_UNITS:
+                return column.in_(ids)
+        return column.in_(self.unit_ids_in_reach())
+
+    def person_scope(self, session: Session | None = None) -> sa.ColumnElement[bool]:
+        """The people a list may show: oneself, and those placed in units in reach (as a list
+        of ids when `session` is given: `units_in_reach`)."""
         if self.is_admin:
             return sa.true()
         conditions: list[sa.ColumnElement[bool]] = []
         if self.person_id is not None:
             conditions.append(Person.id == self.person_id)
         if self.reach_paths:
-            conditions.append(Person.unit_id.in_(self.unit_ids_in_reach()))
+            conditions.append(self.units_in_reach(Person.unit_id, session))
         return sa.or_(sa.false(), *conditions)
 
 

@@ -429,7 +429,7 @@ def people_in_reach(
         sa.select(Person)
         .join(Unit, Person.unit_id == Unit.id)
         .options(contains_eager(Person.unit))
-        .where(viewer.person_scope(), name_matches(search))
+        .where(viewer.person_scope(session), name_matches(search))
         .order_by(Unit.path, Person.leadership_role, Person.full_name, Person.id)
     )
     if where is not None:
@@ -450,7 +450,7 @@ def count_in_reach(
     query = (
         sa.select(sa.func.count(Person.id))
         .join(Unit, Person.unit_id == Unit.id)
-        .where(viewer.person_scope(), name_matches(search))
+        .where(viewer.person_scope(session), name_matches(search))
     )
     if where is not None:
         query = query.where(where)
