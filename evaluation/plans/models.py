@@ -54,7 +54,7 @@ class TaskOutcome(enum.Enum):
 
     @property
     def completed(self) -> bool:
-        return self in (TaskOutcome.DONE_ON_TIME, TaskOutcome.DONE_LATE)
+        return self in COMPLETED_OUTCOMES
 
 
 class SelfQuality(enum.Enum):
@@ -68,6 +68,8 @@ class SelfQuality(enum.Enum):
 # A task is overdue while it is still open (no result, or reported as not done) past its deadline
 # and its plan is not closed.
 OPEN_OUTCOMES = (None, TaskOutcome.NOT_DONE)
+# Done, on time or late: what the rules, the lists and the sums count as completed.
+COMPLETED_OUTCOMES = (TaskOutcome.DONE_ON_TIME, TaskOutcome.DONE_LATE)
 
 
 class PeriodColumns(Protocol):

@@ -121,6 +121,7 @@ def my_plans() -> ResponseReturnValue:
     return render_template(
         "plans/my_plans.html",
         plans=plans,
+        task_counts=services.plan_task_counts(db.session, plans, today),
         year=year,
         form=form,
         today=today,
@@ -176,6 +177,7 @@ def new_plan() -> ResponseReturnValue:
         render_template(
             "plans/my_plans.html",
             plans=plans,
+            task_counts=services.plan_task_counts(db.session, plans, today),
             year=today.year,
             form=form,
             today=today,

@@ -20,12 +20,12 @@ from sqlalchemy.orm import Session
 from criteria import Level
 from evaluation.core.levels import level_by_points_sql, level_in_force_sql
 from evaluation.organisation.models import Placement
-from evaluation.plans.models import Plan, Task, TaskOutcome, in_period
+from evaluation.plans.models import COMPLETED_OUTCOMES, Plan, Task, TaskOutcome, in_period
 from evaluation.plans.periods import Period, PeriodKind
 from evaluation.records.models import DisciplineRecord
 from evaluation.scoring.models import AnnualEvaluation, PeriodScore
 
-COMPLETED = (TaskOutcome.DONE_ON_TIME, TaskOutcome.DONE_LATE)
+COMPLETED = COMPLETED_OUTCOMES
 _LEVELS = {level.value: level for level in Level}  # Level(value) is slow, 10 000 times a page
 
 
