@@ -16,6 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from psycopg import sql as psycopg_sql
 from sqlalchemy.exc import NoResultFound
 from sqlalchemy.orm import Session, joinedload
 
@@ -713,7 +714,7 @@ def apply(
     people = sorted(result.sections["people"], key=_demotions_first)
     units |= by_codes(session, Unit, {c.data["unit"] for c in people} - set(units))
     _write_people(session, viewer, people, units, trail, today=today)
-    _insert(session, AuditRecord, trail.rows)
+    _insert_unwatched(session, AuditRecord, trail.rows)
     session.flush()
     return result
 
@@ -738,6 +739,48 @@ def _insert(session: Session, model: type[Any], rows: list[dict[str, Any]]) -> N
     """
     if rows:
         session.execute(model.__table__.insert(), rows)
+
+
+def _insert_unwatched(session: Session, model: type[Any], rows: list[dict[str, Any]]) -> None:
+    """Insert rows of a table no session hook needs to see: people and audit records are no
+    input of the stored sums (`rankings.stored.INPUTS`); units and placements are, and go
+    through `_insert`.
+
+    On PostgreSQL a COPY in the session's transaction, three times quicker than the
+    executemany for 10 000 rows; the values pass through the columns' own bind processing
+    and the Python defaults of the columns the rows leave out (an audit record's time) are
+    computed row by row, as the INSERT computes them. Elsewhere `_insert`.
+    """
+    if not rows:
+        return
+    connection = session.connection()
+    dialect = connection.dialect
+    table = model.__table__
+    given = list(rows[0])
+    defaulted = [c for c in table.c if c.name not in given and c.default is not None]
+    if dialect.name != "postgresql" or not all(
+        c.default.is_scalar or c.default.is_callable for c in defaulted
+    ):
+        _insert(session, model, rows)
+        return
+    columns = [table.c[name] for name in given] + defaulted
+    processors = [column.type.bind_processor(dialect) for column in columns]
+    statement = psycopg_sql.SQL("COPY {} ({}) FROM STDIN").format(
+        psycopg_sql.Identifier(table.name),
+        psycopg_sql.SQL(", ").join(psycopg_sql.Identifier(c.name) for c in columns),
+    )
+    driver = connection.connection.driver_connection
+    with driver.cursor() as cursor, cursor.copy(statement) as copy:
+        for row in rows:
+            values = [row[name] for name in given] + [
+                c.default.arg(None) if c.default.is_callable else c.default.arg for c in defaulted
+            ]
+            copy.write_row(
+                [
+                    value if process is None else process(value)
+                    for process, value in zip(processors, values, strict=True)
+                ]
+            )
 
 
 def _ids(session: Session, model: type[Any], codes: list[str]) -> dict[str, int]:
@@ -824,7 +867,7 @@ def _write_people(
     updates = [c for c in changes if c.action == UPDATE]
     _update(session, Person, [_person_row(c.data, units, c.target.id) for c in updates])
     creates = [c for c in changes if c.action == CREATE]
-    _insert(session, Person, [_person_row(c.data, units) for c in creates])
+    _insert_unwatched(session, Person, [_person_row(c.data, units) for c in creates])
     person_ids = _ids(session, Person, [c.code for c in creates])
     current = _open_placements(session, [c.target.id for c in updates if c.code in moved])
     reason = _("Nhập danh sách nhân sự từ tệp Excel")
