@@ -115,6 +115,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--users", type=int, default=50, help="people per page, and mixed")
     parser.add_argument("--seconds", type=float, default=15.0, help="load per page")
     parser.add_argument("--import-people", type=int, default=10_000)
+    parser.add_argument(
+        "--name", help="results file name, default the backend (another province size, a trial)"
+    )
     args = parser.parse_args(argv)
     chosen = args.only.split(",") if args.only else list(SECTIONS)
     unknown = set(chosen) - set(SECTIONS)
@@ -144,9 +147,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
         "rows": [row.to_dict() for row in rows],
     }
-    target = RESULTS / f"{built.backend}.json"
+    name = args.name or built.backend
+    target = RESULTS / f"{name}.json"
     target.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n")
-    picture = RESULTS / f"{built.backend}.png"
+    picture = RESULTS / f"{name}.png"
     title = f"danhgia make bench — {built.backend}, {built.people:,} people, {measured_at}"
     chart(rows, title, picture)
     print(f"\nWritten: {target.relative_to(Path.cwd())}, {picture.relative_to(Path.cwd())}")
