@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import gc
 import hashlib
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
@@ -15,6 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from evaluation.core import audit
+from evaluation.core.collector import collector_paused
 from evaluation.core.db import utcnow
 from evaluation.core.errors import DomainError
 from evaluation.imports import staff, tasks
@@ -35,33 +32,6 @@ class UploadResult:
         self.batch = batch
         self.errors = errors
         self.preview = preview
-
-
-_PAUSES = {"depth": 0, "was_enabled": True}
-_PAUSES_LOCK = threading.Lock()
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Python's cycle collector off while a staff import reads, compares or writes its rows.
-
-    A 10 000-row import holds a few hundred thousand small objects until it ends; each full
-    pass of the collector walked them all again (a third of the preview's time). Reference
-    counting still frees everything as it goes; cycles wait until the import is done. Nested
-    and concurrent imports share one pause: the collector is back on when the last ends.
-    """
-    with _PAUSES_LOCK:
-        if _PAUSES["depth"] == 0:
-            _PAUSES["was_enabled"] = gc.isenabled()
-            gc.disable()
-        _PAUSES["depth"] += 1
-    try:
-        yield
-    finally:
-        with _PAUSES_LOCK:
-            _PAUSES["depth"] -= 1
-            if _PAUSES["depth"] == 0 and _PAUSES["was_enabled"]:
-                gc.enable()
 
 
 def _digest(data: bytes) -> str:
