@@ -103,6 +103,14 @@ class Facts:
         return self.leader or self.category is StaffCategory.CAN_BO
 
 
+def with_task_counts(facts: Facts, counts: tuple[int, int, int, int]) -> Facts:
+    """`facts`, with the task counts a caller already has (the year-end counts them from a few
+    grouped rows per person): `task_counts` then answers them instead of walking the tasks
+    again, hundreds per person. They must be the counts of `facts.tasks`."""
+    facts.__dict__["task_counts"] = counts  # cached_property's own place: as if counted
+    return facts
+
+
 _FACT_FIELDS = {
     "rulebook",
     "year",

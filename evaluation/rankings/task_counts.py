@@ -296,6 +296,13 @@ def counted(session: Session, year: int) -> bool:
     )
 
 
+def fetched(result: sa.Result[Any], size: int = 10_000) -> Iterator[sa.Row[Any]]:
+    """A result's rows, fetched `size` at a time: iterated as it is, a result asks the driver
+    for each row alone (one call per row: a tenth of a second per 100 000 rows)."""
+    for rows in result.partitions(size):
+        yield from rows
+
+
 def fact_rows(
     session: Session, year: int, as_of: date, people: Collection[int] | None = None
 ) -> Iterator[tuple[int, str, int, int, int, int, int]]:
@@ -323,7 +330,7 @@ def fact_rows(
         )
         .group_by(t.person_id, kind, t.quality, t.exceeded)
     )
-    for person, kind_value, quality, exceeded, on_time, done_late, unfinished in rows:
+    for person, kind_value, quality, exceeded, on_time, done_late, unfinished in fetched(rows):
         quality, exceeded = int(bool(quality)), int(bool(exceeded))
         if on_time:
             yield person, kind_value, 1, 1, quality, exceeded, on_time

@@ -247,7 +247,7 @@ def build_facts(
     `scores` are the year's (general points, task points) in period order; without a unit
     assessment, the mean general points decide it.
     """
-    general_points = _mean_general(general_ for general_, _task in scores)
+    general_points = _mean_general([general_ for general_, _task in scores])  # read once
     if general is None:
         general = (
             general_level_from_points(general_points)
@@ -286,6 +286,7 @@ def build_facts(
         ),
         tasks=tasks,
         unit=unit,
-        general_points=year_general_points(general_ for general_, _task in scores),
-        period_task_points=tuple(float(task) for _general, task in scores),
+        # `year_general_points` of the same scores, from the mean read once above
+        general_points=None if general_points is None else round(general_points, 2),
+        period_task_points=tuple([float(task) for _general, task in scores]),
     )

@@ -30,6 +30,7 @@ from criteria.unit_results import UnitFigures, UnitScore
 from evaluation.core import audit
 from evaluation.core.audit import AuditRecord
 from evaluation.core.clock import local_today
+from evaluation.core.collector import collector_paused
 from evaluation.core.jobs import Job, JobContext, JobFailed, JobState, enqueue, handler
 from evaluation.organisation.models import Person, Unit
 from evaluation.organisation.services import agencies_among, nearest_agency
@@ -122,6 +123,20 @@ def close_year(
     unit_id: int,
     actor_id: int | None = None,
     reopened: list[int] | None = None,
+) -> dict:
+    """The close, Python's cycle collector paused throughout: the year-end's facts, results
+    and the snapshot's rows live until the end, and each full collection walked them again
+    (a third of the time; `year_end` pauses it too, for its other callers)."""
+    with collector_paused():
+        return _close_year(context, year, unit_id, actor_id, reopened)
+
+
+def _close_year(
+    context: JobContext,
+    year: int,
+    unit_id: int,
+    actor_id: int | None,
+    reopened: list[int] | None,
 ) -> dict:
     session = context.session
     unit = session.get(Unit, unit_id)
@@ -225,7 +240,19 @@ def snapshot_rows(session: Session, computed: YearEnd, root: Unit) -> SnapshotRo
 
 
 def _person_rows(classified: dict[int, Any], placed: dict[int, int]) -> list[dict[str, Any]]:
-    """The snapshot's rows of the people placed in the subtree (`placed`: person → unit)."""
+    """The snapshot's rows of the people placed in the subtree (`placed`: person → unit).
+
+    A province's people share a few hundred distinct reasons (the same rule, citation and
+    counts): each is rendered and encoded once, its record shared by the rows that give it
+    (rows are written, never changed)."""
+    records: dict[Reason, dict[str, Any]] = {}
+
+    def record(reason: Reason) -> dict[str, Any]:
+        known = records.get(reason)
+        if known is None:
+            known = records[reason] = reason.to_record()
+        return known
+
     return [
         {
             "person_id": person_id,
@@ -233,7 +260,7 @@ def _person_rows(classified: dict[int, Any], placed: dict[int, int]) -> list[dic
             "level": result.level.value,
             "points": result.points,
             "rulebook": result.rulebook,
-            "reasons": [reason.to_record() for reason in result.reasons],
+            "reasons": [record(reason) for reason in result.reasons],
         }
         for person_id, result in sorted(classified.items())
         if person_id in placed

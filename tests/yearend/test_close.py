@@ -3,6 +3,7 @@ run, run again when an evaluation is reopened, and read by the rankings page."""
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from datetime import date
 
@@ -90,6 +91,19 @@ def test_the_snapshot_is_the_year_end_of_the_subtree(app: Flask, session: Sessio
         if person_id in inside
     }
     assert snapshot.people == len(inside)
+    # Each reason is stored as the rules gave it (records shared between rows read back whole).
+    assert dict(
+        session.execute(
+            sa.select(YearClosePerson.person_id, YearClosePerson.reasons).where(
+                YearClosePerson.close_id == snapshot.id
+            )
+        ).all()
+    ) == {
+        person_id: [reason.to_record() for reason in result.reasons]
+        for person_id, result in computed.classified.items()
+        if person_id in inside
+    }
+    assert gc.isenabled()  # the collector, paused while the close ran, is back on
 
     units = {
         unit.id for unit in session.scalars(sa.select(Unit)) if unit.path.startswith(province.path)

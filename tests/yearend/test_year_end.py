@@ -63,6 +63,9 @@ def test_set_based_year_end_equals_person_by_person(session: Session, province: 
     assert computed.facts.keys() == expected.keys()
     for person_id, facts in expected.items():
         assert _comparable(computed.facts[person_id]) == _comparable(facts), person_id
+        # The counts the year-end hands the rules are those of the tasks it hands them.
+        recounted = Facts.task_counts.func(computed.facts[person_id])  # type: ignore[attr-defined]
+        assert computed.facts[person_id].task_counts == recounted, person_id
         assert computed.classified[person_id] == classify(facts), person_id
     levels = computed.level_counts()
     assert len(levels) >= 3, levels  # the comparison covers more than one outcome
