@@ -70,9 +70,8 @@ def test_the_same_page_again_reads_no_unit_and_no_task(app, client, tree, office
     assert "Phòng 1" in second and "86,75" in second
 
 
-def test_a_write_shows_at_once(app, client, session, tree, office, login_as):
-    login_as(office)
-    before, _ = page(app, client)
+def report_done(session, tree) -> None:
+    """Phòng 2's task not done in March, reported done on time: its points move."""
     task = session.scalars(
         sa.select(Task)
         .join(Plan)
@@ -80,6 +79,12 @@ def test_a_write_shows_at_once(app, client, session, tree, office, login_as):
     ).one()
     task.outcome, task.completed_on = TaskOutcome.DONE_ON_TIME, date(2026, 3, 20)
     session.commit()
+
+
+def test_a_write_shows_at_once(app, client, session, tree, office, login_as):
+    login_as(office)
+    before, _ = page(app, client)
+    report_done(session, tree)
     after, statements = page(app, client)
     assert after != before
     assert reads_units(statements)  # rendered again for the new version
@@ -124,13 +129,7 @@ def test_with_a_lag_a_write_shows_once_the_lag_has_passed(app, client, session, 
     monkeypatch.setitem(app.extensions, "page_cache", page_cache.MemoryFragments())
     login_as(office)
     before, _ = page(app, client)
-    task = session.scalars(
-        sa.select(Task)
-        .join(Plan)
-        .where(Plan.unit_id == tree["d2"].id, Task.outcome == TaskOutcome.NOT_DONE)
-    ).one()
-    task.outcome, task.completed_on = TaskOutcome.DONE_ON_TIME, date(2026, 3, 20)
-    session.commit()
+    report_done(session, tree)
     now[0] += 5
     within, statements = page(app, client)
     assert row_of("Phòng 2", within) == row_of("Phòng 2", before)
