@@ -366,7 +366,7 @@ def write_snapshot(
     ):
         for start in range(0, len(part), BATCH):
             batch = [row | {"close_id": close.id} for row in part[start : start + BATCH]]
-            session.execute(sa.insert(model), batch)
+            session.execute(model.__table__.insert(), batch)  # Core rows: no ORM bulk path
             written += len(batch)
             if on_batch is not None:
                 on_batch(written)
