@@ -33,7 +33,7 @@ from evaluation.core.clock import local_today
 from evaluation.core.collector import collector_paused
 from evaluation.core.jobs import Job, JobContext, JobFailed, JobState, enqueue, handler
 from evaluation.organisation.models import Person, Unit
-from evaluation.organisation.services import agencies_among, nearest_agency
+from evaluation.organisation.services import agencies_among, nearest_agency, path_ids
 from evaluation.rankings import emulation
 from evaluation.rankings.services import RankingGroup, UnitResult, rankings
 from evaluation.rankings.stored import tree_revision
@@ -433,7 +433,7 @@ def _close_again(
         for _person, placed_in, made_in in touched
         for unit_id in (placed_in, made_in)
         if unit_id in by_id
-        for ancestor in _path_ids(by_id[unit_id].path)
+        for ancestor in path_ids(by_id[unit_id].path)
     }
     leading = (chains | {by_id[unit_id].parent_id for unit_id in moved}) & in_subtree
     redo_people = {person for person, placed_in, _made in touched if placed_in in in_subtree}
@@ -580,10 +580,6 @@ def _close_whole(
     return write_snapshot(
         session, rows, year=year, unit_id=unit_id, as_of=as_of, job_id=job_id, actor_id=actor_id
     )
-
-
-def _path_ids(path: str) -> list[int]:
-    return [int(part) for part in path.strip("/").split("/") if part]
 
 
 # --- reading the snapshot -------------------------------------------------------------------
