@@ -4,7 +4,6 @@ from the viewer's reach in the unit tree (`organisation.permissions.Viewer`)."""
 from __future__ import annotations
 
 import enum
-from collections.abc import Collection
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -65,14 +64,12 @@ def can_put_tasks(viewer: Viewer, plan: Plan) -> bool:
     return can_plan(viewer, PlanAction.EDIT, plan) or can_plan(viewer, PlanAction.ASSIGN, plan)
 
 
-def plan_scope(
-    viewer: Viewer, units: Collection[int] | None = None, session: Session | None = None
-) -> sa.ColumnElement[bool]:
+def plan_scope(viewer: Viewer, session: Session | None = None) -> sa.ColumnElement[bool]:
     """The plans a list may show this viewer: their own, and those of units in reach.
 
-    `units`: the ids of the units in reach, when the caller has read them; or `session`, to
-    read them once for the viewer (`Viewer.units_in_reach`). PostgreSQL cannot use an index
-    for a subquery inside the OR and reads the whole plan table; a list of ids it can.
+    With a `session`, the units in reach are named as a list of ids read once for the viewer
+    (`Viewer.units_in_reach`): PostgreSQL cannot use an index for a subquery inside the OR
+    and reads the whole plan table; a list of ids it can.
     """
     if viewer.is_admin:
         return sa.true()
@@ -80,9 +77,5 @@ def plan_scope(
     if viewer.person_id is not None:
         conditions.append(Plan.person_id == viewer.person_id)
     if viewer.reach_paths:
-        conditions.append(
-            viewer.units_in_reach(Plan.unit_id, session)
-            if units is None
-            else Plan.unit_id.in_(units)
-        )
+        conditions.append(viewer.units_in_reach(Plan.unit_id, session))
     return sa.or_(sa.false(), *conditions)
