@@ -14,6 +14,8 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.sql import operators
+from sqlalchemy.sql.elements import BooleanClauseList
 
 from evaluation.accounts.models import User
 from evaluation.core import audit, events
@@ -613,12 +615,31 @@ def plans_awaiting(session: Session, viewer: Viewer) -> list[Plan]:
 def _open_plans_in_reach(session: Session, viewer: Viewer) -> sa.ColumnElement[bool]:
     """Tasks of the viewer's plans not yet closed: the few open plans first (a partial index
     holds them), then their tasks; never the millions of tasks of closed plans by deadline.
-    The units in reach go in as a list, so the open plans are found from the indexes."""
+    The units in reach go in as a list, so the open plans are found from the indexes.
+
+    The open condition goes into each arm of the scope's OR: SQLite plans each arm alone,
+    and with the condition beside the OR it served the units' arm from `ix_plan_unit_period`,
+    reading every closed plan of the reach (a head's ten years of weeks), not `ix_plan_open`."""
     return Task.plan_id.in_(
         sa.select(Plan.id).where(
-            Plan.status != PlanStatus.CLOSED, plan_scope(viewer, session=session)
+            _within_each_arm(plan_scope(viewer, session=session), Plan.status != _CLOSED)
         )
     )
+
+
+# The partial index ix_plan_open's condition names the status as text: PostgreSQL's generic
+# plan of a prepared statement cannot prove a bound parameter equal to it, a literal it can.
+_CLOSED = sa.literal_column(f"'{PlanStatus.CLOSED.value}'")
+
+
+def _within_each_arm(
+    scope: sa.ColumnElement[bool], condition: sa.ColumnElement[bool]
+) -> sa.ColumnElement[bool]:
+    """`condition AND scope`, written as `(condition AND a) OR (condition AND b)` when the
+    scope is an OR, so a partial index whose predicate is `condition` serves each arm."""
+    if isinstance(scope, BooleanClauseList) and scope.operator is operators.or_:
+        return sa.or_(*(sa.and_(condition, arm) for arm in scope.clauses))
+    return sa.and_(condition, scope)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,158 @@
+"""The unit page's lists computed in SQL equal the same lists found through the ORM and the
+plan rules in Python, on an organisation with open and closed plans inside and outside a reach."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from evaluation.accounts.models import AccountRole, User
+from evaluation.organisation.models import LeadershipRole, Person
+from evaluation.organisation.permissions import Viewer
+from evaluation.plans import services
+from evaluation.plans.models import Plan, PlanStatus, Task, TaskOutcome
+from evaluation.plans.periods import Period, PeriodKind
+from evaluation.plans.permissions import PlanAction, can_plan
+from evaluation.plans.services import TaskInput
+from tests.conftest import account_id
+
+TODAY = date(2026, 3, 20)
+
+
+def viewer_of(session: Session, person: Person) -> Viewer:
+    return session.get(User, account_id(session, person)).viewer()
+
+
+def add_task(session: Session, plan: Plan, title: str, deadline: date, outcome=None) -> Task:
+    task = services.add_task(
+        session,
+        plan,
+        TaskInput(title, None, Decimal(1), "việc", Decimal(1), deadline),
+        actor_id=None,
+    )
+    task.outcome = outcome
+    if outcome in (TaskOutcome.DONE_ON_TIME, TaskOutcome.DONE_LATE):
+        task.completed_on = deadline
+    session.flush()
+    return task
+
+
+@pytest.fixture
+def organisation(session, make_unit, make_person):
+    """A department with two divisions, a unit beside it, and an officer of the personnel
+    office who serves the department but is placed in the unit beside it: every kind of plan
+    (open and closed, each status, inside and outside each reach), each with tasks overdue,
+    due later, done and not done."""
+    department = make_unit("Sở")
+    divisions = [make_unit(f"Phòng {n}", parent=department) for n in (1, 2)]
+    beside = make_unit("Sở khác")
+    people = {
+        "head": make_person(department, role=LeadershipRole.HEAD, name="Trần Trưởng"),
+        "deputy": make_person(department, role=LeadershipRole.DEPUTY, name="Lê Phó"),
+        "division head": make_person(divisions[0], role=LeadershipRole.HEAD, name="Vũ Phòng"),
+        "officer": make_person(
+            beside, account_role=AccountRole.PERSONNEL, served_unit=department, name="Đỗ Tổ"
+        ),
+        "outside": make_person(beside, name="Hồ Ngoài"),
+    }
+    staff = [make_person(divisions[n % 2], name=f"Nguyễn Thị {n}") for n in range(6)]
+    statuses = list(PlanStatus)
+    for number, person in enumerate([*people.values(), *staff]):
+        for month in (1, 2, 3):
+            plan = services.create_plan(
+                session, person, Period(PeriodKind.MONTH, 2026, month), actor_id=None
+            )
+            add_task(session, plan, f"Quá hạn {number}-{month}", date(2026, month, 5))
+            add_task(
+                session,
+                plan,
+                f"Chưa xong {number}-{month}",
+                date(2026, month, 6),
+                TaskOutcome.NOT_DONE,
+            )
+            add_task(
+                session,
+                plan,
+                f"Đã xong {number}-{month}",
+                date(2026, month, 7),
+                TaskOutcome.DONE_LATE,
+            )
+            add_task(session, plan, f"Còn hạn {number}-{month}", date(2026, month, 28))
+            plan.status = statuses[(number + month) % len(statuses)]
+            if plan.status is PlanStatus.SUBMITTED:
+                plan.submitted_at = sa.func.now()
+    session.flush()
+    return people
+
+
+def overdue_by_the_rules(session: Session, viewer: Viewer) -> list[Task]:
+    """Every task the viewer may see (`can_plan` VIEW) that `Task.is_overdue`, as the list
+    orders them, read through the ORM."""
+    tasks = session.scalars(sa.select(Task).join(Plan).order_by(Task.deadline, Task.id))
+    return [
+        task
+        for task in tasks
+        if task.is_overdue(TODAY) and can_plan(viewer, PlanAction.VIEW, task.plan)
+    ]
+
+
+@pytest.mark.parametrize("who", ["head", "deputy", "division head", "officer", "outside"])
+def test_overdue_list_and_count_equal_the_rules(session, organisation, who):
+    viewer = viewer_of(session, organisation[who])
+    expected = overdue_by_the_rules(session, viewer)
+    assert expected or who == "outside"
+    assert services.overdue_tasks(session, viewer, TODAY, limit=None) == expected
+    assert services.overdue_tasks(session, viewer, TODAY, limit=4) == expected[:4]
+    assert services.overdue_count(session, viewer, TODAY) == len(expected)
+
+
+def test_the_officer_sees_the_overdue_tasks_of_their_own_plans_outside_the_reach(
+    session, organisation
+):
+    officer = organisation["officer"]
+    viewer = viewer_of(session, officer)
+    own = [
+        task
+        for task in services.overdue_tasks(session, viewer, TODAY, limit=None)
+        if task.plan.person_id == officer.id
+    ]
+    assert own
+    assert all(task.plan.unit.name == "Sở khác" for task in own)
+
+
+def test_an_administrator_sees_every_overdue_task(session, organisation, make_admin):
+    viewer = make_admin().viewer()
+    expected = [
+        task
+        for task in session.scalars(sa.select(Task).order_by(Task.deadline, Task.id))
+        if task.is_overdue(TODAY)
+    ]
+    assert services.overdue_tasks(session, viewer, TODAY, limit=None) == expected
+    assert services.overdue_count(session, viewer, TODAY) == len(expected)
+
+
+def test_sqlite_finds_the_open_plans_of_a_reach_from_their_partial_index(session, organisation):
+    """Each arm of the reach carries the open condition: SQLite reads the open plans of the
+    units in reach from ix_plan_open, not every plan of those units (years of closed weeks)."""
+    if session.get_bind().dialect.name != "sqlite":
+        pytest.skip("SQLite's query plan")
+    statements: list[tuple[str, tuple]] = []
+
+    def keep(conn, cursor, statement, parameters, context, executemany) -> None:
+        statements.append((statement, parameters))
+
+    engine = session.get_bind().engine
+    viewer = viewer_of(session, organisation["head"])
+    sa.event.listen(engine, "before_cursor_execute", keep)
+    try:
+        services.overdue_count(session, viewer, TODAY)
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", keep)
+    statement, parameters = next(s for s in statements if "count(task.id)" in s[0])
+    plan = session.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)
+    steps = " / ".join(row[3] for row in plan)
+    assert "ix_plan_open" in steps, steps
