@@ -129,12 +129,15 @@ def init_app(app: Flask) -> None:
     app.extensions["page_cache"] = store
 
 
+Key = tuple[Hashable, ...]
+
+
 def _digest(key: tuple[Hashable, ...]) -> str:
     return hashlib.sha256(repr(key).encode()).hexdigest()
 
 
 def fragment(
-    key: tuple[Hashable, ...] | None,
+    key: Key | Callable[[], Key] | None,
     render: Callable[[], str],
     *,
     family: tuple[Hashable, ...] | None = None,
@@ -144,30 +147,38 @@ def fragment(
 
     With a `family`, a rendering of another version of it (or, without a key, any rendering)
     younger than PAGE_CACHE_MAX_LAG seconds is served as it is; an older one is served while
-    another process renders the new one."""
+    another process renders the new one. `key` may be a function: within the lag it is not
+    called, so a busy page reads no version at all; a version found unchanged past the lag
+    keeps its rendering current for another lag."""
     store: Store = current_app.extensions["page_cache"]
+    lag = float(current_app.config.get("PAGE_CACHE_MAX_LAG", 0) or 0)
+    lagging = family is not None and lag > 0
+    kin = _digest(("family", *family)) if family is not None else ""
+    newest = store.newest(kin) if lagging else None
+    young = newest is not None and time.time() - newest[1] < lag
+    if young and newest and (within := store.get(newest[0])) is not None:
+        return _markup(within)  # within the lag: no version read, no rendering
+    if callable(key):
+        key = key()
     digest = _digest(key) if key is not None else None
     if digest is not None and (cached := store.get(digest)) is not None:
+        if lagging:
+            store.set_newest(kin, digest, time.time())
         return _markup(cached)
-    lag = float(current_app.config.get("PAGE_CACHE_MAX_LAG", 0) or 0)
-    if family is None or lag <= 0:
+    if not lagging:
         html = render()
         if digest is not None:
             store.put(digest, html)
         return _markup(html)
 
-    kin = _digest(("family", *family))
-    newest = store.newest(kin)
     previous = store.get(newest[0]) if newest is not None else None
-    if previous is not None and newest is not None and time.time() - newest[1] < lag:
-        return _markup(previous)
     if not store.claim(kin):
         if previous is not None:
             return _markup(previous)  # another process is rendering the new version
         return _markup(render())  # nothing to serve meanwhile: as without a cache
     try:
         html = render()
-        digest = digest or _digest(("live", *family, time.time()))
+        digest = digest or _digest(("live", *(family or ()), time.time()))
         store.put(digest, html)
         store.set_newest(kin, digest, time.time())
     finally:

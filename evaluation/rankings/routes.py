@@ -66,9 +66,12 @@ def ranking(key: str) -> ResponseReturnValue:
         abort(403)
     under = request.args.get("under", type=int)
     today = local_today()
-    cache_key = services.ranking_cache_key(db.session, period, today, viewer, under)
-    if cache_key is not None and period.kind is PeriodKind.YEAR and (closes := _year_closes()):
-        cache_key = (*cache_key, closes.version(db.session, period.year, before=True))
+
+    def cache_key() -> tuple[Any, ...] | None:
+        key = services.ranking_cache_key(db.session, period, today, viewer, under)
+        if key is not None and period.kind is PeriodKind.YEAR and (closes := _year_closes()):
+            key = (*key, closes.version(db.session, period.year, before=True))
+        return key
 
     def render() -> str:
         return _ranking_content(period, viewer, under, today)

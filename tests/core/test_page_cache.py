@@ -158,3 +158,34 @@ def test_two_servers_sharing_redis_render_a_version_once(app: Flask, clock, monk
     with app.test_request_context():
         assert show("v2", renderer) == "<p>v1</p>"  # … so the second serves v1 meanwhile
     assert renderer.calls == ["v1"]
+
+
+def test_within_the_lag_no_version_is_read(with_store, clock):
+    """A key given as a function is not called while the family's rendering is young: a
+    busy page reads no stored version at all; past the lag it reads it once, and a version
+    found unchanged keeps that rendering for another lag."""
+    renderer = Renderer()
+    reads: list[str] = []
+
+    def key_of(version: str):
+        def key() -> tuple:
+            reads.append(version)
+            return (version, *FAMILY)
+
+        return key
+
+    def shown(version: str) -> str:
+        return str(page_cache.fragment(key_of(version), renderer(version), family=FAMILY))
+
+    assert shown("v1") == "<p>v1</p>"
+    clock.now += 10
+    assert shown("v1") == "<p>v1</p>"
+    assert reads == ["v1"]  # the second request read nothing
+    clock.now += 15
+    assert shown("v1") == "<p>v1</p>"  # past the lag: read, unchanged, served
+    clock.now += 15
+    assert shown("v2") == "<p>v1</p>"  # confirmed 15 s ago: still within the lag
+    assert reads == ["v1", "v1"]
+    clock.now += 6
+    assert shown("v2") == "<p>v2</p>"
+    assert renderer.calls == ["v1", "v2"]
