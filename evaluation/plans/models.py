@@ -201,6 +201,22 @@ class TaskCounts(NamedTuple):
     overdue: int
 
 
+def effective_delays(delays: int | None, outcome: TaskOutcome | None) -> int:
+    """`Task.effective_delays` from the task's columns, for lists that read rows, not tasks:
+    the delays the manager recorded, else one for a late or unfinished product."""
+    if delays is not None:
+        return delays
+    return int(outcome in (TaskOutcome.DONE_LATE, TaskOutcome.NOT_DONE))
+
+
+def with_quality(quality_ok: bool | None, self_quality: SelfQuality | None) -> bool:
+    """`Task.with_quality` from the task's columns: the manager's judgment of quality, else
+    the person's own unless they said poor."""
+    if quality_ok is not None:
+        return quality_ok
+    return self_quality is not SelfQuality.POOR
+
+
 class Task(Base):
     """A concrete task with a quantified product, a deadline and a weight, and its result."""
 
@@ -305,16 +321,12 @@ class Task(Base):
     @property
     def effective_delays(self) -> int:
         """Delays the manager recorded, else one for a late or unfinished product."""
-        if self.delays is not None:
-            return self.delays
-        return int(self.outcome in (TaskOutcome.DONE_LATE, TaskOutcome.NOT_DONE))
+        return effective_delays(self.delays, self.outcome)
 
     @property
     def with_quality(self) -> bool:
         """The manager's judgment of quality, else the person's own unless they said poor."""
-        if self.quality_ok is not None:
-            return self.quality_ok
-        return self.self_quality is not SelfQuality.POOR
+        return with_quality(self.quality_ok, self.self_quality)
 
     def is_overdue(self, today: date) -> bool:
         """Open past its deadline, in a plan not yet closed (a closed plan is settled)."""

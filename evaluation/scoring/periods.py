@@ -44,7 +44,15 @@ from evaluation.organisation.models import LeadershipRole, Person, Unit
 from evaluation.organisation.permissions import Viewer
 from evaluation.organisation.services import unit_on
 from evaluation.plans.decided import ensure_year_open
-from evaluation.plans.models import Plan, Task, TaskOutcome, in_period
+from evaluation.plans.models import (
+    Plan,
+    SelfQuality,
+    Task,
+    TaskOutcome,
+    effective_delays,
+    in_period,
+    with_quality,
+)
 from evaluation.plans.periods import Period, PeriodKind
 from evaluation.plans.services import find_plan
 from evaluation.records.satisfaction import satisfaction_share
@@ -176,17 +184,62 @@ def scoring_period(person: Person, day: date) -> Period:
     return Period.containing(kind, day)
 
 
-def to_period_task(task: Task) -> PeriodTask:
+# What S2 reads of a task, in the order `period_task` takes them: a sheet of a hundred
+# people reads these columns as rows instead of loading thousands of Task objects.
+PERIOD_TASK_COLUMNS = (
+    Task.target_quantity,
+    Task.achieved_quantity,
+    Task.weight,
+    Task.coefficient,
+    Task.quality_ok,
+    Task.self_quality,
+    Task.major_error_returns,
+    Task.delays,
+    Task.outcome,
+    Task.objective_cause,
+)
+
+
+def period_task(
+    target_quantity: Decimal,
+    achieved_quantity: Decimal | None,
+    weight: Decimal,
+    coefficient: Decimal,
+    quality_ok: bool | None,
+    self_quality: SelfQuality | None,
+    major_error_returns: int,
+    delays: int | None,
+    outcome: TaskOutcome | None,
+    objective_cause: str | None,
+) -> PeriodTask:
+    """S2's view of one task from its columns (`PERIOD_TASK_COLUMNS`), the task's own rules
+    for quality and delays applied (`plans.models.with_quality`, `effective_delays`)."""
     return PeriodTask(
-        target_quantity=float(task.target_quantity),
-        achieved_quantity=float(task.achieved_quantity or 0),
-        weight=float(task.weight),
-        coefficient=float(task.coefficient),
-        quality_ok=task.with_quality,
-        major_error_returns=task.major_error_returns,
-        delays=task.effective_delays,
-        objective_cause=bool(task.objective_cause),
-        cancelled=task.outcome is TaskOutcome.CANCELLED,
+        target_quantity=float(target_quantity),
+        achieved_quantity=float(achieved_quantity or 0),
+        weight=float(weight),
+        coefficient=float(coefficient),
+        quality_ok=with_quality(quality_ok, self_quality),
+        major_error_returns=major_error_returns,
+        delays=effective_delays(delays, outcome),
+        objective_cause=bool(objective_cause),
+        cancelled=outcome is TaskOutcome.CANCELLED,
+    )
+
+
+def to_period_task(task: Task) -> PeriodTask:
+    """S2's view of a loaded task: the same as `period_task` on its row."""
+    return period_task(
+        task.target_quantity,
+        task.achieved_quantity,
+        task.weight,
+        task.coefficient,
+        task.quality_ok,
+        task.self_quality,
+        task.major_error_returns,
+        task.delays,
+        task.outcome,
+        task.objective_cause,
     )
 
 

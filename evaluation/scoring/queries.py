@@ -4,23 +4,32 @@ rulebook's preview, the agencies' progress against the deadline, and published r
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, joinedload
 
-from criteria import Level, PeriodTaskScore, consequences, decision_deadline, score_period_tasks
+from criteria import (
+    Level,
+    PeriodTask,
+    PeriodTaskScore,
+    consequences,
+    decision_deadline,
+    score_period_tasks,
+)
 from criteria.consequences import Flag
 from evaluation.organisation.models import Person, Unit
 from evaluation.organisation.services import agencies_among, nearest_agency
-from evaluation.plans.models import Plan, in_period
+from evaluation.plans.models import Plan, PlanStatus, Task, in_period
 from evaluation.plans.periods import Period
 from evaluation.scoring.models import AnnualEvaluation, PeriodScore
-from evaluation.scoring.periods import to_period_task
+from evaluation.scoring.periods import PERIOD_TASK_COLUMNS, period_task
 from evaluation.scoring.procedure import refresh_result
 
 # --- consequences and deadlines -----------------------------------------------------------
@@ -57,38 +66,68 @@ def flags_for(session: Session, people: Sequence[Person], year: int) -> dict[int
 # --- queries for pages --------------------------------------------------------------------
 
 
+class PlanCell(NamedTuple):
+    """What the scoring sheet shows of a plan: its link and status."""
+
+    id: int
+    status: PlanStatus
+
+
+class ScoreCell(NamedTuple):
+    """What the scoring sheet shows of a period score: the total and why it was adjusted."""
+
+    total_points: Decimal
+    adjustment_reason: str | None
+
+
 @dataclass(frozen=True)
 class ScoringRow:
     person: Person
-    plan: Plan | None
+    plan: PlanCell | None
     computed: PeriodTaskScore | None
-    score: PeriodScore | None
+    score: ScoreCell | None
 
 
 def scoring_sheet(session: Session, people: Sequence[Person], period: Period) -> list[ScoringRow]:
-    """Each person's plan, S2 points and score for the period, in three queries in all."""
+    """Each person's plan, S2 points and score for the period, in three queries in all.
+
+    Plans, tasks and scores are read as rows of the columns shown or scored: a unit's month
+    is a hundred plans and thousands of tasks, and loading them as objects cost most of the
+    page (`periods.period_task` applies the same rules as `to_period_task` on a Task).
+    """
     ids = [person.id for person in people]
     plans = {
-        plan.person_id: plan
-        for plan in session.scalars(
-            sa.select(Plan)
-            .options(selectinload(Plan.tasks))
-            .where(Plan.person_id.in_(ids), in_period(Plan, period))
+        person_id: PlanCell(plan_id, status)
+        for plan_id, person_id, status in session.execute(
+            sa.select(Plan.id, Plan.person_id, Plan.status).where(
+                Plan.person_id.in_(ids), in_period(Plan, period)
+            )
         )
     }
+    tasks: dict[int, list[PeriodTask]] = defaultdict(list)
+    if plans:
+        for plan_id, *columns in session.execute(
+            sa.select(Task.plan_id, *PERIOD_TASK_COLUMNS)
+            .where(Task.plan_id.in_([plan.id for plan in plans.values()]))
+            .order_by(Task.plan_id, Task.deadline, Task.id)  # the plan's order of its tasks
+        ):
+            tasks[plan_id].append(period_task(*columns))
     scores = {
-        score.person_id: score
-        for score in session.scalars(
-            sa.select(PeriodScore).where(
-                PeriodScore.person_id.in_(ids), in_period(PeriodScore, period)
-            )
+        person_id: ScoreCell(general + task_points, reason)
+        for person_id, general, task_points, reason in session.execute(
+            sa.select(
+                PeriodScore.person_id,
+                PeriodScore.general_points,
+                PeriodScore.task_points,
+                PeriodScore.adjustment_reason,
+            ).where(PeriodScore.person_id.in_(ids), in_period(PeriodScore, period))
         )
     }
     rows = []
     for person in people:
         plan = plans.get(person.id)
-        tasks = [to_period_task(task) for task in plan.tasks] if plan else []
-        computed = score_period_tasks(tasks) if any(not t.cancelled for t in tasks) else None
+        scorable = tasks.get(plan.id, []) if plan else []
+        computed = score_period_tasks(scorable) if any(not t.cancelled for t in scorable) else None
         rows.append(ScoringRow(person, plan, computed, scores.get(person.id)))
     return rows
 
