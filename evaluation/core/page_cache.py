@@ -26,7 +26,8 @@ import time
 from collections.abc import Callable, Hashable
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask, current_app, g
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from evaluation.core.memo import Recent
@@ -34,6 +35,9 @@ from evaluation.core.memo import Recent
 log = logging.getLogger(__name__)
 ONE_DAY = 24 * 3600
 CLAIM_SECONDS = 60  # a claim outlives a rendering that died with its process
+# Stands, in a kept rendering, for the CSRF token of the request that rendered it: each reader
+# gets their own session's token in its place, so a fragment may hold forms.
+CSRF_PLACEHOLDER = "\x00csrf-token\x00"
 
 
 class MemoryFragments:
@@ -166,7 +170,7 @@ def fragment(
             store.set_newest(kin, digest, time.time())
         return _markup(cached)
     if not lagging:
-        html = render()
+        html = _rendered(render)
         if digest is not None:
             store.put(digest, html)
         return _markup(html)
@@ -175,9 +179,9 @@ def fragment(
     if not store.claim(kin):
         if previous is not None:
             return _markup(previous)  # another process is rendering the new version
-        return _markup(render())  # nothing to serve meanwhile: as without a cache
+        return _markup(_rendered(render))  # nothing to serve meanwhile: as without a cache
     try:
-        html = render()
+        html = _rendered(render)
         digest = digest or _digest(("live", *(family or ()), time.time()))
         store.put(digest, html)
         store.set_newest(kin, digest, time.time())
@@ -186,7 +190,16 @@ def fragment(
     return _markup(html)
 
 
+def _rendered(render: Callable[[], str]) -> str:
+    """The rendering as it is kept: the request's CSRF token, if it printed one, replaced."""
+    html = render()
+    token = g.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
+    return html.replace(token, CSRF_PLACEHOLDER) if token else html
+
+
 def _markup(html: str) -> Markup:
+    if CSRF_PLACEHOLDER in html:
+        html = html.replace(CSRF_PLACEHOLDER, generate_csrf())
     # Our own template's output, escaped when it was rendered: not user input.
     return Markup(html)  # noqa: S704  # nosec B704
 

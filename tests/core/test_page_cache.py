@@ -189,3 +189,26 @@ def test_within_the_lag_no_version_is_read(with_store, clock):
     clock.now += 6
     assert shown("v2") == "<p>v2</p>"
     assert renderer.calls == ["v1", "v2"]
+
+
+def test_a_kept_form_carries_each_readers_own_csrf_token(app: Flask, with_store, clock):
+    """A fragment kept with a form in it: each session gets its own token in the form, one
+    that its next POST passes, never the token of the session that rendered it."""
+    from flask_wtf.csrf import generate_csrf, validate_csrf
+
+    renderer_calls: list[str] = []
+
+    def render() -> str:
+        renderer_calls.append("form")
+        return f'<form><input name="csrf_token" value="{generate_csrf()}"></form>'
+
+    served = []
+    for _reader in range(2):
+        with app.app_context(), app.test_request_context():  # a new request and session
+            html = str(page_cache.fragment(("v1", *FAMILY), render, family=FAMILY))
+            token = html.split('value="')[1].split('"')[0]
+            validate_csrf(token)  # raises if the token is not this session's
+            served.append(token)
+    assert renderer_calls == ["form"]
+    assert served[0] != served[1]
+    assert page_cache.CSRF_PLACEHOLDER not in "".join(served)
