@@ -135,11 +135,14 @@ def plans_to_approve(session: Session, viewer: Viewer) -> int:
     """Submitted plans this manager may approve or return (`plans.services.plans_awaiting`)."""
     if viewer.managed_path is None:
         return 0
+    # The submitted plans first, from their partial index (ix_plan_submitted, as the list
+    # reads them): joined from the people of the subtree, SQLite read each one's every plan.
+    submitted = sa.select(Plan.id).where(Plan.status == PlanStatus.SUBMITTED)
     return session.scalar(
         sa.select(sa.func.count(Plan.id))
         .join(Person, Plan.person_id == Person.id)
         .join(Unit, Person.unit_id == Unit.id)
-        .where(Plan.status == PlanStatus.SUBMITTED, managed_people(viewer))
+        .where(Plan.id.in_(submitted), managed_people(viewer))
     )
 
 
@@ -260,7 +263,10 @@ def steps_waiting(session: Session, viewer: Viewer, year: int) -> dict[Step, int
         .join(Person, AnnualEvaluation.person_id == Person.id)
         .join(Unit, Person.unit_id == Unit.id)
         .join(evaluation_unit, AnnualEvaluation.unit_id == evaluation_unit.id)
-        .where(AnnualEvaluation.year == year, sa.or_(*branches))
+        .where(
+            AnnualEvaluation.id.in_(evaluations_in_reach(session, viewer, year)),
+            sa.or_(*branches),
+        )
         .group_by(AnnualEvaluation.step)
     )
     waiting: dict[Step, int] = {}
@@ -268,6 +274,22 @@ def steps_waiting(session: Session, viewer: Viewer, year: int) -> dict[Step, int
         target = target_of[step]
         waiting[target] = waiting.get(target, 0) + count
     return waiting
+
+
+def evaluations_in_reach(session: Session, viewer: Viewer, year: int) -> sa.Select[tuple[int]]:
+    """The year's evaluations of people placed in a unit in reach, and those held in a unit in
+    reach: a bound on every actor of `steps_waiting` (the manager above and the decider look
+    at the person's unit, the office at the evaluation's, all within the viewer's subtrees),
+    read from the indexes by person and by unit where the year alone scanned every year."""
+    by_person = (
+        sa.select(AnnualEvaluation.id)
+        .join(Person, AnnualEvaluation.person_id == Person.id)
+        .where(AnnualEvaluation.year == year, viewer.units_in_reach(Person.unit_id, session))
+    )
+    by_unit = sa.select(AnnualEvaluation.id).where(
+        AnnualEvaluation.year == year, viewer.units_in_reach(AnnualEvaluation.unit_id, session)
+    )
+    return sa.union(by_person, by_unit)
 
 
 def quota_agencies(session: Session, viewer: Viewer) -> list[Unit]:
