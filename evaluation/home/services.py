@@ -13,6 +13,7 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql.elements import False_
 
 from criteria import decision_deadline
 from criteria.procedure import STEPS, Step, can_take
@@ -230,39 +231,54 @@ def own_step(session: Session, person_id: int, year: int) -> Step | None:
     return Step.SELF_ASSESSMENT if can_take(current, Step.SELF_ASSESSMENT) else None
 
 
+# Who takes each awaited step (`scoring.permissions.can_evaluate`'s actors): the manager above
+# the person, the competent decider (P2), the personnel office of the evaluation's unit.
+STEP_ACTORS: dict[Step, tuple[str, ...]] = {
+    Step.COLLECTIVE_COMMENTS: ("above", "decider"),
+    Step.PERSONNEL_PROPOSAL: ("office",),
+    Step.DECISION: ("decider",),
+    Step.NOTIFICATION: ("decider", "office"),
+    Step.PETITION_RESOLVED: ("decider",),
+}
+
+# The unit holding an evaluation (the office's reach), beside the person's current unit; one
+# alias for the process, so its columns are adapted once, not on every page.
+EVALUATION_UNIT = aliased(Unit, name="evaluation_unit")
+
+
 def steps_waiting(session: Session, viewer: Viewer, year: int) -> dict[Step, int]:
     """Evaluations of others whose next step is the viewer's to take, by that step, in one
     GROUP BY: the collective's comments (the manager above, or the decider), the office's
     proposal, the decision and its resolution of a petition (the decider), the notification
-    (the decider or the office) — `scoring.permissions.can_evaluate`'s actors."""
-    evaluation_unit = aliased(Unit)
-    above = managed_people(viewer)
-    decider = decided_people(session, viewer)
+    (the decider or the office) — `scoring.permissions.can_evaluate`'s actors.
+
+    The condition has one arm per kind of actor the viewer is (each with the steps that actor
+    takes), not one per step repeating the actors: a third of the expression to build."""
     office = (
         sa.and_(
             Person.id != viewer.person_id if viewer.person_id else sa.true(),
-            evaluation_unit.path.startswith(viewer.served_path),
+            EVALUATION_UNIT.path.startswith(viewer.served_path),
         )
         if viewer.served_path
         else sa.false()
     )
-    actors = {
-        Step.COLLECTIVE_COMMENTS: sa.or_(above, decider),
-        Step.PERSONNEL_PROPOSAL: office,
-        Step.DECISION: decider,
-        Step.NOTIFICATION: sa.or_(decider, office),
-        Step.PETITION_RESOLVED: decider,
+    scopes = {
+        "above": managed_people(viewer),
+        "decider": decided_people(session, viewer),
+        "office": office,
     }
-    target_of = {step: target for target in AWAITED_STEPS for step in steps_before(target)}
     branches = [
-        sa.and_(AnnualEvaluation.step.in_(steps_before(target)), actors[target])
-        for target in AWAITED_STEPS
+        sa.and_(AnnualEvaluation.step.in_(STEPS_TAKEN_BY[actor]), scope)
+        for actor, scope in scopes.items()
+        if not isinstance(scope, False_)
     ]
+    if not branches:
+        return {}
     rows = session.execute(
         sa.select(AnnualEvaluation.step, sa.func.count(AnnualEvaluation.id))
         .join(Person, AnnualEvaluation.person_id == Person.id)
         .join(Unit, Person.unit_id == Unit.id)
-        .join(evaluation_unit, AnnualEvaluation.unit_id == evaluation_unit.id)
+        .join(EVALUATION_UNIT, AnnualEvaluation.unit_id == EVALUATION_UNIT.id)
         .where(
             AnnualEvaluation.id.in_(evaluations_in_reach(session, viewer, year)),
             sa.or_(*branches),
@@ -271,9 +287,25 @@ def steps_waiting(session: Session, viewer: Viewer, year: int) -> dict[Step, int
     )
     waiting: dict[Step, int] = {}
     for step, count in rows:
-        target = target_of[step]
+        target = TARGET_OF[step]
         waiting[target] = waiting.get(target, 0) + count
     return waiting
+
+
+# The awaited step that follows each step taken, and the steps after which each kind of actor
+# has a step to take: read from the procedure once.
+TARGET_OF: dict[Step, Step] = {
+    step: target for target in AWAITED_STEPS for step in steps_before(target)
+}
+STEPS_TAKEN_BY: dict[str, tuple[Step, ...]] = {
+    actor: tuple(
+        step
+        for target in AWAITED_STEPS
+        if actor in STEP_ACTORS[target]
+        for step in steps_before(target)
+    )
+    for actor in ("above", "decider", "office")
+}
 
 
 def evaluations_in_reach(session: Session, viewer: Viewer, year: int) -> sa.Select[tuple[int]]:
