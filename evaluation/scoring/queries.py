@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
 from criteria import (
     Level,
@@ -24,6 +24,7 @@ from criteria import (
     score_period_tasks,
 )
 from criteria.consequences import Flag
+from criteria.procedure import Step
 from evaluation.organisation.models import Person, Unit
 from evaluation.organisation.services import agencies_among, nearest_agency
 from evaluation.plans.models import Plan, PlanStatus, Task, in_period
@@ -154,20 +155,33 @@ def preview(
     return evaluation
 
 
+class EvaluationCell(NamedTuple):
+    """What the evaluations list shows of an evaluation: the step reached and two levels."""
+
+    step: Step | None
+    computed_level: Level
+    final_level: Level | None
+
+
 @dataclass(frozen=True)
 class EvaluationRow:
     person: Person
-    evaluation: AnnualEvaluation | None
+    evaluation: EvaluationCell | None
 
 
 def evaluation_sheet(session: Session, people: Sequence[Person], year: int) -> list[EvaluationRow]:
+    """Each person's evaluation of the year as the list shows it, read as rows: whole
+    evaluations carry their texts and JSON facts, which the list does not show."""
     ids = [person.id for person in people]
     found = {
-        e.person_id: e
-        for e in session.scalars(
-            sa.select(AnnualEvaluation).where(
-                AnnualEvaluation.person_id.in_(ids), AnnualEvaluation.year == year
-            )
+        person_id: EvaluationCell(step, computed_level, final_level)
+        for person_id, step, computed_level, final_level in session.execute(
+            sa.select(
+                AnnualEvaluation.person_id,
+                AnnualEvaluation.step,
+                AnnualEvaluation.computed_level,
+                AnnualEvaluation.final_level,
+            ).where(AnnualEvaluation.person_id.in_(ids), AnnualEvaluation.year == year)
         )
     }
     return [EvaluationRow(person, found.get(person.id)) for person in people]
@@ -228,13 +242,21 @@ def agency_progress(session: Session, units: Sequence[Unit], year: int) -> list[
     ]
 
 
-def published_in_unit(session: Session, unit_id: int, year: int) -> list[AnnualEvaluation]:
+class Published(NamedTuple):
+    """A result published in the unit: whose, and the level decided."""
+
+    person_id: int
+    full_name: str
+    final_level: Level | None
+
+
+def published_in_unit(session: Session, unit_id: int, year: int) -> list[Published]:
     """P1: results notified to the people are published inside their unit."""
-    return list(
-        session.scalars(
-            sa.select(AnnualEvaluation)
+    return [
+        Published(*row)
+        for row in session.execute(
+            sa.select(AnnualEvaluation.person_id, Person.full_name, AnnualEvaluation.final_level)
             .join(Person, AnnualEvaluation.person_id == Person.id)
-            .options(joinedload(AnnualEvaluation.person))
             .where(
                 AnnualEvaluation.unit_id == unit_id,
                 AnnualEvaluation.year == year,
@@ -242,7 +264,7 @@ def published_in_unit(session: Session, unit_id: int, year: int) -> list[AnnualE
             )
             .order_by(Person.full_name)
         )
-    )
+    ]
 
 
 # The evaluations overview's filter: where each person's evaluation of the year stands.

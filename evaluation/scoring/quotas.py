@@ -8,9 +8,10 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, contains_eager, joinedload, load_only
+from sqlalchemy.orm import Session, contains_eager
 
 from criteria import Candidate, Level, QuotaOutcome, apply_quota, places, rulebook_family
 from criteria.in_force import level_in_force
@@ -63,22 +64,14 @@ def decision_quota(session: Session, evaluation: AnnualEvaluation) -> DecisionQu
     return DecisionQuota(pct, places(at_tot, excellent, pct, policy.quota_rounding), excellent)
 
 
-# What quotas read of an evaluation: a department's worth of evaluations is loaded without
-# their texts and JSON (see `quota_views`).
-LEVEL_FIELDS = (
-    AnnualEvaluation.id,
-    AnnualEvaluation.person_id,
-    AnnualEvaluation.unit_id,
-    AnnualEvaluation.year,
-    AnnualEvaluation.rulebook,
-    AnnualEvaluation.computed_level,
-    AnnualEvaluation.personnel_level,
-    AnnualEvaluation.final_level,
-    AnnualEvaluation.quota_rank,
-    AnnualEvaluation.quota_exception_reason,
-    AnnualEvaluation.decided_at,
-    AnnualEvaluation.version,
-)
+class QuotaCandidate(NamedTuple):
+    """A candidate for Hoàn thành xuất sắc as a quota card lists them: who, and the rank the
+    personnel office gave (Q3). Read as a row: a card needs no evaluation object."""
+
+    id: int
+    person_id: int
+    full_name: str
+    quota_rank: int | None
 
 
 @dataclass(frozen=True)
@@ -87,14 +80,15 @@ class QuotaView:
 
     agency: Unit
     rulebook: str
-    candidates: list[AnnualEvaluation]
+    candidates: list[QuotaCandidate]
     at_tot: int
     outcome: QuotaOutcome
 
 
 def quota_views(session: Session, agencies: Sequence[Unit], year: int) -> list[QuotaView]:
     """The quota groups of several agencies: levels counted in SQL, only the candidates for
-    Hoàn thành xuất sắc loaded (a department has thousands of evaluations, a dozen candidates).
+    Hoàn thành xuất sắc read (a department has thousands of evaluations, a dozen candidates),
+    as rows of the columns a card shows.
 
     Each evaluation belongs to the nearest agency above its unit (`quota_group`), among every
     agency of the subtrees: an agency nested in a requested one keeps its own quota.
@@ -108,6 +102,14 @@ def quota_views(session: Session, agencies: Sequence[Unit], year: int) -> list[Q
     )
     by_id = {agency.id: agency for agency in agencies}
     known = {**agencies_within(session, agencies), **by_id}
+    groups: dict[tuple[str, str], tuple[int, str]] = {}  # a unit's rows share their group
+
+    def group_of(path: str, rulebook: str) -> tuple[int, str]:
+        key = groups.get((path, rulebook))
+        if key is None:
+            key = groups[(path, rulebook)] = quota_group(path, rulebook, known)
+        return key
+
     at_tot: Counter[tuple[int, str]] = Counter()
     for path, rulebook, value, count in session.execute(
         sa.select(Unit.path, AnnualEvaluation.rulebook, level, sa.func.count())
@@ -115,27 +117,33 @@ def quota_views(session: Session, agencies: Sequence[Unit], year: int) -> list[Q
         .where(*scope)
         .group_by(Unit.path, AnnualEvaluation.rulebook, level)
     ):
-        key = quota_group(path, rulebook, known)
+        key = group_of(path, rulebook)
         at_tot[key] += count if Level(value) is Level.TOT else 0  # every group gets a key
-    candidates: dict[tuple[int, str], list[AnnualEvaluation]] = defaultdict(list)
-    for evaluation in session.scalars(
-        sa.select(AnnualEvaluation)
-        .join(Unit, AnnualEvaluation.unit_id == Unit.id)
-        .options(
-            load_only(*LEVEL_FIELDS),
-            joinedload(AnnualEvaluation.person).load_only(Person.id, Person.full_name),
-            joinedload(AnnualEvaluation.unit),
+    candidates: dict[tuple[int, str], list[QuotaCandidate]] = defaultdict(list)
+    for path, rulebook, *candidate in session.execute(
+        sa.select(
+            Unit.path,
+            AnnualEvaluation.rulebook,
+            AnnualEvaluation.id,
+            AnnualEvaluation.person_id,
+            Person.full_name,
+            AnnualEvaluation.quota_rank,
         )
+        .join(Unit, AnnualEvaluation.unit_id == Unit.id)
+        # outer: SQLite keeps this join last and starts from the units in scope; an inner
+        # join made it scan every evaluation of every year
+        .outerjoin(Person, AnnualEvaluation.person_id == Person.id)
         .where(*scope, level == Level.XUAT_SAC.value)
     ):
-        candidates[quota_group(evaluation.unit.path, evaluation.rulebook, known)].append(evaluation)
+        candidates[group_of(path, rulebook)].append(QuotaCandidate(*candidate))
     views = []
     for agency_id, family in sorted(key for key in at_tot if key[0] in by_id):
         ordered = sorted(
             candidates[(agency_id, family)],
-            key=lambda e: (e.quota_rank is None, e.quota_rank or 0, e.person.full_name),
+            # by rank, then name; namesakes in the order they were opened
+            key=lambda c: (c.quota_rank is None, c.quota_rank or 0, c.full_name, c.id),
         )
         tot = at_tot[(agency_id, family)]
-        outcome = apply_quota([Candidate(str(e.id), e.quota_rank) for e in ordered], tot, family)
+        outcome = apply_quota([Candidate(str(c.id), c.quota_rank) for c in ordered], tot, family)
         views.append(QuotaView(by_id[agency_id], family, ordered, tot, outcome))
     return views

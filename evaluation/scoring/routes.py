@@ -205,14 +205,12 @@ def evaluations_year(year: int) -> ResponseReturnValue:
         db.session, viewer, page=page, search=search, where=where, page_size=LIST_PAGE_SIZE
     )
     rows = queries.evaluation_sheet(db.session, people, year)
-    units = (
-        db.session.scalars(
+    progress: list[queries.AgencyProgress] = []
+    if viewer.is_personnel and viewer.reach_paths:  # the units are read for the office alone
+        units = db.session.scalars(
             sa.select(Unit).where(Unit.id.in_(viewer.unit_ids_in_reach())).order_by(Unit.path)
         ).all()
-        if viewer.reach_paths
-        else []
-    )
-    progress = queries.agency_progress(db.session, units, year) if viewer.is_personnel else []
+        progress = queries.agency_progress(db.session, units, year)
     agencies = [item.agency for item in progress]
     if viewer.is_manager and not agencies:  # a head sees the quota of the agency they are in
         own_unit = db.session.get(Unit, viewer.managed_unit_id)
@@ -237,6 +235,8 @@ def evaluations_year(year: int) -> ResponseReturnValue:
         quotas=quotas,
         today=local_today(),
         deadline=decision_deadline(year),
+        level_names=_in_page_language(LABELS["level"]),
+        step_names=_in_page_language(LABELS["step"]),
     )
 
 
