@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from enum import Enum
 
 from flask import (
     Blueprint,
@@ -16,6 +17,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel.speaklater import LazyString
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 from wtforms.fields.choices import SelectChoice
@@ -536,6 +538,7 @@ def my_unit() -> ResponseReturnValue:
     total = count_in_reach(db.session, viewer, search=search)
     if not 1 <= page <= pages(total):
         abort(404)
+    overdue, overdue_total = services.overdue_first(db.session, viewer, today, OVERDUE_ON_UNIT_PAGE)
     return render_template(
         "plans/unit.html",
         people=people_in_reach(db.session, viewer, page=page, search=search),
@@ -544,10 +547,18 @@ def my_unit() -> ResponseReturnValue:
         page=page,
         pages=pages(total),
         awaiting=services.plans_awaiting(db.session, viewer),
-        overdue=services.overdue_tasks(db.session, viewer, today, limit=OVERDUE_ON_UNIT_PAGE),
-        overdue_total=services.overdue_count(db.session, viewer, today),
+        overdue=overdue,
+        overdue_total=overdue_total,
         today=today,
+        # each name translated once for the page's two hundred rows, not once per row
+        role_names=translated(LABELS["role"]),
+        category_names=translated(LABELS["category"]),
     )
+
+
+def translated(labels: dict[Enum, LazyString]) -> dict[Enum, str]:
+    """A label table in the request's language, as plain strings."""
+    return {key: str(label) for key, label in labels.items()}
 
 
 # The unit page shows the first few overdue tasks; the report lists them all, with filters.
@@ -580,11 +591,11 @@ def overdue_report() -> ResponseReturnValue:
     page = page_arg(pages(total, LIST_PAGE_SIZE))
     return render_template(
         "plans/overdue.html",
-        tasks=services.overdue_tasks(
+        tasks=services.overdue_rows(
             db.session,
             viewer,
             today,
-            limit=LIST_PAGE_SIZE,
+            LIST_PAGE_SIZE,
             offset=(page - 1) * LIST_PAGE_SIZE,
             filters=filters,
         ),

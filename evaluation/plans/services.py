@@ -664,6 +664,18 @@ class OverdueFilter:
         return sa.and_(sa.true(), *conditions)
 
 
+def _overdue_in_reach(
+    session: Session, viewer: Viewer, today: date, filters: OverdueFilter | None
+) -> list[sa.ColumnElement[bool]]:
+    """The conditions of the overdue report, on a query of tasks joined to their plans: one
+    place for the list, its rows, its count and the export."""
+    return [
+        Task.overdue_clause(today),
+        _open_plans_in_reach(session, viewer),
+        (filters or OverdueFilter()).clause(today),
+    ]
+
+
 def overdue_tasks(
     session: Session,
     viewer: Viewer,
@@ -682,8 +694,7 @@ def overdue_tasks(
             joinedload(Task.plan).joinedload(Plan.person),
             joinedload(Task.plan).joinedload(Plan.unit),
         )
-        .where(Task.overdue_clause(today), _open_plans_in_reach(session, viewer))
-        .where((filters or OverdueFilter()).clause(today))
+        .where(*_overdue_in_reach(session, viewer, today, filters))
         .order_by(Task.deadline, Task.id)
         .offset(offset)
     )
@@ -699,11 +710,82 @@ def overdue_count(
         session.scalar(
             sa.select(sa.func.count(Task.id))
             .join(Plan)
-            .where(Task.overdue_clause(today), _open_plans_in_reach(session, viewer))
-            .where((filters or OverdueFilter()).clause(today))
+            .where(*_overdue_in_reach(session, viewer, today, filters))
         )
         or 0
     )
+
+
+@dataclass(frozen=True)
+class OverdueRow:
+    """One overdue task as the pages list it (`plans/_overdue_table.html`): plain values read
+    in one statement, not a task, its plan, its person and its unit as ORM objects."""
+
+    task_id: int
+    title: str
+    deadline: date
+    plan_id: int
+    period: Period
+    person_name: str | None  # None: a unit's own plan, named by its unit
+    unit_name: str | None
+
+
+def _overdue_rows_query(
+    session: Session, viewer: Viewer, today: date, filters: OverdueFilter | None
+) -> sa.Select:
+    return (
+        sa.select(
+            Task.id,
+            Task.title,
+            Task.deadline,
+            Task.plan_id,
+            Plan.period_kind,
+            Plan.period_year,
+            Plan.period_number,
+            Person.full_name,
+            Unit.name,
+        )
+        .join(Plan, Task.plan_id == Plan.id)
+        .outerjoin(Person, Plan.person_id == Person.id)
+        .outerjoin(Unit, Plan.unit_id == Unit.id)
+        .where(*_overdue_in_reach(session, viewer, today, filters))
+        .order_by(Task.deadline, Task.id)
+    )
+
+
+def _overdue_row(row: sa.Row) -> OverdueRow:
+    task_id, title, deadline, plan_id, kind, year, number, person_name, unit_name = row[:9]
+    return OverdueRow(
+        task_id, title, deadline, plan_id, Period(kind, year, number), person_name, unit_name
+    )
+
+
+def overdue_rows(
+    session: Session,
+    viewer: Viewer,
+    today: date,
+    limit: int,
+    *,
+    filters: OverdueFilter | None = None,
+    offset: int = 0,
+) -> list[OverdueRow]:
+    """One page of `overdue_tasks`, as rows for the report page."""
+    query = _overdue_rows_query(session, viewer, today, filters).limit(limit).offset(offset)
+    return [_overdue_row(row) for row in session.execute(query)]
+
+
+def overdue_first(
+    session: Session, viewer: Viewer, today: date, limit: int
+) -> tuple[list[OverdueRow], int]:
+    """The unit page's first `limit` overdue tasks and how many there are in all, in one
+    statement: the count is a window over the same rows (none found, none in all)."""
+    query = (
+        _overdue_rows_query(session, viewer, today, None)
+        .add_columns(sa.func.count().over())
+        .limit(limit)
+    )
+    rows = session.execute(query).all()
+    return [_overdue_row(row) for row in rows], (rows[0][-1] if rows else 0)
 
 
 def reopen(session: Session, plan: Plan, *, reason: str, actor_id: int) -> Plan:

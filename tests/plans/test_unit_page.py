@@ -156,3 +156,79 @@ def test_sqlite_finds_the_open_plans_of_a_reach_from_their_partial_index(session
     plan = session.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)
     steps = " / ".join(row[3] for row in plan)
     assert "ix_plan_open" in steps, steps
+
+
+def as_row(task: Task) -> services.OverdueRow:
+    """What the ORM's task, plan, person and unit say of one overdue task."""
+    plan = task.plan
+    return services.OverdueRow(
+        task.id,
+        task.title,
+        task.deadline,
+        plan.id,
+        plan.period,
+        plan.person.full_name if plan.person else None,
+        plan.unit.name if plan.unit else None,
+    )
+
+
+@pytest.mark.parametrize("who", ["head", "deputy", "division head", "officer", "outside"])
+def test_overdue_rows_equal_the_orm_tasks(session, organisation, who):
+    viewer = viewer_of(session, organisation[who])
+    tasks = services.overdue_tasks(session, viewer, TODAY, limit=None)
+    rows = [as_row(task) for task in tasks]
+    assert services.overdue_rows(session, viewer, TODAY, 1000) == rows
+    assert services.overdue_rows(session, viewer, TODAY, 3, offset=2) == rows[2:5]
+    first, total = services.overdue_first(session, viewer, TODAY, 4)
+    assert (first, total) == (rows[:4], len(rows))
+    filters = services.OverdueFilter(search="Nguyễn Thị", kind=PeriodKind.MONTH, min_days=20)
+    filtered = services.overdue_tasks(session, viewer, TODAY, limit=None, filters=filters)
+    assert services.overdue_rows(session, viewer, TODAY, 1000, filters=filters) == [
+        as_row(task) for task in filtered
+    ]
+    assert len(filtered) == services.overdue_count(session, viewer, TODAY, filters)
+
+
+def test_a_units_own_plan_is_named_by_its_unit(session, organisation):
+    viewer = viewer_of(session, organisation["head"])
+    department = organisation["head"].unit
+    plan = Plan(unit_id=department.id, status=PlanStatus.APPROVED)
+    plan.period = Period(PeriodKind.MONTH, 2026, 3)
+    session.add(plan)
+    session.flush()
+    task = add_task(session, plan, "Chỉ tiêu của Sở", date(2026, 3, 1))
+    rows = services.overdue_rows(session, viewer, TODAY, 1000)
+    row = next(row for row in rows if row.task_id == task.id)
+    assert (row.person_name, row.unit_name) == (None, "Sở")
+    assert row == as_row(task)
+
+
+def test_the_unit_page_shows_what_the_orm_reads(session, organisation, client, login_as, clock):
+    """The page's rows, links and labels, against the ORM's tasks, plans and people."""
+    clock(TODAY)
+    head = organisation["head"]
+    viewer = viewer_of(session, head)
+    html = login_as(head).get("/unit").get_data(as_text=True)
+    tasks = overdue_by_the_rules(session, viewer)
+    assert f"({len(tasks)})" in html
+    for task in tasks[:10]:
+        person = task.plan.person
+        cells = (
+            f'<td>{person.full_name}<div class="muted small">{task.plan.unit.name}</div></td>\n'
+            f'    <th scope="row">{task.title}</th>'
+        )
+        assert cells in html
+        assert f'<a href="/plans/{task.plan_id}">{task.plan.period.label}</a>' in html
+    assert tasks[10].title not in html
+    awaiting = services.plans_awaiting(session, viewer)
+    assert awaiting
+    for plan in awaiting:
+        assert (
+            f'<a href="/plans/{plan.id}">{plan.person.full_name} — {plan.period.label}</a>' in html
+        )
+    deputy = organisation["deputy"]
+    assert (
+        f'<a href="/organisation/people/{deputy.id}">{deputy.full_name}</a>'
+        ' <span class="badge">Cấp phó</span>'
+    ) in html
+    assert "<td>Công chức</td>" in html
