@@ -7,10 +7,11 @@ force, the order the head set, initiatives, discipline) and records what the cou
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import NamedTuple
+from operator import attrgetter
+from typing import NamedTuple, Protocol, TypeVar
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -35,7 +36,7 @@ from criteria.reasons import Reason
 from evaluation.core import audit
 from evaluation.core.db import utcnow
 from evaluation.core.errors import DomainError
-from evaluation.organisation.models import Person, Unit
+from evaluation.organisation.models import Person, Unit, UnitKind
 from evaluation.organisation.services import path_ids, quota_group
 from evaluation.rankings.models import (
     Achievement,
@@ -56,6 +57,45 @@ class PersonName(NamedTuple):
     full_name: str
 
 
+class UnitLike(Protocol):
+    """What proposals read of a unit: a mapped `Unit`, or a `TreeUnit` row."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def kind(self) -> UnitKind: ...
+
+    @property
+    def path(self) -> str: ...
+
+
+U = TypeVar("U", bound=UnitLike)
+
+
+class TreeUnit(NamedTuple):
+    """A unit as a plain row: the emulation page reads a province's 1 500 units on every
+    request (its agencies' links, the chosen agency's subtree), and mapped objects cost
+    three times more to load, and more again in the cycle collector's passes."""
+
+    id: int
+    name: str
+    kind: UnitKind
+    path: str
+
+
+def tree_units(session: Session, within: sa.Select[tuple[int]] | None = None) -> list[TreeUnit]:
+    """The units (those whose ids `within` selects, or all) as rows, in the order of their
+    paths (as the ranking's `units_in_reach`)."""
+    query = sa.select(Unit.id, Unit.name, Unit.kind, Unit.path).order_by(Unit.path)
+    if within is not None:
+        query = query.where(Unit.id.in_(within))
+    return [TreeUnit(*row) for row in session.execute(query)]
+
+
 @dataclass(frozen=True)
 class Evaluated:
     """What proposals need of one annual evaluation, read as a plain row: a province's year-end
@@ -64,7 +104,7 @@ class Evaluated:
     id: int
     person_id: int
     person: PersonName
-    unit: Unit
+    unit: UnitLike
     rulebook: str
     final_level: Level | None
     personnel_level: Level | None
@@ -81,7 +121,7 @@ class Evaluated:
 class Proposal:
     """One agency's proposals for one year and one rule set."""
 
-    agency: Unit
+    agency: UnitLike
     rulebook: str
     evaluations: list[Evaluated]
     outcome: UnitOutcome
@@ -106,11 +146,11 @@ class Proposal:
 
 def proposals(
     session: Session,
-    agencies: Sequence[Unit],
+    agencies: Sequence[UnitLike],
     year: int,
     results: dict[int, UnitResult],
-    among: Sequence[Unit] = (),
-    known_units: Sequence[Unit] | None = None,
+    among: Sequence[UnitLike] = (),
+    known_units: Sequence[UnitLike] | None = None,
 ) -> list[Proposal]:
     """Individuals (A1–A3, after the quota Q1–Q4) and the collective (A5) of each agency.
 
@@ -124,15 +164,15 @@ def proposals(
     # a province's hundreds of communes, cost more than the rows).
     requested = {agency.id for agency in agencies}
     tops = [a for a in agencies if requested.isdisjoint(path_ids(a.path)[:-1])]
-    nested = {other.id for other in _nested(agencies, among)}
-    subtrees = (
-        [unit for unit in known_units if any(unit.path.startswith(top.path) for top in tops)]
+    top_paths = tuple(top.path for top in tops)
+    subtrees: Iterable[UnitLike] = (
+        [unit for unit in known_units if unit.path.startswith(top_paths)]
         if known_units is not None
         else session.scalars(
-            sa.select(Unit).where(sa.or_(*(Unit.path.startswith(top.path) for top in tops)))
+            sa.select(Unit).where(sa.or_(*(Unit.path.startswith(path) for path in top_paths)))
         )
     )
-    units = {unit.id: unit for unit in subtrees if nested.isdisjoint(path_ids(unit.path))}
+    units = {unit.id: unit for unit in _outside(subtrees, _nested(agencies, among))}
     evaluations = [
         Evaluated(
             id=row.id,
@@ -231,15 +271,26 @@ def proposals(
     return result
 
 
-def _nested(agencies: Sequence[Unit], among: Sequence[Unit]) -> list[Unit]:
+def _nested(agencies: Sequence[UnitLike], among: Sequence[UnitLike]) -> list[UnitLike]:
     """Agencies inside a requested one but not requested: their people are not read."""
     requested = {agency.id for agency in agencies}
-    return [
-        other
-        for other in among
-        if other.id not in requested
-        and any(other.path.startswith(agency.path) for agency in agencies)
-    ]
+    paths = tuple(agency.path for agency in agencies)
+    return [other for other in among if other.id not in requested and other.path.startswith(paths)]
+
+
+def _outside(units: Iterable[U], nested: Iterable[UnitLike]) -> Iterator[U]:
+    """The units outside the subtrees of `nested` (none of them on their path), in the
+    order of their paths: there each subtree is one run that starts at its top, so one pass
+    skips it (a province's top agency has hundreds of communes nested in it)."""
+    tops = {unit.path for unit in nested}
+    skipping: str | None = None
+    for unit in sorted(units, key=attrgetter("path")):
+        if skipping is not None and unit.path.startswith(skipping):
+            continue
+        if unit.path in tops:
+            skipping = unit.path
+            continue
+        yield unit
 
 
 DECIDED = QuotaException(

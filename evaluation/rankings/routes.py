@@ -187,12 +187,19 @@ def emulation_page(
     After a refusal, the agency's decision form or a decision's revoke form as it was posted.
     """
     viewer = current_viewer()
-    units = units_in_reach(viewer)
+    if not (viewer.is_admin or viewer.reach_paths):
+        abort(403)
+    # The tree as plain rows (a province's 1 500 units: the links, the agency's subtree);
+    # the agency shown as the mapped unit that the forms and the year's close read.
+    units = emulation.tree_units(
+        db.session, None if viewer.is_admin else viewer.unit_ids_in_reach()
+    )
     agencies = agencies_among(units)
     chosen = agency_id if agency_id is not None else request.args.get("agency", type=int)
-    selected = next((a for a in agencies if a.id == chosen), agencies[0] if agencies else None)
-    if chosen is not None and (selected is None or selected.id != chosen):
+    picked = next((a for a in agencies if a.id == chosen), agencies[0] if agencies else None)
+    if chosen is not None and (picked is None or picked.id != chosen):
         abort(404)
+    selected = db.session.get(Unit, picked.id) if picked is not None else None
     proposals: list[emulation.Proposal] = []
     closes = _year_closes()
     closed = closes.closed_proposals(db.session, year, selected) if closes and selected else None

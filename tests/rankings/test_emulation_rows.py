@@ -1,0 +1,140 @@
+"""The emulation page reads the tree as plain rows (`emulation.tree_units`) and finds each
+agency's own units from their paths in one pass (`emulation._outside`): on a generated
+province, every agency's proposals and page equal those computed from mapped units."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from evaluation.demo.generator import Options, generate_province
+from evaluation.organisation.models import Unit
+from evaluation.organisation.services import agencies_among, path_ids
+from evaluation.plans.periods import Period, PeriodKind
+from evaluation.rankings import emulation, services
+
+YEAR = 2025
+DAY = date(2026, 1, 20)
+
+
+@pytest.fixture
+def province(session: Session, clock: Callable[[date], None]) -> list[Unit]:
+    """A generated province of 150 people with its year 2025, seen in January 2026: its
+    units, mapped, in the order of their paths."""
+    clock(DAY)
+    generate_province(session, Options(people=150, years=1, seed=7, last_year=YEAR))
+    session.commit()
+    return list(session.scalars(sa.select(Unit).order_by(Unit.path)))
+
+
+def summary(proposal: emulation.Proposal) -> tuple[object, ...]:
+    """Everything the page shows of one proposal, with units named by id and name."""
+    return (
+        proposal.agency.id,
+        proposal.rulebook,
+        proposal.warning,
+        proposal.collective,
+        proposal.outcome.reasons,
+        [
+            (
+                e.id,
+                e.person.full_name,
+                e.unit.id,
+                e.unit.name,
+                proposal.level_of(e),
+                proposal.titles_of(e),
+                proposal.why_not(e),
+            )
+            for e in proposal.evaluations
+        ],
+    )
+
+
+def test_tree_units_are_the_mapped_units(session: Session, province: list[Unit]):
+    rows = emulation.tree_units(session)
+    assert rows == [emulation.TreeUnit(u.id, u.name, u.kind, u.path) for u in province]
+    top = province[1]
+    within = sa.select(Unit.id).where(Unit.path.startswith(top.path))
+    assert [row.id for row in emulation.tree_units(session, within)] == [
+        u.id for u in province if u.path.startswith(top.path)
+    ]
+
+
+def test_units_outside_nested_agencies_match_their_paths(province: list[Unit]):
+    """The one pass keeps exactly the units with no nested agency on their path."""
+    agencies = agencies_among(province)
+    rows = list(reversed(province))  # any order: the pass sorts by path
+    for agency in agencies:
+        nested = emulation._nested([agency], agencies)
+        ids = {other.id for other in nested}
+        expected = {u.id for u in province if ids.isdisjoint(path_ids(u.path))}
+        assert {u.id for u in emulation._outside(rows, nested)} == expected, agency.name
+    assert len(agencies) > 3  # nested agencies were there to skip
+
+
+def test_every_agency_proposes_the_same_from_rows(session: Session, province: list[Unit]):
+    """The page's way (rows, the agency's subtree given) against mapped units read by
+    `proposals` itself, for every agency of the province."""
+    agencies = agencies_among(province)
+    rows = emulation.tree_units(session)
+    row_agencies = agencies_among(rows)
+    year = Period(PeriodKind.YEAR, YEAR, 1)
+    proposed = 0
+    for agency in agencies:
+        subtree = [u for u in province if u.path.startswith(agency.path)]
+        results = services.unit_results(session, subtree, year, DAY, only={agency.id})
+        mapped = emulation.proposals(session, [agency], YEAR, results, among=agencies)
+        row_subtree = [u for u in rows if u.path.startswith(agency.path)]
+        row_results = services.unit_results(session, row_subtree, year, DAY, only={agency.id})
+        from_rows = emulation.proposals(
+            session, [agency], YEAR, row_results, among=row_agencies, known_units=row_subtree
+        )
+        assert [summary(p) for p in from_rows] == [summary(p) for p in mapped], agency.name
+        proposed += sum(len(p.evaluations) for p in mapped)
+    assert proposed > 100  # most of the province's people were proposed by some agency
+
+
+def test_all_agencies_at_once_as_before(session: Session, province: list[Unit]):
+    """The reports ask for every agency at once: each person is proposed once, by the
+    nearest agency above them."""
+    agencies = agencies_among(province)
+    everyone = emulation.proposals(session, agencies, YEAR, {}, among=agencies)
+    one_by_one = [
+        summary(p)
+        for agency in agencies
+        for p in emulation.proposals(session, [agency], YEAR, {}, among=agencies)
+    ]
+    assert sorted(map(repr, map(summary, everyone))) == sorted(map(repr, one_by_one))
+
+
+def test_the_page_of_each_agency_lists_its_proposals(
+    session: Session, province: list[Unit], client, login_as, make_admin
+):
+    login_as(make_admin())
+    agencies = agencies_among(province)
+    year = Period(PeriodKind.YEAR, YEAR, 1)
+    for agency in agencies:
+        page = client.get(f"/emulation/{YEAR}?agency={agency.id}").get_data(as_text=True)
+        subtree = [u for u in province if u.path.startswith(agency.path)]
+        results = services.unit_results(session, subtree, year, DAY, only={agency.id})
+        shown = [
+            (html.unescape(name), html.unescape(unit))
+            for name, unit in re.findall(
+                r'<th scope="row">([^<]*)<div class="muted small">([^<]*)</div>', page
+            )
+        ]
+        expected = [
+            (e.person.full_name, e.unit.name)
+            for p in emulation.proposals(session, [agency], YEAR, results, among=agencies)
+            for e in p.evaluations
+        ]
+        assert shown == expected, agency.name
+        links = re.findall(r'<a href="/emulation/2025\?agency=(\d+)">', page)
+        assert [int(i) for i in links] == [a.id for a in agencies if a.id != agency.id]
+        assert f'<strong aria-current="page">{html.escape(agency.name, quote=False)}' in page
