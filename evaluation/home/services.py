@@ -147,26 +147,43 @@ def plans_to_approve(session: Session, viewer: Viewer) -> int:
     )
 
 
+# The figures of one's own work have the same shape for everyone: each statement is built once
+# with named parameters, so a page pays for running it, not for building and keying it again.
+RETURNED_PLANS = sa.select(sa.func.count(Plan.id)).where(
+    Plan.person_id == sa.bindparam("person_id"), Plan.status == PlanStatus.RETURNED
+)
+
+
 def returned_plans(session: Session, person_id: int) -> int:
-    return session.scalar(
-        sa.select(sa.func.count(Plan.id)).where(
-            Plan.person_id == person_id, Plan.status == PlanStatus.RETURNED
-        )
-    )
+    return session.scalar(RETURNED_PLANS, {"person_id": person_id})
 
 
-def my_tasks(session: Session, person_id: int, today: date) -> TaskFigures:
-    """Open tasks of one's own plans due by Sunday, and those already past their deadline."""
-    week_ends = Period.containing(PeriodKind.WEEK, today).ends_on
+def _my_tasks_statement() -> sa.Select[tuple[int, int]]:
+    today, week_ends = sa.bindparam("today"), sa.bindparam("week_ends")
     open_task = sa.or_(Task.outcome.is_(None), Task.outcome == TaskOutcome.NOT_DONE)
     due_soon = sa.and_(Task.outcome.is_(None), Task.deadline >= today, Task.deadline <= week_ends)
-    due, overdue = session.execute(
+    return (
         sa.select(
             sa.func.count(sa.case((due_soon, 1))),
             sa.func.count(sa.case((Task.overdue_clause(today), 1))),
         )
         .join(Plan, Task.plan_id == Plan.id)
-        .where(Plan.person_id == person_id, Plan.status != PlanStatus.CLOSED, open_task)
+        .where(
+            Plan.person_id == sa.bindparam("person_id"),
+            Plan.status != PlanStatus.CLOSED,
+            open_task,
+        )
+    )
+
+
+MY_TASKS = _my_tasks_statement()
+
+
+def my_tasks(session: Session, person_id: int, today: date) -> TaskFigures:
+    """Open tasks of one's own plans due by Sunday, and those already past their deadline."""
+    week_ends = Period.containing(PeriodKind.WEEK, today).ends_on
+    due, overdue = session.execute(
+        MY_TASKS, {"person_id": person_id, "today": today, "week_ends": week_ends}
     ).one()
     return TaskFigures(due, overdue, week_ends)
 
@@ -220,13 +237,15 @@ def scores_owed(session: Session, viewer: Viewer, month: Period) -> int:
     )
 
 
+OWN_STEP = sa.select(AnnualEvaluation.step).where(
+    AnnualEvaluation.person_id == sa.bindparam("person_id"),
+    AnnualEvaluation.year == sa.bindparam("year"),
+)
+
+
 def own_step(session: Session, person_id: int, year: int) -> Step | None:
     """The step the person owes on their own evaluation: the self-assessment until it is made."""
-    taken = session.execute(
-        sa.select(AnnualEvaluation.step).where(
-            AnnualEvaluation.person_id == person_id, AnnualEvaluation.year == year
-        )
-    ).first()
+    taken = session.execute(OWN_STEP, {"person_id": person_id, "year": year}).first()
     current = taken[0] if taken else None
     return Step.SELF_ASSESSMENT if can_take(current, Step.SELF_ASSESSMENT) else None
 
