@@ -71,15 +71,31 @@ def managed_people(viewer: Viewer, person: type[Person] = Person, unit: type[Uni
     )
 
 
+def managed_agency(session: Session, viewer: Viewer) -> Unit | None:
+    """The agency of the unit the viewer manages (`agency_of`): the to-do page reads it once
+    for the decider's scope and the quota it watches."""
+    if viewer.managed_unit_id is None:
+        return None
+    unit = session.get(Unit, viewer.managed_unit_id)
+    return agency_of(session, unit) if unit is not None else None
+
+
 def decided_people(
-    session: Session, viewer: Viewer, person: type[Person] = Person, unit: type[Unit] = Unit
+    session: Session,
+    viewer: Viewer,
+    person: type[Person] = Person,
+    unit: type[Unit] = Unit,
+    *,
+    agency: Unit | None = None,
 ):
     """`competent_decider(person) is the viewer` in SQL (P2): the head of an agency decides for
-    its staff and deputies, and for the heads of the agencies directly under it."""
+    its staff and deputies, and for the heads of the agencies directly under it. `agency` is
+    `managed_agency(viewer)` when the caller has read it."""
     if viewer.managed_role is not LeadershipRole.HEAD or viewer.managed_unit_id is None:
         return sa.false()
-    agency = session.get(Unit, viewer.managed_unit_id)
-    if agency is None or agency_of(session, agency).id != agency.id:
+    if agency is None:
+        agency = managed_agency(session, viewer)
+    if agency is None or agency.id != viewer.managed_unit_id:
         return sa.false()  # the head of a division decides for nobody
     within = units_of_agency(session, agency)
     is_head = person.leadership_role == LeadershipRole.HEAD
@@ -265,7 +281,9 @@ STEP_ACTORS: dict[Step, tuple[str, ...]] = {
 EVALUATION_UNIT = aliased(Unit, name="evaluation_unit")
 
 
-def steps_waiting(session: Session, viewer: Viewer, year: int) -> dict[Step, int]:
+def steps_waiting(
+    session: Session, viewer: Viewer, year: int, *, agency: Unit | None = None
+) -> dict[Step, int]:
     """Evaluations of others whose next step is the viewer's to take, by that step, in one
     GROUP BY: the collective's comments (the manager above, or the decider), the office's
     proposal, the decision and its resolution of a petition (the decider), the notification
@@ -283,7 +301,7 @@ def steps_waiting(session: Session, viewer: Viewer, year: int) -> dict[Step, int
     )
     scopes = {
         "above": managed_people(viewer),
-        "decider": decided_people(session, viewer),
+        "decider": decided_people(session, viewer, agency=agency),
         "office": office,
     }
     branches = [
@@ -343,19 +361,18 @@ def evaluations_in_reach(session: Session, viewer: Viewer, year: int) -> sa.Sele
     return sa.union(by_person, by_unit)
 
 
-def quota_agencies(session: Session, viewer: Viewer) -> list[Unit]:
+def quota_agencies(session: Session, viewer: Viewer, *, agency: Unit | None = None) -> list[Unit]:
     """The agencies whose quota the viewer watches, as the evaluations page shows them: the
-    office's agencies, else the agency a manager works in."""
+    office's agencies, else the agency a manager works in (`agency`, when already read)."""
     if viewer.served_path:
         return agencies_among(
             session.scalars(
                 sa.select(Unit).where(Unit.path.startswith(viewer.served_path)).order_by(Unit.path)
             )
         )
-    if viewer.managed_unit_id is not None:
-        unit = session.get(Unit, viewer.managed_unit_id)
-        return [agency_of(session, unit)] if unit else []
-    return []
+    if agency is None:
+        agency = managed_agency(session, viewer)
+    return [agency] if agency is not None else []
 
 
 def todo(session: Session, viewer: Viewer, today: date) -> Todo:
@@ -371,10 +388,11 @@ def todo(session: Session, viewer: Viewer, today: date) -> Todo:
         result.plans_to_approve = plans_to_approve(session, viewer)
         result.scoring_month = scoring_month(today)
         result.scores_owed = scores_owed(session, viewer, result.scoring_month)
+    agency = managed_agency(session, viewer)  # read once for the decider and the quota
     if viewer.is_manager or viewer.is_personnel or viewer.person_id is not None:
-        result.steps_waiting = steps_waiting(session, viewer, year)
+        result.steps_waiting = steps_waiting(session, viewer, year, agency=agency)
     if viewer.is_manager or viewer.is_personnel:
-        views = quota_views(session, quota_agencies(session, viewer), year)
+        views = quota_views(session, quota_agencies(session, viewer, agency=agency), year)
         result.quotas = [view for view in views if view.candidates]
     result.decision_deadline = decision_deadline(year)
     return result
