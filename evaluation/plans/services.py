@@ -602,14 +602,22 @@ def plans_awaiting(session: Session, viewer: Viewer) -> list[Plan]:
     """Submitted plans in the manager's subtree that this manager may decide."""
     if viewer.managed_path is None:
         return []
-    candidates = session.scalars(
-        sa.select(Plan)
-        .join(Unit, Plan.unit_id == Unit.id)
-        .options(joinedload(Plan.person).joinedload(Person.unit), joinedload(Plan.unit))
-        .where(Plan.status == PlanStatus.SUBMITTED, Unit.path.startswith(viewer.managed_path))
-        .order_by(Plan.submitted_at)
-    )
+    candidates = session.scalars(SUBMITTED_UNDER, {"managed_path": viewer.managed_path})
     return [plan for plan in candidates if plan.person and viewer.manages(plan.person)]
+
+
+# The submitted plans of a subtree, oldest first: one statement for every manager, built once
+# (the unit page pays for running it, not for building and keying it again).
+SUBMITTED_UNDER = (
+    sa.select(Plan)
+    .join(Unit, Plan.unit_id == Unit.id)
+    .options(joinedload(Plan.person).joinedload(Person.unit), joinedload(Plan.unit))
+    .where(
+        Plan.status == PlanStatus.SUBMITTED,
+        Unit.path.startswith(sa.bindparam("managed_path", type_=sa.String)),
+    )
+    .order_by(Plan.submitted_at)
+)
 
 
 def _open_plans_in_reach(session: Session, viewer: Viewer) -> sa.ColumnElement[bool]:
