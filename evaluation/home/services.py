@@ -8,6 +8,7 @@ them with those checks, person by person, so a list and its count never disagree
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -53,20 +54,52 @@ def steps_before(target: Step) -> tuple[Step, ...]:
 
 def managed_people(viewer: Viewer, person: type[Person] = Person, unit: type[Unit] = Unit):
     """`Viewer.manages(person)` in SQL, on a query that joins the person's current unit."""
-    if viewer.managed_path is None or viewer.person_id is None:
+    shape = manager_shape(viewer)
+    if shape is None:
         return sa.false()
+    return _managed(shape, person, unit, manager_params(viewer))
+
+
+def manager_shape(viewer: Viewer) -> bool | None:
+    """Which form of `managed_people` the viewer's statements take: None when the viewer
+    manages nobody, else whether the viewer heads the unit (a head also acts on its deputies)."""
+    if viewer.managed_path is None or viewer.person_id is None:
+        return None
+    return viewer.managed_role is LeadershipRole.HEAD
+
+
+def manager_params(viewer: Viewer) -> dict[str, object]:
+    """The values of `managed_people`'s named parameters for this viewer."""
+    return {
+        "viewer_person_id": viewer.person_id,
+        "managed_unit_id": viewer.managed_unit_id,
+        "managed_path": viewer.managed_path,
+    }
+
+
+def _managed(
+    head: bool,
+    person: type[Person],
+    unit: type[Unit],
+    values: dict[str, object] | None = None,
+) -> sa.ColumnElement[bool]:
+    """`managed_people`: with `values` (`manager_params`) bound in, else with the viewer's
+    values as named parameters, so a statement built on it once serves every manager of the
+    same shape (`manager_shape`)."""
+
+    def value(name: str) -> sa.BindParameter[object]:
+        if values is None:
+            return sa.bindparam(name, type_=sa.String if name == "managed_path" else None)
+        return sa.bindparam(name, values[name], unique=True)
+
     own_unit_leader = sa.and_(
-        person.unit_id == viewer.managed_unit_id,
+        person.unit_id == value("managed_unit_id"),
         person.leadership_role != LeadershipRole.NONE,
     )
-    head_on_deputy = (
-        person.leadership_role == LeadershipRole.DEPUTY
-        if viewer.managed_role is LeadershipRole.HEAD
-        else sa.false()
-    )
+    head_on_deputy = person.leadership_role == LeadershipRole.DEPUTY if head else sa.false()
     return sa.and_(
-        person.id != viewer.person_id,
-        unit.path.startswith(viewer.managed_path),
+        person.id != value("viewer_person_id"),
+        unit.path.startswith(value("managed_path")),
         sa.or_(~own_unit_leader, head_on_deputy),
     )
 
@@ -150,16 +183,23 @@ class Todo:
 
 def plans_to_approve(session: Session, viewer: Viewer) -> int:
     """Submitted plans this manager may approve or return (`plans.services.plans_awaiting`)."""
-    if viewer.managed_path is None:
+    shape = manager_shape(viewer)
+    if shape is None:
         return 0
-    # The submitted plans first, from their partial index (ix_plan_submitted, as the list
-    # reads them): joined from the people of the subtree, SQLite read each one's every plan.
+    return session.scalar(_plans_to_approve(shape), manager_params(viewer))
+
+
+@functools.cache
+def _plans_to_approve(head: bool) -> sa.Select[tuple[int]]:
+    """Built once per shape of manager (`manager_shape`). The submitted plans come first, from
+    their partial index (ix_plan_submitted, as the list reads them): joined from the people of
+    the subtree, SQLite read each one's every plan."""
     submitted = sa.select(Plan.id).where(Plan.status == PlanStatus.SUBMITTED)
-    return session.scalar(
+    return (
         sa.select(sa.func.count(Plan.id))
         .join(Person, Plan.person_id == Person.id)
         .join(Unit, Person.unit_id == Unit.id)
-        .where(Plan.id.in_(submitted), managed_people(viewer))
+        .where(Plan.id.in_(submitted), _managed(head, Person, Unit))
     )
 
 
@@ -216,40 +256,62 @@ def scores_owed(session: Session, viewer: Viewer, month: Period) -> int:
     nothing: that year's scores are locked (`plans.decided`)."""
     if viewer.managed_unit_id is None:
         return 0
+    shape = manager_shape(viewer)
+    if shape is None:
+        return 0  # `managed_people` is false: nobody
     quarter = Period.containing(PeriodKind.QUARTER, month.starts_on)
+    statement = _scores_owed(shape, quarter.ends_on == month.ends_on)
+    return session.scalar(
+        statement,
+        {
+            **manager_params(viewer),
+            "month_kind": month.kind,
+            "month_year": month.year,
+            "month_number": month.number,
+            "quarter_kind": quarter.kind,
+            "quarter_year": quarter.year,
+            "quarter_number": quarter.number,
+        },
+    )
+
+
+@functools.cache
+def _scores_owed(head: bool, quarter_closes: bool) -> sa.Select[tuple[int]]:
+    """`scores_owed`'s statement, built once per shape of manager and of month (whether the
+    month closes a quarter), its values named parameters."""
     quarterly = sa.or_(
         Person.leadership_role == LeadershipRole.HEAD,
         Unit.scoring_frequency == ScoringFrequency.QUARTERLY,
     )
 
-    def scored(period: Period) -> sa.ColumnElement[bool]:
+    def scored(prefix: str) -> sa.ColumnElement[bool]:
         return sa.exists().where(
             PeriodScore.person_id == Person.id,
-            PeriodScore.period_kind == period.kind,
-            PeriodScore.period_year == period.year,
-            PeriodScore.period_number == period.number,
+            PeriodScore.period_kind == sa.bindparam(f"{prefix}_kind"),
+            PeriodScore.period_year == sa.bindparam(f"{prefix}_year"),
+            PeriodScore.period_number == sa.bindparam(f"{prefix}_number"),
         )
 
     owed = sa.or_(
-        sa.and_(~quarterly, ~scored(month)),
-        sa.and_(quarterly, ~scored(quarter)) if quarter.ends_on == month.ends_on else sa.false(),
+        sa.and_(~quarterly, ~scored("month")),
+        sa.and_(quarterly, ~scored("quarter")) if quarter_closes else sa.false(),
     )
     mine = sa.or_(
-        Person.unit_id == viewer.managed_unit_id,
+        Person.unit_id == sa.bindparam("managed_unit_id"),
         sa.and_(
             Person.leadership_role == LeadershipRole.HEAD,
-            Unit.parent_id == viewer.managed_unit_id,
+            Unit.parent_id == sa.bindparam("managed_unit_id"),
         ),
     )
     decided = sa.exists().where(
         AnnualEvaluation.person_id == Person.id,
-        AnnualEvaluation.year == month.year,
+        AnnualEvaluation.year == sa.bindparam("month_year"),
         AnnualEvaluation.decided_at.is_not(None),
     )
-    return session.scalar(
+    return (
         sa.select(sa.func.count(Person.id))
         .join(Unit, Person.unit_id == Unit.id)
-        .where(mine, managed_people(viewer), owed, ~decided)
+        .where(mine, _managed(head, Person, Unit), owed, ~decided)
     )
 
 
