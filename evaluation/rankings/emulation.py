@@ -93,7 +93,7 @@ def tree_units(session: Session, within: sa.Select[tuple[int]] | None = None) ->
     query = sa.select(Unit.id, Unit.name, Unit.kind, Unit.path).order_by(Unit.path)
     if within is not None:
         query = query.where(Unit.id.in_(within))
-    return [TreeUnit(*row) for row in session.execute(query)]
+    return [TreeUnit(*row) for row in session.connection().execute(query)]
 
 
 @dataclass(frozen=True)
@@ -142,6 +142,21 @@ class Proposal:
 
     def level_of(self, evaluation: Evaluated) -> Level:
         return self.outcome.levels.get(str(evaluation.person_id), evaluation.expected_level)
+
+    def lines(self) -> list[ProposalLine]:
+        """Each person's line as the page shows it, worked out here once: a commune lists
+        hundreds of people, and each call from the template costs more than the call."""
+        return [
+            ProposalLine(e, self.level_of(e), self.titles_of(e), self.why_not(e))
+            for e in self.evaluations
+        ]
+
+
+class ProposalLine(NamedTuple):
+    evaluation: Evaluated
+    level: Level
+    titles: tuple[Title, ...]
+    why_not: Reason | None
 
 
 def proposals(

@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    get_template_attribute,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel.speaklater import LazyString
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 
 from criteria import Title
@@ -19,6 +31,7 @@ from evaluation.core.clock import local_today
 from evaluation.core.db import db
 from evaluation.core.errors import DomainError
 from evaluation.core.forms import prefix_ids
+from evaluation.core.labels import LABELS, rule_name
 from evaluation.core.views import commit, refusal_status, show_domain_error
 from evaluation.organisation.models import Person, Unit
 from evaluation.organisation.permissions import Viewer, current_viewer
@@ -219,7 +232,7 @@ def emulation_page(
     return render_template(
         "rankings/emulation.html",
         year=year,
-        agencies=agencies,
+        agency_links=_agency_links(year, agencies, picked),
         selected=selected,
         proposals=proposals,
         closed=closed,
@@ -229,7 +242,43 @@ def emulation_page(
         else {},
         revoke_form=RevokeForm(),
         revoke_forms=dict([revoke]) if revoke else {},
+        level_names=_in_page_language(LABELS["level"]),
+        title_names=_in_page_language(LABELS["title"]),
+        rule_names=_RuleNames(),
     )
+
+
+def _in_page_language(labels: Mapping[Any, LazyString]) -> dict[Any, str]:
+    """Names translated once for the page (a lazy name is translated again each time it is
+    printed, and a commune's proposals print two or three per person)."""
+    return {key: str(label) for key, label in labels.items()}
+
+
+class _RuleNames(dict[str, str]):
+    """The rules' names, each translated on its first use in the page."""
+
+    def __missing__(self, code: str) -> str:
+        name = self[code] = str(rule_name(code))
+        return name
+
+
+def _agency_links(
+    year: int, agencies: list[emulation.TreeUnit], shown: emulation.TreeUnit | None
+) -> Markup | None:
+    """The agencies' links (none for a single agency), with the one shown marked: the list is
+    rendered once per list of agencies, address and language (`page_cache`; a province lists
+    hundreds, the same on every page), then the shown agency's link is replaced by its mark,
+    both rendered by the same macro."""
+    if len(agencies) < 2 or shown is None:
+        return None
+    template = "rankings/_emulation_agencies.html"
+    page = url_for("rankings.emulation_page", year=year)
+    key = ("emulation-agencies", page, str(get_locale()), tuple((a.id, a.name) for a in agencies))
+    links = page_cache.fragment(
+        key, lambda: render_template(template, agencies=agencies, page=page)
+    )
+    item = get_template_attribute(template, "item")
+    return links.replace(item(shown, page), item(shown, page, current=True))
 
 
 def _proposed_people(agency: Unit, proposals: list[emulation.Proposal]) -> list[tuple[int, str]]:

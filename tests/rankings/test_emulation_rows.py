@@ -11,8 +11,11 @@ from datetime import date
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale
 from sqlalchemy.orm import Session
 
+from evaluation.core.labels import LABELS, rule_name
+from evaluation.core.reasons import render_reason
 from evaluation.demo.generator import Options, generate_province
 from evaluation.organisation.models import Unit
 from evaluation.organisation.services import agencies_among, path_ids
@@ -113,28 +116,61 @@ def test_all_agencies_at_once_as_before(session: Session, province: list[Unit]):
     assert sorted(map(repr, map(summary, everyone))) == sorted(map(repr, one_by_one))
 
 
+def shown_rows(page: str) -> list[tuple[str, ...]]:
+    """Each person's line on the page: name, unit, level, titles, and the rule and text of
+    why no (further) title."""
+    rows = re.findall(
+        r'<th scope="row">([^<]*)<div class="muted small">([^<]*)</div></th>\s*'
+        r'<td><span class="badge level-\w+">([^<]*)</span></td>\s*'
+        r'<td class="titles">(.*?)</td>',
+        page,
+        re.S,
+    )
+    lines = []
+    for name, unit, level, cell in rows:
+        titles = re.findall(r'status-approved">([^<]*)<', cell)
+        why = re.search(r'data-rule="(\w+)">([^<]*)</strong> ([^<]*)</div>', cell)
+        lines.append(
+            tuple(html.unescape(text) for text in (name, unit, level, "|".join(titles)))
+            + (tuple(html.unescape(text) for text in why.groups()) if why else ())
+        )
+    return lines
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
 def test_the_page_of_each_agency_lists_its_proposals(
-    session: Session, province: list[Unit], client, login_as, make_admin
+    app, session: Session, province: list[Unit], client, login_as, make_admin, lang: str
 ):
+    """Names, units, levels, titles and the reasons against, in the page's language, for
+    every agency; the links to every other agency, the one shown marked."""
     login_as(make_admin())
+    client.post("/language", data={"lang": lang})
     agencies = agencies_among(province)
     year = Period(PeriodKind.YEAR, YEAR, 1)
+    lines = 0
     for agency in agencies:
         page = client.get(f"/emulation/{YEAR}?agency={agency.id}").get_data(as_text=True)
         subtree = [u for u in province if u.path.startswith(agency.path)]
         results = services.unit_results(session, subtree, year, DAY, only={agency.id})
-        shown = [
-            (html.unescape(name), html.unescape(unit))
-            for name, unit in re.findall(
-                r'<th scope="row">([^<]*)<div class="muted small">([^<]*)</div>', page
-            )
-        ]
-        expected = [
-            (e.person.full_name, e.unit.name)
-            for p in emulation.proposals(session, [agency], YEAR, results, among=agencies)
-            for e in p.evaluations
-        ]
-        assert shown == expected, agency.name
+        with app.test_request_context(), force_locale(lang):
+            expected = [
+                (
+                    e.person.full_name,
+                    e.unit.name,
+                    str(LABELS["level"][p.level_of(e)]),
+                    "|".join(str(LABELS["title"][t]) for t in p.titles_of(e)),
+                )
+                + (
+                    (reason.rule, str(rule_name(reason.rule)), render_reason(reason))
+                    if (reason := p.why_not(e))
+                    else ()
+                )
+                for p in emulation.proposals(session, [agency], YEAR, results, among=agencies)
+                for e in p.evaluations
+            ]
+        assert shown_rows(page) == expected, agency.name
+        lines += len(expected)
         links = re.findall(r'<a href="/emulation/2025\?agency=(\d+)">', page)
         assert [int(i) for i in links] == [a.id for a in agencies if a.id != agency.id]
         assert f'<strong aria-current="page">{html.escape(agency.name, quote=False)}' in page
+    assert lines > 100
