@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from evaluation.core.labels import LABELS, rule_name
 from evaluation.core.reasons import render_reason
 from evaluation.demo.generator import Options, generate_province
-from evaluation.organisation.models import Unit
+from evaluation.organisation.models import Unit, UnitKind
 from evaluation.organisation.services import agencies_among, path_ids
 from evaluation.plans.periods import Period, PeriodKind
 from evaluation.rankings import emulation, services
@@ -174,3 +174,43 @@ def test_the_page_of_each_agency_lists_its_proposals(
         assert [int(i) for i in links] == [a.id for a in agencies if a.id != agency.id]
         assert f'<strong aria-current="page">{html.escape(agency.name, quote=False)}' in page
     assert lines > 100
+
+
+def test_agency_links_follow_the_tree_and_the_language(
+    app, session: Session, client, login_as, make_admin, make_unit, monkeypatch
+):
+    """The kept links are keyed by what they show: the same list is rendered once, and a
+    renamed, added or re-kinded agency, or another language, shows on the next request."""
+    from evaluation.core import page_cache
+
+    store = page_cache.MemoryFragments()
+    monkeypatch.setitem(app.extensions, "page_cache", store)
+    province = make_unit("Tỉnh", UnitKind.AGENCY)
+    communes = [make_unit(f"Xã {n}", UnitKind.COMMUNE, parent=province) for n in range(3)]
+    make_unit("Phòng", parent=province)
+    session.commit()
+    login_as(make_admin())
+
+    def links() -> list[str]:
+        page = client.get(f"/emulation/{YEAR}").get_data(as_text=True)
+        nav = re.search(r'<nav aria-label="([^"]*)" class="agencies">(.*?)</nav>', page, re.S)
+        return [nav.group(1), *re.findall(r"<li>(.*?)</li>", nav.group(2))]
+
+    def link(unit: Unit) -> str:
+        return f'<a href="/emulation/{YEAR}?agency={unit.id}">{unit.name}</a>'
+
+    shown = '<strong aria-current="page">Tỉnh</strong>'
+    assert links() == ["Cơ quan, đơn vị", shown, *map(link, communes)]
+    assert links() == ["Cơ quan, đơn vị", shown, *map(link, communes)]
+    assert len(store._items) == 1  # the same list: rendered once
+
+    communes[0].name = "Xã Mới"
+    communes[1].kind = UnitKind.DIVISION
+    communes.append(make_unit("Xã 3", UnitKind.COMMUNE, parent=province))
+    session.commit()
+    expected = [shown, link(communes[0]), link(communes[2]), link(communes[3])]
+    assert links() == ["Cơ quan, đơn vị", *expected]
+
+    client.post("/language", data={"lang": "en"})
+    assert links() == ["Agency or unit", *expected]
+    assert len(store._items) == 3
