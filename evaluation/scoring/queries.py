@@ -5,7 +5,7 @@ rulebook's preview, the agencies' progress against the deadline, and published r
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -54,6 +54,13 @@ def flags_for(session: Session, people: Sequence[Person], year: int) -> dict[int
         )
     ):
         levels.setdefault(person_id, {})[decided_year] = level
+    return _flags(people, levels, year)
+
+
+def _flags(
+    people: Sequence[Person], levels: Mapping[int, Mapping[int, Level]], year: int
+) -> dict[int, list[Flag]]:
+    """C1–C6 of each person decided in `year`, from their decided levels by year."""
     flags = {}
     for person in people:
         history = levels.get(person.id, {})
@@ -90,28 +97,24 @@ class ScoringRow:
 
 
 def scoring_sheet(session: Session, people: Sequence[Person], period: Period) -> list[ScoringRow]:
-    """Each person's plan, S2 points and score for the period, in three queries in all.
+    """Each person's plan, S2 points and score for the period, in two queries in all.
 
     Plans, tasks and scores are read as rows of the columns shown or scored: a unit's month
     is a hundred plans and thousands of tasks, and loading them as objects cost most of the
     page (`periods.period_task` applies the same rules as `to_period_task` on a Task).
     """
     ids = [person.id for person in people]
-    plans = {
-        person_id: PlanCell(plan_id, status)
-        for plan_id, person_id, status in session.execute(
-            sa.select(Plan.id, Plan.person_id, Plan.status).where(
-                Plan.person_id.in_(ids), in_period(Plan, period)
-            )
-        )
-    }
+    plans: dict[int, PlanCell] = {}
     tasks: dict[int, list[PeriodTask]] = defaultdict(list)
-    if plans:
-        for plan_id, *columns in session.execute(
-            sa.select(Task.plan_id, *PERIOD_TASK_COLUMNS)
-            .where(Task.plan_id.in_([plan.id for plan in plans.values()]))
-            .order_by(Task.plan_id, Task.deadline, Task.id)  # the plan's order of its tasks
-        ):
+    for plan_id, person_id, status, task_id, *columns in session.execute(
+        sa.select(Plan.id, Plan.person_id, Plan.status, Task.id, *PERIOD_TASK_COLUMNS)
+        .outerjoin(Task, Task.plan_id == Plan.id)  # a plan without tasks is shown too
+        .where(Plan.person_id.in_(ids), in_period(Plan, period))
+        .order_by(Plan.id, Task.deadline, Task.id)  # the plan's order of its tasks
+    ):
+        if person_id not in plans:  # one plan a period (uq_plan_person_period)
+            plans[person_id] = PlanCell(plan_id, status)
+        if task_id is not None:
             tasks[plan_id].append(period_task(*columns))
     scores = {
         person_id: ScoreCell(general + task_points, reason)
@@ -169,22 +172,32 @@ class EvaluationRow:
     evaluation: EvaluationCell | None
 
 
-def evaluation_sheet(session: Session, people: Sequence[Person], year: int) -> list[EvaluationRow]:
-    """Each person's evaluation of the year as the list shows it, read as rows: whole
+def evaluation_sheet(
+    session: Session, people: Sequence[Person], year: int
+) -> tuple[list[EvaluationRow], dict[int, list[Flag]]]:
+    """Each person's evaluation of the year as the list shows it, and their flags (C1–C6,
+    `flags_for`), from one read of their evaluations up to the year, as rows: whole
     evaluations carry their texts and JSON facts, which the list does not show."""
-    ids = [person.id for person in people]
-    found = {
-        person_id: EvaluationCell(step, computed_level, final_level)
-        for person_id, step, computed_level, final_level in session.execute(
-            sa.select(
-                AnnualEvaluation.person_id,
-                AnnualEvaluation.step,
-                AnnualEvaluation.computed_level,
-                AnnualEvaluation.final_level,
-            ).where(AnnualEvaluation.person_id.in_(ids), AnnualEvaluation.year == year)
+    found: dict[int, EvaluationCell] = {}
+    levels: dict[int, dict[int, Level]] = {}
+    for person_id, evaluated_year, step, computed_level, final_level in session.execute(
+        sa.select(
+            AnnualEvaluation.person_id,
+            AnnualEvaluation.year,
+            AnnualEvaluation.step,
+            AnnualEvaluation.computed_level,
+            AnnualEvaluation.final_level,
+        ).where(
+            AnnualEvaluation.person_id.in_([person.id for person in people]),
+            AnnualEvaluation.year <= year,
         )
-    }
-    return [EvaluationRow(person, found.get(person.id)) for person in people]
+    ):
+        if evaluated_year == year:
+            found[person_id] = EvaluationCell(step, computed_level, final_level)
+        if final_level is not None:
+            levels.setdefault(person_id, {})[evaluated_year] = final_level
+    rows = [EvaluationRow(person, found.get(person.id)) for person in people]
+    return rows, _flags(people, levels, year)
 
 
 @dataclass(frozen=True)

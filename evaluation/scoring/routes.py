@@ -204,7 +204,7 @@ def evaluations_year(year: int) -> ResponseReturnValue:
     people = people_in_reach(
         db.session, viewer, page=page, search=search, where=where, page_size=LIST_PAGE_SIZE
     )
-    rows = queries.evaluation_sheet(db.session, people, year)
+    rows, flags = queries.evaluation_sheet(db.session, people, year)
     progress: list[queries.AgencyProgress] = []
     if viewer.is_personnel and viewer.reach_paths:  # the units are read for the office alone
         units = db.session.scalars(
@@ -225,7 +225,7 @@ def evaluations_year(year: int) -> ResponseReturnValue:
         q=search,
         state=state if state in queries.EVALUATION_STATES else None,
         states=queries.EVALUATION_STATES,
-        flags=queries.flags_for(db.session, people, year),
+        flags=flags,
         published=(
             queries.published_in_unit(db.session, current_user.person.unit_id, year)
             if current_user.person

@@ -30,13 +30,16 @@ STATES = [
     (Step.DECISION, Level.CAN_QUYET_DINH, Level.HOAN_THANH, Level.HOAN_THANH, False),
     (Step.NOTIFICATION, Level.TOT, Level.TOT, Level.TOT, True),
     (Step.NOTIFICATION, Level.XUAT_SAC, Level.XUAT_SAC, Level.XUAT_SAC, True),
+    (Step.DECISION, Level.KHONG_HOAN_THANH, None, Level.KHONG_HOAN_THANH, False),
 ]
+FAILED = (Step.DECISION, Level.KHONG_HOAN_THANH, None, Level.KHONG_HOAN_THANH, False)
 
 
 def _evaluate(session, person: Person, unit: Unit, state, rank: int | None = None, **more):
     step, computed, proposed, final, notified = state
     evaluation = AnnualEvaluation(
-        person=person, year=YEAR, unit_id=unit.id, category=person.category, step=step,
+        person=person, year=more.get("year", YEAR), unit_id=unit.id, category=person.category,
+        step=step,
         rulebook=more.get("rulebook", "nd90@1"), computed_level=computed,
         personnel_level=proposed, final_level=final, quota_rank=rank,
         decided_at=utcnow() if final else None, notified_at=utcnow() if notified else None,
@@ -68,6 +71,9 @@ def department(session, make_unit, make_person):
         people.append(person)
         rulebook = "nd335@1" if number % 5 == 0 else "nd90@1"
         _evaluate(session, person, unit, state, next(ranks), rulebook=rulebook)
+        if number % 3 == 2:  # the years before and after: flags read the years up to YEAR
+            _evaluate(session, person, unit, FAILED, year=YEAR - 1)
+            _evaluate(session, person, unit, STATES[0], year=YEAR + 1)
     people.append(make_person(divisions[0], name="Chưa có hồ sơ"))
     session.flush()
     session.expire_all()
@@ -76,7 +82,7 @@ def department(session, make_unit, make_person):
 
 def test_the_sheet_shows_each_evaluation_s_step_and_levels(session, department):
     *_, people = department
-    rows = queries.evaluation_sheet(session, people, YEAR)
+    rows, flags = queries.evaluation_sheet(session, people, YEAR)
 
     loaded = {
         e.person_id: e
@@ -92,6 +98,9 @@ def test_the_sheet_shows_each_evaluation_s_step_and_levels(session, department):
         )
         assert (tuple(row.evaluation) if row.evaluation else None) == expected
     assert rows[-1].evaluation is None
+    assert flags == queries.flags_for(session, people, YEAR)
+    # C1: two years in a row not completed (the year before read too); C6 under nd335
+    assert {flag.rule for found in flags.values() for flag in found} == {"C1", "C6"}
 
 
 def test_published_results_are_the_notified_evaluations_of_the_unit(session, department):
