@@ -598,6 +598,13 @@ def plan_history(session: Session, plan: Plan) -> list[HistoryStep]:
     return [HistoryStep(at, action, name or "—", reason) for at, action, name, reason in rows]
 
 
+# The partial indexes ix_plan_open and ix_plan_submitted name the status as text: PostgreSQL's
+# generic plan of a prepared statement cannot prove a bound parameter equal to it, a literal
+# it can.
+_CLOSED = sa.literal_column(f"'{PlanStatus.CLOSED.value}'")
+_SUBMITTED = sa.literal_column(f"'{PlanStatus.SUBMITTED.value}'")
+
+
 def plans_awaiting(session: Session, viewer: Viewer) -> list[Plan]:
     """Submitted plans in the manager's subtree that this manager may decide."""
     if viewer.managed_path is None:
@@ -613,7 +620,7 @@ SUBMITTED_UNDER = (
     .join(Unit, Plan.unit_id == Unit.id)
     .options(joinedload(Plan.person).joinedload(Person.unit), joinedload(Plan.unit))
     .where(
-        Plan.status == PlanStatus.SUBMITTED,
+        Plan.status == _SUBMITTED,
         Unit.path.startswith(sa.bindparam("managed_path", type_=sa.String)),
     )
     .order_by(Plan.submitted_at)
@@ -633,11 +640,6 @@ def _open_plans_in_reach(session: Session, viewer: Viewer) -> sa.ColumnElement[b
             _within_each_arm(plan_scope(viewer, session=session), Plan.status != _CLOSED)
         )
     )
-
-
-# The partial index ix_plan_open's condition names the status as text: PostgreSQL's generic
-# plan of a prepared statement cannot prove a bound parameter equal to it, a literal it can.
-_CLOSED = sa.literal_column(f"'{PlanStatus.CLOSED.value}'")
 
 
 def _within_each_arm(
