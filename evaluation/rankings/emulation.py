@@ -7,7 +7,7 @@ force, the order the head set, initiatives, discipline) and records what the cou
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from operator import attrgetter
@@ -371,7 +371,22 @@ def _collective(
 # --- the council's decisions --------------------------------------------------------------
 
 
-def decisions(session: Session, agency_ids: Sequence[int], year: int) -> list[EmulationDecision]:
+def decisions(session: Session, agency_ids: Collection[int], year: int) -> list[EmulationDecision]:
+    """The year's decisions of the given agencies, with their awards. A year's decisions are
+    few beside a province's agencies: which of them to load is found from their agencies in
+    memory (an IN list of the hundreds of agencies cost more than the rows)."""
+    wanted = set(agency_ids)
+    ids = [
+        decision_id
+        for decision_id, unit_id in session.execute(
+            sa.select(EmulationDecision.id, EmulationDecision.unit_id).where(
+                EmulationDecision.year == year
+            )
+        )
+        if unit_id in wanted
+    ]
+    if not ids:
+        return []
     return list(
         session.scalars(
             sa.select(EmulationDecision)
@@ -379,7 +394,7 @@ def decisions(session: Session, agency_ids: Sequence[int], year: int) -> list[Em
                 selectinload(EmulationDecision.awards).joinedload(EmulationAward.person),
                 selectinload(EmulationDecision.awards).joinedload(EmulationAward.unit),
             )
-            .where(EmulationDecision.unit_id.in_(agency_ids), EmulationDecision.year == year)
+            .where(EmulationDecision.id.in_(ids))
             .order_by(EmulationDecision.decided_on, EmulationDecision.id)
         )
     )

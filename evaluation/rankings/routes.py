@@ -217,7 +217,8 @@ def emulation_page(
     closes = _year_closes()
     closed = closes.closed_proposals(db.session, year, selected) if closes and selected else None
     if selected is not None and closed is None:
-        subtree = [unit for unit in units if unit.path.startswith(selected.path)]
+        top = selected.path
+        subtree = [unit for unit in units if unit.path.startswith(top)]
         results = services.unit_results(  # the collective titles read the agency's alone
             db.session, subtree, Period(PeriodKind.YEAR, year, 1), local_today(),
             only={selected.id},
@@ -236,7 +237,7 @@ def emulation_page(
         selected=selected,
         proposals=proposals,
         closed=closed,
-        decisions=emulation.decisions(db.session, [a.id for a in agencies], year),
+        decisions=emulation.decisions(db.session, {a.id for a in agencies}, year),
         forms={selected.id: _decision_form(selected, proposed, decision_form)}
         if viewer.is_personnel and selected is not None
         else {},

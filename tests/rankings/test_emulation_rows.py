@@ -214,3 +214,35 @@ def test_agency_links_follow_the_tree_and_the_language(
     client.post("/language", data={"lang": "en"})
     assert links() == ["Agency or unit", *expected]
     assert len(store._items) == 3
+
+
+def test_decisions_of_the_agencies_asked_for_in_the_year(session: Session, make_unit, make_person):
+    """The year's decisions of the agencies asked for, in the order they were decided, with
+    their awards; another agency's, or another year's, are not read."""
+    from criteria import Title
+    from evaluation.rankings.models import EmulationAward, EmulationDecision
+
+    first, second = (make_unit(f"Sở {n}", UnitKind.AGENCY) for n in (1, 2))
+    person = make_person(first, name="Đặng Thu Hà")
+    recorder = make_person(first)
+
+    def decide(number: str, unit: Unit, year: int, day: int) -> EmulationDecision:
+        decision = EmulationDecision(
+            number=number, decided_on=date(year, 12, day), year=year, unit=unit,
+            title=Title.LAO_DONG_TIEN_TIEN, recorded_by_id=recorder.id,
+            awards=[EmulationAward(person_id=person.id)],
+        )  # fmt: skip
+        session.add(decision)
+        return decision
+
+    late, early = decide("2/QĐ", first, YEAR, 20), decide("1/QĐ", first, YEAR, 10)
+    other = decide("3/QĐ", second, YEAR, 15)
+    decide("4/QĐ", first, YEAR - 1, 1)
+    session.flush()
+    session.expire_all()
+    assert emulation.decisions(session, {first.id}, YEAR) == [early, late]
+    assert emulation.decisions(session, {first.id, second.id}, YEAR) == [early, other, late]
+    assert emulation.decisions(session, set(), YEAR) == []
+    assert [
+        a.person.full_name for a in emulation.decisions(session, {first.id}, YEAR)[0].awards
+    ] == ["Đặng Thu Hà"]
