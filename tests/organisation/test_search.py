@@ -178,3 +178,33 @@ def test_the_migration_fills_the_folded_names_of_people_already_there(tmp_path):
         folded = connection.execute(sa.text("SELECT search_name FROM person")).scalar_one()
     engine.dispose()
     assert folded == "dinh thi ngoc anh" == fold("Đinh Thị Ngọc Ánh")
+
+
+def test_the_count_is_the_length_of_the_list_with_or_without_unit_conditions(
+    session, people, make_unit, make_person
+):
+    """The count joins the units only when a condition names them: it still counts what the
+    list shows, for a head and an administrator, with a filter on the unit or on the person."""
+    from evaluation.organisation.models import Unit
+
+    agency, division, head, found = people
+    elsewhere = make_unit("Phòng Khác", parent=agency)
+    make_person(elsewhere, name="Hoàng Văn Khác")
+    admin = User(username="count-admin", password_hash=_TEST_HASH, role=AccountRole.ADMIN)
+    session.add(admin)
+    session.flush()
+    viewers = [session.scalar(sa.select(User).where(User.person_id == head.id)), admin]
+    wheres = [
+        None,
+        Unit.id == division.id,  # names the units: joined
+        Unit.kind == UnitKind.AGENCY,  # nobody is placed in the agency itself
+        Person.id != head.id,  # the person alone
+    ]
+    for account in viewers:
+        viewer = account.viewer()
+        for where in wheres:
+            for typed in (None, "van"):
+                listed = services.people_in_reach(session, viewer, search=typed, where=where)
+                counted = services.count_in_reach(session, viewer, search=typed, where=where)
+                assert counted == len(listed), (account.username, where, typed)
+    assert services.count_in_reach(session, admin.viewer()) >= len(found) + 2
