@@ -216,7 +216,9 @@ def test_agency_links_follow_the_tree_and_the_language(
     assert len(store._items) == 3
 
 
-def test_decisions_of_the_agencies_asked_for_in_the_year(session: Session, make_unit, make_person):
+def test_decisions_of_the_agencies_asked_for_in_the_year(
+    session: Session, make_unit, make_person, make_admin
+):
     """The year's decisions of the agencies asked for, in the order they were decided, with
     their awards; another agency's, or another year's, are not read."""
     from criteria import Title
@@ -224,7 +226,7 @@ def test_decisions_of_the_agencies_asked_for_in_the_year(session: Session, make_
 
     first, second = (make_unit(f"Sở {n}", UnitKind.AGENCY) for n in (1, 2))
     person = make_person(first, name="Đặng Thu Hà")
-    recorder = make_person(first)
+    recorder = make_admin()
 
     def decide(number: str, unit: Unit, year: int, day: int) -> EmulationDecision:
         decision = EmulationDecision(
