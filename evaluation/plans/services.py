@@ -737,7 +737,7 @@ class OverdueRow:
     plan_id: int
     period: Period
     person_name: str | None  # None: a unit's own plan, named by its unit
-    unit_name: str | None
+    unit_name: str
 
 
 def _overdue_rows_query(
@@ -756,8 +756,8 @@ def _overdue_rows_query(
             Unit.name,
         )
         .join(Plan, Task.plan_id == Plan.id)
+        .join(Unit, Plan.unit_id == Unit.id)  # every plan has its unit
         .outerjoin(Person, Plan.person_id == Person.id)
-        .outerjoin(Unit, Plan.unit_id == Unit.id)
         .where(*_overdue_in_reach(session, viewer, today, filters))
         .order_by(Task.deadline, Task.id)
     )

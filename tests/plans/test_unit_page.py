@@ -168,7 +168,7 @@ def as_row(task: Task) -> services.OverdueRow:
         plan.id,
         plan.period,
         plan.person.full_name if plan.person else None,
-        plan.unit.name if plan.unit else None,
+        plan.unit.name,
     )
 
 
