@@ -5,6 +5,7 @@ proxy on another host. Workers hold no state of their own (see docs/deploy.md), 
 of them, on any number of servers, can share one database.
 """
 
+import gc
 import multiprocessing
 import os
 
@@ -34,3 +35,10 @@ def on_starting(server: Arbiter) -> None:
     """Tell the application how many workers will serve it (the final count, after any -w),
     so production refuses a per-process sign-in throttle (core.security.check_production)."""
     os.environ["DANHGIA_WORKERS"] = str(server.cfg.workers)
+
+
+def post_worker_init(worker: object) -> None:
+    """Move what the worker has loaded (modules, mappers, templates: some 230 000 objects) out
+    of the cycle collector's sight. They live as long as the worker, yet each full pass walked
+    them all again: about 90 ms, stalling whichever request it fell in."""
+    gc.freeze()
