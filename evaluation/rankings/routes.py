@@ -202,17 +202,16 @@ def emulation_page(
     viewer = current_viewer()
     if not (viewer.is_admin or viewer.reach_paths):
         abort(403)
-    # The tree as plain rows (a province's 1 500 units: the links, the agency's subtree);
-    # the agency shown as the mapped unit that the forms and the year's close read.
+    # The tree as plain rows (a province's 1 500 units: the links, the agency's subtree,
+    # the agency shown, which the year's close reads by its id and path).
     units = emulation.tree_units(
         db.session, None if viewer.is_admin else viewer.unit_ids_in_reach()
     )
     agencies = agencies_among(units)
     chosen = agency_id if agency_id is not None else request.args.get("agency", type=int)
-    picked = next((a for a in agencies if a.id == chosen), agencies[0] if agencies else None)
-    if chosen is not None and (picked is None or picked.id != chosen):
+    selected = next((a for a in agencies if a.id == chosen), agencies[0] if agencies else None)
+    if chosen is not None and (selected is None or selected.id != chosen):
         abort(404)
-    selected = db.session.get(Unit, picked.id) if picked is not None else None
     proposals: list[emulation.Proposal] = []
     closes = _year_closes()
     closed = closes.closed_proposals(db.session, year, selected) if closes and selected else None
@@ -233,7 +232,7 @@ def emulation_page(
     return render_template(
         "rankings/emulation.html",
         year=year,
-        agency_links=_agency_links(year, agencies, picked),
+        agency_links=_agency_links(year, agencies, selected),
         selected=selected,
         proposals=proposals,
         closed=closed,
@@ -282,7 +281,9 @@ def _agency_links(
     return links.replace(item(shown, page), item(shown, page, current=True))
 
 
-def _proposed_people(agency: Unit, proposals: list[emulation.Proposal]) -> list[tuple[int, str]]:
+def _proposed_people(
+    agency: emulation.UnitLike, proposals: list[emulation.Proposal]
+) -> list[tuple[int, str]]:
     """(person id, name) of those proposed a title in the agency: the decision's choices."""
     return [
         (evaluation.person_id, evaluation.person.full_name)
@@ -294,7 +295,7 @@ def _proposed_people(agency: Unit, proposals: list[emulation.Proposal]) -> list[
 
 
 def _decision_form(
-    agency: Unit, people: list[tuple[int, str]], posted: DecisionForm | None = None
+    agency: emulation.UnitLike, people: list[tuple[int, str]], posted: DecisionForm | None = None
 ) -> DecisionForm:
     form = posted or DecisionForm(prefix=f"a{agency.id}", decided_on=local_today())
     form.people.choices = [SelectChoice(str(person_id), name) for person_id, name in people]
