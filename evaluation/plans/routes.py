@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from enum import Enum
 
 from flask import (
     Blueprint,
@@ -17,7 +16,6 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_babel.speaklater import LazyString
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 from wtforms.fields.choices import SelectChoice
@@ -27,7 +25,7 @@ from evaluation.core.converters import FIRST_YEAR, LAST_YEAR
 from evaluation.core.db import db
 from evaluation.core.errors import DomainError
 from evaluation.core.forms import ActionForm, ReasonForm
-from evaluation.core.labels import LABELS
+from evaluation.core.labels import LABELS, in_page_language
 from evaluation.core.listing import enum_arg, page_arg, search_arg
 from evaluation.core.views import commit, flash_form_errors, refusal_status, show_domain_error
 from evaluation.organisation.models import Person
@@ -551,14 +549,9 @@ def my_unit() -> ResponseReturnValue:
         overdue_total=overdue_total,
         today=today,
         # each name translated once for the page's two hundred rows, not once per row
-        role_names=translated(LABELS["role"]),
-        category_names=translated(LABELS["category"]),
+        role_names=in_page_language(LABELS["role"]),
+        category_names=in_page_language(LABELS["category"]),
     )
-
-
-def translated(labels: dict[Enum, LazyString]) -> dict[Enum, str]:
-    """A label table in the request's language, as plain strings."""
-    return {key: str(label) for key, label in labels.items()}
 
 
 # The unit page shows the first few overdue tasks; the report lists them all, with filters.

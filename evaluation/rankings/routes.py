@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
@@ -20,7 +19,6 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_babel.speaklater import LazyString
 from flask_login import current_user, login_required
 from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
@@ -31,7 +29,7 @@ from evaluation.core.clock import local_today
 from evaluation.core.db import db
 from evaluation.core.errors import DomainError
 from evaluation.core.forms import prefix_ids
-from evaluation.core.labels import LABELS, rule_name
+from evaluation.core.labels import LABELS, in_page_language, rule_name
 from evaluation.core.views import commit, refusal_status, show_domain_error
 from evaluation.organisation.models import Person, Unit
 from evaluation.organisation.permissions import Viewer, current_viewer
@@ -242,16 +240,10 @@ def emulation_page(
         else {},
         revoke_form=RevokeForm(),
         revoke_forms=dict([revoke]) if revoke else {},
-        level_names=_in_page_language(LABELS["level"]),
-        title_names=_in_page_language(LABELS["title"]),
+        level_names=in_page_language(LABELS["level"]),
+        title_names=in_page_language(LABELS["title"]),
         rule_names=_RuleNames(),
     )
-
-
-def _in_page_language(labels: Mapping[Any, LazyString]) -> dict[Any, str]:
-    """Names translated once for the page (a lazy name is translated again each time it is
-    printed, and a commune's proposals print two or three per person)."""
-    return {key: str(label) for key, label in labels.items()}
 
 
 class _RuleNames(dict[str, str]):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -10,7 +10,6 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_babel.speaklater import LazyString
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload
 
@@ -22,7 +21,7 @@ from evaluation.core.clock import local_today
 from evaluation.core.db import db
 from evaluation.core.errors import DomainError
 from evaluation.core.forms import ActionForm, ReasonForm, prefix_ids
-from evaluation.core.labels import LABELS
+from evaluation.core.labels import LABELS, in_page_language
 from evaluation.core.listing import page_arg, search_arg
 from evaluation.core.views import commit, flash_form_errors, refusal_status, show_domain_error
 from evaluation.organisation.models import Person, Unit
@@ -91,14 +90,8 @@ def scoring_period(key: str) -> ResponseReturnValue:
         following=_neighbour(period, 1),
         quarter=Period.containing(PeriodKind.QUARTER, period.starts_on),
         month=Period.containing(PeriodKind.MONTH, period.starts_on),
-        plan_statuses=_in_page_language(LABELS["plan_status"]),
+        plan_statuses=in_page_language(LABELS["plan_status"]),
     )
-
-
-def _in_page_language(labels: Mapping[Any, LazyString]) -> dict[Any, str]:
-    """Names translated once for a page that shows one per row (a lazy name is translated
-    again each time it is printed: a list of hundreds of rows spent a tenth of its time so)."""
-    return {key: str(label) for key, label in labels.items()}
 
 
 def _neighbour(period: Period, step: int) -> Period:
@@ -235,8 +228,8 @@ def evaluations_year(year: int) -> ResponseReturnValue:
         quotas=quotas,
         today=local_today(),
         deadline=decision_deadline(year),
-        level_names=_in_page_language(LABELS["level"]),
-        step_names=_in_page_language(LABELS["step"]),
+        level_names=in_page_language(LABELS["level"]),
+        step_names=in_page_language(LABELS["step"]),
     )
 
 
