@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date
+from typing import Protocol
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -37,6 +38,23 @@ class LeadershipRole(enum.Enum):
     @property
     def is_leader(self) -> bool:
         return self is not LeadershipRole.NONE
+
+
+class UnitLike(Protocol):
+    """What the tree's rules read of a unit: a mapped `Unit`, or a plain row of the same
+    columns (a page that reads a province's 1 500 units on every request, as rows)."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def kind(self) -> UnitKind: ...
+
+    @property
+    def path(self) -> str: ...
 
 
 class Unit(Base):

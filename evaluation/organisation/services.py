@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
+from typing import TypeVar
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -23,17 +24,20 @@ from evaluation.organisation.models import (
     Placement,
     Unit,
     UnitKind,
+    UnitLike,
 )
 from evaluation.organisation.permissions import Viewer
 
+AnyUnit = TypeVar("AnyUnit", bound=UnitLike)  # a mapped unit or a row of its columns
 
-def agencies_among(units: Iterable[Unit]) -> list[Unit]:
+
+def agencies_among(units: Iterable[AnyUnit]) -> list[AnyUnit]:
     """The units that evaluate, hold a quota and propose titles on their own: agencies, public
     service units and communes; a division (phòng) belongs to the one above it."""
     return [unit for unit in units if unit.kind is not UnitKind.DIVISION]
 
 
-def nearest_agency(path: str, known: Mapping[int, Unit]) -> Unit:
+def nearest_agency(path: str, known: Mapping[int, AnyUnit]) -> AnyUnit:
     """The agency a unit belongs to for the evaluation, its quota and its titles: the nearest
     unit on its path (the unit itself, then those above) that `agencies_among` keeps; where
     none is known, the topmost known (a tree made of divisions alone answers to its root).
@@ -47,7 +51,7 @@ def nearest_agency(path: str, known: Mapping[int, Unit]) -> Unit:
     return next(iter(agencies_among(reversed(line))), line[0])
 
 
-def quota_group(path: str, rulebook: str, known: Mapping[int, Unit]) -> tuple[int, str]:
+def quota_group(path: str, rulebook: str, known: Mapping[int, UnitLike]) -> tuple[int, str]:
     """The quota group (Q1–Q4) of an evaluation in the unit at `path`: its nearest agency ×
     the family of the rule set it was judged by (nd90, nd335), whatever the version."""
     return nearest_agency(path, known).id, rulebook_family(rulebook)

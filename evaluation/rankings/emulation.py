@@ -11,7 +11,7 @@ from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from operator import attrgetter
-from typing import NamedTuple, Protocol, TypeVar
+from typing import NamedTuple, TypeVar
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -36,7 +36,7 @@ from criteria.reasons import Reason
 from evaluation.core import audit
 from evaluation.core.db import utcnow
 from evaluation.core.errors import DomainError
-from evaluation.organisation.models import Person, Unit, UnitKind
+from evaluation.organisation.models import Person, Unit, UnitKind, UnitLike
 from evaluation.organisation.services import path_ids, quota_group
 from evaluation.rankings.models import (
     Achievement,
@@ -55,22 +55,6 @@ COLLECTIVE_TITLES = (Title.TAP_THE_LAO_DONG_TIEN_TIEN, Title.TAP_THE_LAO_DONG_XU
 class PersonName(NamedTuple):
     id: int
     full_name: str
-
-
-class UnitLike(Protocol):
-    """What proposals read of a unit: a mapped `Unit`, or a `TreeUnit` row."""
-
-    @property
-    def id(self) -> int: ...
-
-    @property
-    def name(self) -> str: ...
-
-    @property
-    def kind(self) -> UnitKind: ...
-
-    @property
-    def path(self) -> str: ...
 
 
 U = TypeVar("U", bound=UnitLike)

@@ -20,7 +20,7 @@ from criteria import Level
 from criteria.unit_results import Ranked, UnitFigures, UnitScore, rank, unit_score
 from evaluation.core import page_cache
 from evaluation.core.memo import Recent
-from evaluation.organisation.models import Person, Unit, UnitKind
+from evaluation.organisation.models import Person, Unit, UnitKind, UnitLike
 from evaluation.organisation.permissions import Viewer
 from evaluation.plans.models import Plan, Task, TaskOutcome, in_period
 from evaluation.plans.periods import Period, PeriodKind
@@ -53,7 +53,7 @@ class _Sums:
 
 @dataclass(frozen=True)
 class UnitResult:
-    unit: Unit
+    unit: UnitLike
     figures: UnitFigures
     score: UnitScore
     levels: Counter[Level]
@@ -74,7 +74,7 @@ class UnitResult:
 
 def unit_results(
     session: Session,
-    units: Sequence[Unit],
+    units: Sequence[UnitLike],
     period: Period,
     today: date,
     only: Collection[int] | None = None,
@@ -110,7 +110,7 @@ _TreeKey = tuple[int, tuple[tuple[int, str], ...]]  # the sums' identity, (id, p
 _ROLLED: Recent[_TreeKey, tuple[PeriodSums, dict[int, _Sums]]] = Recent(16)
 
 
-def _rolled_totals(units: Sequence[Unit], period: PeriodSums) -> dict[int, _Sums]:
+def _rolled_totals(units: Sequence[UnitLike], period: PeriodSums) -> dict[int, _Sums]:
     """Each unit's own sums added to it and to every ancestor among `units` (read-only)."""
     key = (id(period), tuple((unit.id, unit.path) for unit in units))
     kept = _ROLLED.get(key)
@@ -137,7 +137,7 @@ def _rolled_totals(units: Sequence[Unit], period: PeriodSums) -> dict[int, _Sums
 
 
 def roll_up(
-    units: Sequence[Unit], period: PeriodSums, only: Collection[int] | None = None
+    units: Sequence[UnitLike], period: PeriodSums, only: Collection[int] | None = None
 ) -> dict[int, UnitResult]:
     """Add each unit's sums to it and its ancestors among `units`, then score each unit (or
     those in `only`: a page ranking 300 of 1 500 units scores 300)."""

@@ -32,7 +32,7 @@ from evaluation.core.audit import AuditRecord
 from evaluation.core.clock import local_today
 from evaluation.core.collector import collector_paused
 from evaluation.core.jobs import Job, JobContext, JobFailed, JobState, enqueue, handler
-from evaluation.organisation.models import Person, Unit
+from evaluation.organisation.models import Person, Unit, UnitLike
 from evaluation.organisation.services import agencies_among, nearest_agency, path_ids
 from evaluation.rankings import emulation
 from evaluation.rankings.services import RankingGroup, UnitResult, rankings
@@ -827,7 +827,7 @@ class ClosedEmulation:
     warnings: tuple[str, ...]
 
 
-def covering_close(session: Session, year: int, unit: Unit) -> YearClose | None:
+def covering_close(session: Session, year: int, unit: UnitLike) -> YearClose | None:
     """The newest close in force whose subtree holds `unit` (as `closed_unit_results`)."""
     return session.scalars(
         sa.select(YearClose)
@@ -842,7 +842,7 @@ def covering_close(session: Session, year: int, unit: Unit) -> YearClose | None:
     ).first()
 
 
-def closed_proposals(session: Session, year: int, agency: Unit) -> ClosedEmulation | None:
+def closed_proposals(session: Session, year: int, agency: UnitLike) -> ClosedEmulation | None:
     """The agency's proposals from the newest close in force that covers it; None when none
     does (the page computes them)."""
     close = covering_close(session, year, agency)
