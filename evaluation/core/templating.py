@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
-from flask import Flask, has_request_context
+from flask import Flask, has_request_context, url_for
 from flask_babel import format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
 
@@ -61,6 +62,15 @@ def format_number(value: Decimal | float | int | None) -> str:
     return text.replace(".", ",")
 
 
+def url_stem(endpoint: str, last: str, **values: Any) -> str:
+    """The address of `endpoint` up to the value of its last part `last`, which each row of
+    a list appends: a list of hundreds of rows builds one address, not one per row."""
+    url = url_for(endpoint, **values, **{last: 0})
+    if not url.endswith("/0"):
+        raise ValueError(f"{last} is not the last part of {endpoint}'s address: {url}")
+    return url[:-1]
+
+
 def init_templating(app: Flask) -> None:
     app.jinja_env.filters["vndate"] = format_date
     app.jinja_env.filters["num"] = format_number
@@ -68,6 +78,7 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters["unit_bar"] = lambda result: (result.unit.name, result.score.points)
     app.jinja_env.filters["unit_levels"] = lambda result: (result.unit.name, result.levels)
     app.jinja_env.globals["zip"] = zip
+    app.jinja_env.globals["url_stem"] = url_stem
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["labels"] = LABELS
     app.jinja_env.globals["step_labels"] = {
