@@ -4,7 +4,6 @@ plan rules in Python, on an organisation with open and closed plans inside and o
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
@@ -17,28 +16,14 @@ from evaluation.plans import services
 from evaluation.plans.models import Plan, PlanStatus, Task, TaskOutcome
 from evaluation.plans.periods import Period, PeriodKind
 from evaluation.plans.permissions import PlanAction, can_plan
-from evaluation.plans.services import TaskInput
 from tests.conftest import account_id
+from tests.plans.test_overdue import add as add_task
 
 TODAY = date(2026, 3, 20)
 
 
 def viewer_of(session: Session, person: Person) -> Viewer:
     return session.get(User, account_id(session, person)).viewer()
-
-
-def add_task(session: Session, plan: Plan, title: str, deadline: date, outcome=None) -> Task:
-    task = services.add_task(
-        session,
-        plan,
-        TaskInput(title, None, Decimal(1), "việc", Decimal(1), deadline),
-        actor_id=None,
-    )
-    task.outcome = outcome
-    if outcome in (TaskOutcome.DONE_ON_TIME, TaskOutcome.DONE_LATE):
-        task.completed_on = deadline
-    session.flush()
-    return task
 
 
 @pytest.fixture
