@@ -27,7 +27,7 @@ from evaluation.organisation.models import (
 )
 from evaluation.organisation.permissions import Viewer
 from evaluation.organisation.services import agencies_among, agency_of, units_of_agency
-from evaluation.plans.models import Plan, PlanStatus, Task, TaskOutcome
+from evaluation.plans.models import SUBMITTED_AS_TEXT, Plan, PlanStatus, Task, TaskOutcome
 from evaluation.plans.periods import Period, PeriodKind
 from evaluation.rankings.dashboard import is_open
 from evaluation.scoring.models import AnnualEvaluation, PeriodScore
@@ -194,12 +194,7 @@ def _plans_to_approve(head: bool) -> sa.Select[tuple[int]]:
     """Built once per shape of manager (`manager_shape`). The submitted plans come first, from
     their partial index (ix_plan_submitted, as the list reads them): joined from the people of
     the subtree, SQLite read each one's every plan."""
-    # The status as text, ix_plan_submitted's own condition: PostgreSQL's generic plan of a
-    # prepared statement cannot match a bound parameter to it (and read every plan of the
-    # subtree's people: 18 ms at 5 000 people).
-    submitted = sa.select(Plan.id).where(
-        Plan.status == sa.literal_column(f"'{PlanStatus.SUBMITTED.value}'")
-    )
+    submitted = sa.select(Plan.id).where(Plan.status == SUBMITTED_AS_TEXT)
     return (
         sa.select(sa.func.count(Plan.id))
         .join(Person, Plan.person_id == Person.id)

@@ -87,6 +87,13 @@ def in_period(model: PeriodColumns, period: Period) -> sa.ColumnElement[bool]:
     )
 
 
+# The statuses of ix_plan_open's and ix_plan_submitted's predicates, written as the indexes
+# write them: PostgreSQL's generic plan of a prepared statement cannot prove a bound parameter
+# equal to a predicate's text, a literal it can (a count read every plan of a subtree: 18 ms).
+CLOSED_AS_TEXT = sa.literal_column(f"'{PlanStatus.CLOSED.value}'")
+SUBMITTED_AS_TEXT = sa.literal_column(f"'{PlanStatus.SUBMITTED.value}'")
+
+
 class Plan(Base):
     """One person's plan for one period, or, with no person, a unit's own plan (its targets)."""
 

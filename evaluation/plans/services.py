@@ -31,7 +31,9 @@ from evaluation.organisation.permissions import Viewer
 from evaluation.organisation.services import LIST_PAGE_SIZE, name_matches
 from evaluation.plans.decided import ensure_plan_open
 from evaluation.plans.models import (
+    CLOSED_AS_TEXT,
     COMPLETED_OUTCOMES,
+    SUBMITTED_AS_TEXT,
     TITLE_MAX,
     Plan,
     PlanStatus,
@@ -598,13 +600,6 @@ def plan_history(session: Session, plan: Plan) -> list[HistoryStep]:
     return [HistoryStep(at, action, name or "—", reason) for at, action, name, reason in rows]
 
 
-# The partial indexes ix_plan_open and ix_plan_submitted name the status as text: PostgreSQL's
-# generic plan of a prepared statement cannot prove a bound parameter equal to it, a literal
-# it can.
-_CLOSED = sa.literal_column(f"'{PlanStatus.CLOSED.value}'")
-_SUBMITTED = sa.literal_column(f"'{PlanStatus.SUBMITTED.value}'")
-
-
 def plans_awaiting(session: Session, viewer: Viewer) -> list[Plan]:
     """Submitted plans in the manager's subtree that this manager may decide."""
     if viewer.managed_path is None:
@@ -620,7 +615,7 @@ SUBMITTED_UNDER = (
     .join(Unit, Plan.unit_id == Unit.id)
     .options(joinedload(Plan.person).joinedload(Person.unit), joinedload(Plan.unit))
     .where(
-        Plan.status == _SUBMITTED,
+        Plan.status == SUBMITTED_AS_TEXT,
         Unit.path.startswith(sa.bindparam("managed_path", type_=sa.String)),
     )
     .order_by(Plan.submitted_at)
@@ -637,7 +632,7 @@ def _open_plans_in_reach(session: Session, viewer: Viewer) -> sa.ColumnElement[b
     reading every closed plan of the reach (a head's ten years of weeks), not `ix_plan_open`."""
     return Task.plan_id.in_(
         sa.select(Plan.id).where(
-            _within_each_arm(plan_scope(viewer, session=session), Plan.status != _CLOSED)
+            _within_each_arm(plan_scope(viewer, session=session), Plan.status != CLOSED_AS_TEXT)
         )
     )
 

@@ -31,7 +31,7 @@ from evaluation.core.errors import DomainError
 from evaluation.core.forms import prefix_ids
 from evaluation.core.labels import LABELS, in_page_language, rule_name
 from evaluation.core.views import commit, refusal_status, show_domain_error
-from evaluation.organisation.models import Person, Unit
+from evaluation.organisation.models import Person, Unit, UnitLike
 from evaluation.organisation.permissions import Viewer, current_viewer
 from evaluation.organisation.services import agencies_among
 from evaluation.plans.periods import Period, PeriodKind
@@ -214,8 +214,7 @@ def emulation_page(
     closes = _year_closes()
     closed = closes.closed_proposals(db.session, year, selected) if closes and selected else None
     if selected is not None and closed is None:
-        top = selected.path
-        subtree = [unit for unit in units if unit.path.startswith(top)]
+        subtree = [unit for unit in units if unit.path.startswith(selected.path)]
         results = services.unit_results(  # the collective titles read the agency's alone
             db.session, subtree, Period(PeriodKind.YEAR, year, 1), local_today(),
             only={selected.id},
@@ -274,7 +273,7 @@ def _agency_links(
 
 
 def _proposed_people(
-    agency: emulation.UnitLike, proposals: list[emulation.Proposal]
+    agency: UnitLike, proposals: list[emulation.Proposal]
 ) -> list[tuple[int, str]]:
     """(person id, name) of those proposed a title in the agency: the decision's choices."""
     return [
@@ -287,7 +286,7 @@ def _proposed_people(
 
 
 def _decision_form(
-    agency: emulation.UnitLike, people: list[tuple[int, str]], posted: DecisionForm | None = None
+    agency: UnitLike, people: list[tuple[int, str]], posted: DecisionForm | None = None
 ) -> DecisionForm:
     form = posted or DecisionForm(prefix=f"a{agency.id}", decided_on=local_today())
     form.people.choices = [SelectChoice(str(person_id), name) for person_id, name in people]
